@@ -1,0 +1,29 @@
+// swift-tools-version:6.0
+// Neuvo: a digital clinic chat backend. No package dependencies by design:
+// only the toolchain and system C libraries (sqlite3, libxcrypt, Linux epoll).
+import PackageDescription
+
+let package = Package(
+    name: "neuvo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "neuvo", targets: ["neuvo"]),
+        .executable(name: "neuvo-bench", targets: ["neuvo-bench"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
+        .systemLibrary(name: "CLinux"),
+        .target(name: "NeuvoJSON"),
+        .target(name: "NeuvoHTTP", dependencies: ["CLinux", "NeuvoJSON"]),
+        .target(name: "NeuvoStore", dependencies: ["CSQLite"]),
+        .target(name: "NeuvoClinic", dependencies: ["NeuvoStore", "NeuvoJSON"]),
+        .target(name: "NeuvoServer", dependencies: ["NeuvoHTTP", "NeuvoStore", "NeuvoClinic", "NeuvoJSON", "CCrypt"]),
+        .executableTarget(name: "neuvo", dependencies: ["NeuvoServer", "NeuvoStore"]),
+        .executableTarget(name: "neuvo-bench", dependencies: ["NeuvoServer", "NeuvoStore", "NeuvoHTTP", "CLinux"]),
+        .testTarget(name: "NeuvoHTTPTests", dependencies: ["NeuvoHTTP", "NeuvoJSON"]),
+        .testTarget(name: "NeuvoStoreTests", dependencies: ["NeuvoStore"]),
+        .testTarget(name: "NeuvoServerTests", dependencies: ["NeuvoServer", "NeuvoHTTP", "NeuvoStore", "NeuvoJSON", "CLinux"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,15 @@
+import NeuvoStore
+
+/// The clinic's domain rules over the store. Every method that changes state
+/// runs in one writer transaction and returns the events it appended, so the
+/// caller can wake whoever waits on them after the commit.
+public final class Clinic: Sendable {
+    public let store: Store
+    /// The current time; replaceable in tests.
+    let now: @Sendable () -> Timestamp
+
+    public init(store: Store, now: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+        self.store = store
+        self.now = now
+    }
+}

@@ -1,0 +1,52 @@
+import NeuvoJSON
+import NeuvoStore
+
+/// One row of the append-only event log: something a client must see.
+public struct ClinicEvent: Sendable, Equatable {
+    /// Position in the global log; the cursor clients send back as `after`.
+    public let seq: Int64
+    public let conversationID: String
+    public let type: String
+    public let at: Timestamp
+    public let data: JSONValue
+
+    public init(seq: Int64, conversationID: String, type: String, at: Timestamp, data: JSONValue) {
+        self.seq = seq
+        self.conversationID = conversationID
+        self.type = type
+        self.at = at
+        self.data = data
+    }
+
+    /// The event as the API shows it.
+    public var json: JSONValue {
+        .object(["seq": .int64(seq), "type": .string(type), "at": .string(at.rfc3339), "data": data])
+    }
+
+    /// Appends an event inside the caller's transaction.
+    static func append(_ db: Database, conversationID: String, type: String, data: JSONValue, at: Timestamp) throws -> ClinicEvent {
+        try db.run("INSERT INTO events (conversation_id, type, at, data) VALUES (?, ?, ?, ?)",
+                   conversationID, type, at.millis, data.text)
+        return ClinicEvent(seq: db.lastInsertedRowID, conversationID: conversationID, type: type, at: at, data: data)
+    }
+
+    init(row: Row) throws {
+        seq = row.int64("seq") ?? 0
+        conversationID = row.string("conversation_id") ?? ""
+        type = row.string("type") ?? ""
+        at = Timestamp(millis: row.int64("at") ?? 0)
+        data = (try? JSONValue.parse(row.string("data") ?? "null")) ?? .null
+    }
+}
+
+extension Clinic {
+    /// The events of one conversation after `after`, oldest first, at most `limit`.
+    public func events(conversationID: String, after: Int64, limit: Int = 200) throws -> [ClinicEvent] {
+        try store.read { db in
+            try db.rows("""
+                SELECT seq, conversation_id, type, at, data FROM events
+                WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?
+                """, conversationID, after, limit).map { try ClinicEvent(row: $0) }
+        }
+    }
+}

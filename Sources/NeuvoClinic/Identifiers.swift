@@ -1,0 +1,39 @@
+/// Random, unguessable identifiers.
+public enum Identifier {
+    /// 128 random bits as 32 lowercase hex digits.
+    public static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return hex(of: (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+
+    public static func hex(of bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `s` looks like an id this module made (so malformed ids never reach SQL).
+    public static func isWellFormed(_ s: String) -> Bool {
+        s.utf8.count == 32 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// The canonical lowercase form of a UUID string, or nil if `s` is not one.
+    public static func canonicalUUID(_ s: String) -> String? {
+        let lower = s.lowercased()
+        let bytes = Array(lower.utf8)
+        guard bytes.count == 36 else { return nil }
+        for (i, b) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(i) {
+                guard b == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard (48...57).contains(b) || (97...102).contains(b) else { return nil }
+            }
+        }
+        return lower
+    }
+}

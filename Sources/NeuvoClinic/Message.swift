@@ -1,0 +1,85 @@
+import NeuvoJSON
+import NeuvoStore
+
+/// A chat message in a conversation.
+public struct Message: Sendable, Equatable {
+    public let id: String
+    public let conversationID: String
+    public let clientID: String
+    public let author: String
+    public let text: String
+    public let createdAt: Timestamp
+    /// The event that carried the message to the stream.
+    public let seq: Int64
+
+    /// Longest message text, in characters.
+    public static let maxCharacters = 4000
+
+    public var json: JSONValue {
+        .object(["id": .string(id), "clientId": .string(clientID), "seq": .int64(seq), "author": .string(author),
+                 "text": .string(text), "at": .string(createdAt.rfc3339)])
+    }
+
+    init(row: Row) {
+        id = row.string("id") ?? ""
+        conversationID = row.string("conversation_id") ?? ""
+        clientID = row.string("client_id") ?? ""
+        author = row.string("author") ?? ""
+        text = row.string("body") ?? ""
+        createdAt = Timestamp(millis: row.int64("created_at") ?? 0)
+        seq = row.int64("seq") ?? 0
+    }
+
+    /// Checks the text a person typed: not blank, not too long, no control characters but line breaks and tabs.
+    static func validate(text: String) throws(ClinicError) -> String {
+        if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
+            throw .invalid(field: "text", message: "The message is empty.")
+        }
+        if text.count > maxCharacters {
+            throw .invalid(field: "text", message: "The message is longer than \(maxCharacters) characters.")
+        }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" || $0.value == 0x7F }) {
+            throw .invalid(field: "text", message: "The message contains control characters.")
+        }
+        return text
+    }
+}
+
+extension Clinic {
+    /// Posts a resident's message. Idempotent on `clientID`: a retry returns the
+    /// original message with `created == false`; the same id with other text is a conflict.
+    public func postMessage(conversationID: String, session: ResidentSession, clientID rawClientID: String, text: String)
+        async throws -> (message: Message, created: Bool, events: [ClinicEvent]) {
+        guard let clientID = Identifier.canonicalUUID(rawClientID) else {
+            throw ClinicError.invalid(field: "clientId", message: "clientId must be a UUID.")
+        }
+        let text = try Message.validate(text: text)
+        let now = self.now()
+        let id = Identifier.random()
+        return try await store.write { db in
+            guard let row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?",
+                                       conversationID, session.id) else { throw ClinicError.notFound }
+            if let existing = try db.row("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ?",
+                                         conversationID, clientID).map(Message.init(row:)) {
+                guard existing.text == text else {
+                    throw ClinicError.conflict(code: "client_id_reused",
+                                               message: "This clientId was already used for a different message.")
+                }
+                return (existing, false, [])
+            }
+            guard row.string("status") != "closed" && row.string("status") != "withdrawn" else {
+                throw ClinicError.conflict(code: "conversation_closed", message: "The conversation has ended.")
+            }
+            let data: JSONValue = .object(["id": .string(id), "clientId": .string(clientID), "author": .string("resident"),
+                                           "text": .string(text)])
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "message", data: data, at: now)
+            try db.run("""
+                INSERT INTO messages (id, conversation_id, client_id, author, body, created_at, seq)
+                VALUES (?, ?, ?, 'resident', ?, ?, ?)
+                """, id, conversationID, clientID, text, now.millis, event.seq)
+            try db.run("UPDATE conversations SET updated_at = ? WHERE id = ?", now.millis, conversationID)
+            let message = Message(row: try db.row("SELECT * FROM messages WHERE id = ?", id)!)
+            return (message, true, [event])
+        }
+    }
+}

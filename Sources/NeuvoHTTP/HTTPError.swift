@@ -1,0 +1,32 @@
+/// A failure that maps to an HTTP error response with the body
+/// `{"error": {"code": "...", "message": "..."}}`.
+///
+/// `code` is a stable machine-readable word; `message` is for people and must
+/// never carry health data, because error responses are also logged by status.
+import NeuvoJSON
+
+public struct HTTPError: Error, Sendable, Equatable {
+    public let status: HTTPStatus
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPStatus, code: String, message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var response: Response {
+        Response.json(status: status, JSONValue.object([
+            "error": .object(["code": .string(code), "message": .string(message)])
+        ]))
+    }
+
+    public static func notFound(_ message: String = "No such resource.") -> HTTPError {
+        HTTPError(.notFound, code: "not_found", message: message)
+    }
+
+    public static func badRequest(_ message: String, code: String = "bad_request") -> HTTPError {
+        HTTPError(.badRequest, code: code, message: message)
+    }
+}

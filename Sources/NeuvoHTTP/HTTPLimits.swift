@@ -1,0 +1,25 @@
+/// Size limits and timeouts of the HTTP engine; each breach has its own status.
+public struct HTTPLimits: Sendable {
+    /// Longest request line (method, target, version); beyond it: 414.
+    public var maxRequestLineBytes = 8 * 1024
+    /// Longest request head (request line and all header fields); beyond it: 431.
+    public var maxHeadBytes = 16 * 1024
+    /// Most header fields in one request; beyond it: 431.
+    public var maxHeaderCount = 100
+    /// Body limit for routes that do not set their own; beyond it: 413.
+    public var defaultBodyLimit = 64 * 1024
+    /// Time from the first byte of a request to the end of its head: 408 after.
+    public var headerTimeout: Duration = .seconds(10)
+    /// Time to receive the whole body once the head is in: 408 after.
+    public var bodyTimeout: Duration = .seconds(30)
+    /// How long a kept-alive connection may sit idle between requests.
+    public var idleTimeout: Duration = .seconds(60)
+    /// How long a response write may make no progress before the connection is dropped.
+    public var writeStallTimeout: Duration = .seconds(30)
+    /// Open client connections at most; a connection beyond it gets 503 and is closed.
+    public var maxConnections = 19_000
+    /// How long a graceful stop waits for in-flight requests.
+    public var shutdownGrace: Duration = .seconds(10)
+
+    public init() {}
+}

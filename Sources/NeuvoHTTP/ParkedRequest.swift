@@ -1,0 +1,71 @@
+import Synchronization
+
+/// A request whose response is produced later, from any thread.
+///
+/// Exactly one of these happens, whichever comes first: someone calls
+/// ``complete(_:)``; or the engine ends the wait (deadline, client gone, server
+/// stopping), answers with the fallback if it can, and runs the cancellation
+/// handler. A parked request holds no thread and no task, only this object.
+public final class ParkedRequest: Sendable {
+    private let loop: EventLoop
+    private let fd: Int32
+    private let connectionID: UInt64
+    let fallback: Response
+
+    private enum Phase { case waiting, completed, cancelled }
+    private struct State {
+        var phase = Phase.waiting
+        var onCancel: (@Sendable () -> Void)?
+    }
+    private let state = Mutex(State())
+
+    init(loop: EventLoop, fd: Int32, connectionID: UInt64, fallback: Response) {
+        self.loop = loop
+        self.fd = fd
+        self.connectionID = connectionID
+        self.fallback = fallback
+    }
+
+    /// Answers the request with `response`. Safe from any thread; only the first
+    /// call (or the engine's expiry) wins, later ones are ignored.
+    public func complete(_ response: Response) {
+        let won = state.withLock { s in
+            guard s.phase == .waiting else { return false }
+            s.phase = .completed
+            s.onCancel = nil
+            return true
+        }
+        guard won else { return }
+        let loop = self.loop, fd = self.fd, id = self.connectionID
+        loop.execute { loop.completeParked(fd: fd, connectionID: id, response: response) }
+    }
+
+    /// Registers `handler` to run if the request ends without ``complete(_:)``;
+    /// runs it at once if that already happened.
+    public func onCancel(_ handler: @escaping @Sendable () -> Void) {
+        let runNow = state.withLock { s in
+            switch s.phase {
+            case .waiting: s.onCancel = handler; return false
+            case .completed: return false
+            case .cancelled: return true
+            }
+        }
+        if runNow { handler() }
+    }
+
+    /// Whether the request is still waiting.
+    public var isWaiting: Bool { state.withLock { $0.phase == .waiting } }
+
+    /// Ends the wait from the engine's side. Returns false if ``complete(_:)`` won.
+    func expire() -> Bool {
+        let handler: (@Sendable () -> Void)?? = state.withLock { s in
+            guard s.phase == .waiting else { return .none }
+            s.phase = .cancelled
+            defer { s.onCancel = nil }
+            return .some(s.onCancel)
+        }
+        guard case .some(let cancel) = handler else { return false }
+        cancel?()
+        return true
+    }
+}

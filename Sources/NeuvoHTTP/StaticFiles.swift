@@ -1,0 +1,121 @@
+import Glibc
+
+/// Serves files from one folder (`Public/`) for GET and HEAD.
+///
+/// A request can never leave the folder: `.` and `..` segments (also when
+/// percent-encoded), hidden names, NUL and backslashes are refused, and the
+/// resolved real path, after symlinks, must still lie inside the folder.
+public struct StaticFiles: Sendable {
+    public let root: String
+    /// Largest file served; Public/ holds small pages, not downloads.
+    public let maxFileBytes: Int
+
+    /// - Parameter root: the folder; resolved once to its real path.
+    public init?(root: String, maxFileBytes: Int = 8 * 1024 * 1024) {
+        guard let resolved = Self.realPath(root) else { return nil }
+        self.root = resolved
+        self.maxFileBytes = maxFileBytes
+    }
+
+    public func respond(to request: Request) -> Response? {
+        guard let decoded = PercentDecoding.decode(request.path) else { return nil }
+        let segments = decoded.split(separator: "/", omittingEmptySubsequences: true)
+        for segment in segments {
+            if segment.hasPrefix(".") || segment.contains("\0") || segment.contains("\\") { return nil }
+        }
+        var path = root + "/" + segments.joined(separator: "/")
+        guard var info = Self.fileInfo(path) else { return nil }
+        if info.isDirectory {
+            if !decoded.hasSuffix("/") {
+                var headers = HTTPHeaders()
+                headers.add(name: "location", value: request.path + "/")
+                return Response(status: HTTPStatus(301, "Moved Permanently"), headers: headers)
+            }
+            path += path.hasSuffix("/") ? "index.html" : "/index.html"
+            guard let indexInfo = Self.fileInfo(path) else { return nil }
+            info = indexInfo
+        }
+        guard !info.isDirectory, let real = Self.realPath(path), real.hasPrefix(root + "/"), info.size <= maxFileBytes else {
+            return nil
+        }
+        var headers = HTTPHeaders()
+        let etag = "\"\(String(info.size, radix: 16))-\(String(info.modifiedNanos, radix: 16))\""
+        headers.add(name: "etag", value: etag)
+        headers.add(name: "cache-control", value: "no-cache")
+        headers.add(name: "x-content-type-options", value: "nosniff")
+        headers.add(name: "referrer-policy", value: "no-referrer")
+        let type = Self.contentType(for: real)
+        headers.add(name: "content-type", value: type)
+        if type.hasPrefix("text/html") {
+            headers.add(name: "content-security-policy",
+                        value: "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+        }
+        if let ifNoneMatch = request.headers["if-none-match"], Self.matches(ifNoneMatch, etag: etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        guard let body = Self.read(real, size: info.size) else { return nil }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// RFC 9110 §13.1.2: weak comparison over a list of entity tags, or `*`.
+    static func matches(_ header: String, etag: String) -> Bool {
+        let candidates = header.split(separator: ",").map { String($0).trimmingSpaces() }
+        return candidates.contains { $0 == "*" || $0 == etag || $0 == "W/" + etag }
+    }
+
+    public static func contentType(for path: String) -> String {
+        let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        switch ext {
+        case "html", "htm": return "text/html; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "js", "mjs": return "text/javascript; charset=utf-8"
+        case "json": return "application/json"
+        case "svg": return "image/svg+xml"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "webp": return "image/webp"
+        case "ico": return "image/x-icon"
+        case "txt": return "text/plain; charset=utf-8"
+        case "woff2": return "font/woff2"
+        case "webmanifest": return "application/manifest+json"
+        case "yaml", "yml": return "application/yaml"
+        default: return "application/octet-stream"
+        }
+    }
+
+    struct FileInfo {
+        let size: Int
+        let modifiedNanos: Int
+        let isDirectory: Bool
+    }
+
+    static func fileInfo(_ path: String) -> FileInfo? {
+        var st = Glibc.stat()
+                guard stat(path, &st) == 0 else { return nil }
+        let isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
+        let isRegular = (st.st_mode & S_IFMT) == S_IFREG
+        guard isDirectory || isRegular else { return nil }
+        return FileInfo(size: Int(st.st_size), modifiedNanos: Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec),
+                        isDirectory: isDirectory)
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = Glibc.realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func read(_ path: String, size: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, size - offset) }
+            if n <= 0 { return nil }
+            offset += n
+        }
+        return bytes
+    }
+}

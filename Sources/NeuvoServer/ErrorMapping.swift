@@ -1,0 +1,25 @@
+import NeuvoClinic
+import NeuvoHTTP
+
+extension ClinicError {
+    /// The HTTP answer for a broken domain rule.
+    var httpError: HTTPError {
+        switch self {
+        case .notFound:
+            return .notFound()
+        case .invalid(let field, let message):
+            return HTTPError(.unprocessableContent, code: "invalid_\(field)", message: message)
+        case .conflict(let code, let message):
+            return HTTPError(.conflict, code: code, message: message)
+        }
+    }
+}
+
+/// Runs a handler body, turning domain errors into HTTP errors.
+func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ClinicError {
+        throw error.httpError
+    }
+}

@@ -1,0 +1,82 @@
+import NeuvoClinic
+import NeuvoHTTP
+import NeuvoJSON
+import NeuvoStore
+
+/// The whole server: store, clinic, event hub, routes and the HTTP engine.
+///
+/// `start()` opens for requests; `stop()` begins a graceful stop from any
+/// thread; `wait()` returns once the engine has stopped and the database is closed.
+public final class NeuvoApp: Sendable {
+    public struct Configuration: Sendable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        public var databasePath = "neuvo.sqlite"
+        public var publicFolder = "Public"
+        public var migrationsFolder = "Migrations"
+        public var logLevel = Logger.Level.info
+        /// Add `Secure` to cookies (set when served behind TLS).
+        public var secureCookies = false
+        public var loopCount = 0  // 0: one per core
+        public var limits = HTTPLimits()
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    public let store: Store
+    public let clinic: Clinic
+    public let hub: EventHub
+    public let logger: Logger
+    public let http: HTTPServer
+
+    public init(configuration: Configuration, logSink: @escaping @Sendable (String) -> Void = Logger.standardError) throws {
+        self.configuration = configuration
+        logger = Logger(level: configuration.logLevel, sink: logSink)
+        store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
+        clinic = Clinic(store: store)
+        hub = EventHub()
+
+        var router = Router()
+        let store = self.store
+        router.get("/healthz") { _ in
+            _ = try store.read { db in try db.row("SELECT 1 AS ok") }
+            return .respond(.json(.object(["status": .string("ok")])))
+        }
+        let auth = ResidentAuth(clinic: clinic, secureCookies: configuration.secureCookies)
+        ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
+        if let files = StaticFiles(root: configuration.publicFolder) {
+            router.fallback = { request in
+                request.path.hasPrefix("/api/") ? nil : files.respond(to: request)
+            }
+        } else {
+            logger.log(.warning, "public folder \(configuration.publicFolder) not found; serving the API only")
+        }
+
+        var httpConfiguration = HTTPServer.Configuration()
+        httpConfiguration.host = configuration.host
+        httpConfiguration.port = configuration.port
+        if configuration.loopCount > 0 { httpConfiguration.loopCount = configuration.loopCount }
+        httpConfiguration.limits = configuration.limits
+        let logger = self.logger
+        http = HTTPServer(configuration: httpConfiguration, router: router,
+                          logger: { logger.request($0) },
+                          errorReporter: { logger.log(.error, $0) })
+    }
+
+    /// Starts serving; returns the bound port.
+    @discardableResult
+    public func start() throws -> Int {
+        let port = try http.start()
+        logger.log(.info, "listening on http://\(configuration.host):\(port)")
+        return port
+    }
+
+    public func stop() { http.stop() }
+
+    /// Blocks until the engine has stopped, then closes the database.
+    public func wait() {
+        http.wait()
+        store.close()
+        logger.log(.info, "stopped")
+    }
+}

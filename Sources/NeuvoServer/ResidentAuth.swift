@@ -1,0 +1,86 @@
+import NeuvoClinic
+import NeuvoHTTP
+
+/// Resident sessions in cookies, and the CSRF rule for state-changing requests.
+struct ResidentAuth: Sendable {
+    static let cookieName = "neuvo_resident"
+    let clinic: Clinic
+    /// Adds `Secure` to cookies; set when Neuvo is served behind TLS.
+    let secureCookies: Bool
+
+    /// A new random token (256 bits, base64url) and its hash for the database.
+    static func newToken() -> (token: String, hash: [UInt8]) {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let token = Base64URL.encode(bytes)
+        return (token, SHA256.hash(Array(token.utf8)))
+    }
+
+    func setCookie(token: String) -> String {
+        "\(Self.cookieName)=\(token); Path=/; Max-Age=\(ResidentSession.lifetimeMillis / 1000); HttpOnly; SameSite=Strict"
+            + (secureCookies ? "; Secure" : "")
+    }
+
+    /// The caller's live resident session, or nil.
+    func session(of request: Request) throws -> ResidentSession? {
+        guard let token = Self.cookie(Self.cookieName, in: request), token.utf8.count == 43 else { return nil }
+        return try clinic.residentSession(tokenHash: SHA256.hash(Array(token.utf8)))
+    }
+
+    /// The value of cookie `name` (RFC 6265 §5.4 `Cookie` header).
+    static func cookie(_ name: String, in request: Request) -> String? {
+        for header in request.headers.values("cookie") {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingSpaces() == name {
+                    return String(parts[1].trimmingSpaces())
+                }
+            }
+        }
+        return nil
+    }
+
+    /// State-changing requests must carry `X-Requested-With: neuvo` and a JSON
+    /// body type: a cross-site form cannot set either without a CORS preflight,
+    /// which Neuvo never grants.
+    static func checkCSRF(_ request: Request) throws(HTTPError) {
+        guard request.headers["x-requested-with"]?.lowercased() == "neuvo" else {
+            throw HTTPError(.forbidden, code: "csrf", message: "Missing header X-Requested-With: neuvo.")
+        }
+        guard request.mediaType == "application/json" else {
+            throw HTTPError(.forbidden, code: "csrf", message: "The body must be application/json.")
+        }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var s = self
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}
+
+/// Base64 with the URL-safe alphabet and no padding (RFC 4648 §5).
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i + 3 <= bytes.count {
+            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out += [alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)], alphabet[Int(v >> 6 & 63)], alphabet[Int(v & 63)]]
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let v = UInt32(bytes[i]) << 16
+            out += [alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)]]
+        } else if rest == 2 {
+            let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out += [alphabet[Int(v >> 18 & 63)], alphabet[Int(v >> 12 & 63)], alphabet[Int(v >> 6 & 63)]]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

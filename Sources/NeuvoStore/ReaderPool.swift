@@ -1,0 +1,35 @@
+import Synchronization
+
+/// Reading connections, lent to one borrower at a time.
+///
+/// Each read runs in its own read transaction, so it sees one consistent
+/// snapshot of committed data while the writer goes on (WAL).
+public final class ReaderPool: Sendable {
+    private let path: String
+    private let capacity: Int
+    private let idle = Mutex<[Database]>([])
+
+    init(path: String, capacity: Int) {
+        self.path = path
+        self.capacity = capacity
+    }
+
+    /// Runs `body` on a reading connection inside a read transaction.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let db = try idle.withLock { $0.popLast() } ?? open()
+        defer {
+            idle.withLock { pool in
+                if pool.count < capacity { pool.append(db) }
+            }
+        }
+        return try db.transaction(.deferred, body)
+    }
+
+    private func open() throws(DatabaseError) -> Database {
+        let db = try Database(path: path, mode: .reader)
+        try db.execute("PRAGMA query_only = ON")
+        return db
+    }
+
+    func closeAll() { idle.withLock { $0.removeAll() } }
+}

@@ -1,0 +1,39 @@
+/// The database: one file, one writer with group commit, a pool of readers.
+///
+/// Opening migrates the schema to the newest known version, and refuses a
+/// database written by a newer Neuvo.
+public final class Store: Sendable {
+    public let path: String
+    public let writer: Writer
+    public let readers: ReaderPool
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, migrator: Migrator, readerCapacity: Int = 8) throws {
+        self.path = path
+        let database = try Database(path: path, mode: .writer)
+        try migrator.migrate(database)
+        writer = Writer(database: database)
+        readers = ReaderPool(path: path, capacity: readerCapacity)
+    }
+
+    /// See ``Writer/write(_:)``.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.write(body)
+    }
+
+    /// See ``ReaderPool/read(_:)``.
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try readers.read(body)
+    }
+
+    /// Writes a consistent copy of the whole database to `destination`.
+    public func backup(to destination: String) throws {
+        try readers.read { db in try db.backup(to: destination) }
+    }
+
+    /// Finishes queued writes and closes every connection.
+    public func close() {
+        writer.stop()
+        readers.closeAll()
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// The single writing connection, on its own thread, with group commit.
+///
+/// Write requests queue up while the previous transaction commits; the writer
+/// then runs all of them in one transaction, each inside its own savepoint (so
+/// one failing request does not undo the others), commits once, and only then
+/// resumes each caller. One fsync thus acknowledges many requests, and nobody
+/// is answered before the data is durable.
+public final class Writer: Sendable {
+    /// A queued request. `run` executes its body (in a savepoint) and returns
+    /// what to do once the batch's commit has succeeded (nil) or failed;
+    /// `fail` answers it without running, when no transaction could begin.
+    struct Job: Sendable {
+        let run: @Sendable (Database) -> @Sendable ((any Error)?) -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    private let database: Database
+    private let condition = NSCondition()
+    private nonisolated(unsafe) var queue: [Job] = []
+    private nonisolated(unsafe) var stopping = false
+    private nonisolated(unsafe) var stopped = false
+    private let done = DispatchSemaphore(value: 0)
+    /// Most requests in one transaction; bounds the latency of a batch.
+    public let maxBatch: Int
+    private let stats = NSLock()
+    private nonisolated(unsafe) var committedBatches = 0
+    private nonisolated(unsafe) var committedJobs = 0
+
+    init(database: Database, maxBatch: Int = 512) {
+        self.database = database
+        self.maxBatch = maxBatch
+        let thread = Thread { [self] in self.run() }
+        thread.name = "neuvo-writer"
+        thread.start()
+    }
+
+    /// Runs `body` in the next group transaction and returns its result once
+    /// that transaction is durably committed. If `body` throws, only its own
+    /// changes are rolled back and the error is rethrown.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let job = Job(run: { db in
+                do {
+                    let value = try db.transaction(.immediate, body)
+                    return { commitError in
+                        if let commitError { continuation.resume(throwing: commitError) } else { continuation.resume(returning: value) }
+                    }
+                } catch {
+                    return { _ in continuation.resume(throwing: error) }
+                }
+            }, fail: { error in continuation.resume(throwing: error) })
+            condition.lock()
+            if stopping {
+                condition.unlock()
+                continuation.resume(throwing: DatabaseError(code: 21, message: "the store is closed"))
+                return
+            }
+            queue.append(job)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// (transactions committed, requests committed) since start.
+    public var counters: (batches: Int, jobs: Int) {
+        stats.lock()
+        defer { stats.unlock() }
+        return (committedBatches, committedJobs)
+    }
+
+    /// Finishes queued work, then stops the thread. Blocks until it has stopped.
+    func stop() {
+        condition.lock()
+        let already = stopping
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        if !already { done.wait() }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopping { condition.wait() }
+            if queue.isEmpty && stopping {
+                condition.unlock()
+                done.signal()
+                return
+            }
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            condition.unlock()
+            commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [Job]) {
+        do {
+            try database.execute("BEGIN IMMEDIATE")
+        } catch {
+            for job in batch { job.fail(error) }
+            return
+        }
+        let finishers = batch.map { $0.run(database) }
+        var failure: (any Error)?
+        do {
+            try database.execute("COMMIT")
+            stats.lock()
+            committedBatches += 1
+            committedJobs += batch.count
+            stats.unlock()
+        } catch {
+            failure = error
+            try? database.execute("ROLLBACK")
+        }
+        for finish in finishers { finish(failure) }
+    }
+}

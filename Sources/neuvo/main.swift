@@ -1,0 +1,138 @@
+import Dispatch
+import Foundation
+import NeuvoServer
+import NeuvoStore
+
+/// `neuvo serve | migrate | backup PATH`, configured by flags, then environment
+/// variables, then defaults that point into this checkout.
+struct CommandLineError: Error, CustomStringConvertible {
+    let description: String
+}
+
+let usage = """
+    usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L] [--demo]
+           neuvo migrate [--db FILE] [--migrations DIR]
+           neuvo backup PATH [--db FILE] [--migrations DIR]
+
+    Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL.
+    --demo serves with demo data on a fresh database in the temporary folder (unless --db is given).
+    """
+
+/// The checkout's folder: the nearest ancestor of the executable (or of the
+/// working directory) that holds `Package.swift` and `Migrations/`.
+func checkoutFolder() -> String {
+    let fm = FileManager.default
+    var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
+    candidates.append(URL(fileURLWithPath: fm.currentDirectoryPath))
+    for start in candidates {
+        var folder = start
+        for _ in 0..<8 {
+            if fm.fileExists(atPath: folder.appendingPathComponent("Package.swift").path),
+               fm.fileExists(atPath: folder.appendingPathComponent("Migrations").path) {
+                return folder.path
+            }
+            folder.deleteLastPathComponent()
+        }
+    }
+    return fm.currentDirectoryPath
+}
+
+func parse(_ arguments: [String]) throws -> (command: String, positional: [String], configuration: NeuvoApp.Configuration, demo: Bool) {
+    guard let command = arguments.first else { throw CommandLineError(description: usage) }
+    let env = ProcessInfo.processInfo.environment
+    let checkout = checkoutFolder()
+    var configuration = NeuvoApp.Configuration()
+    configuration.host = env["NEUVO_HOST"] ?? "127.0.0.1"
+    configuration.publicFolder = env["NEUVO_PUBLIC"] ?? checkout + "/Public"
+    configuration.migrationsFolder = env["NEUVO_MIGRATIONS"] ?? checkout + "/Migrations"
+    var port = env["NEUVO_PORT"] ?? "8080"
+    var database = env["NEUVO_DB"]
+    var level = env["NEUVO_LOG_LEVEL"] ?? "info"
+    var demo = false
+    var positional: [String] = []
+    var rest = arguments.dropFirst()
+    func value(_ flag: String) throws -> String {
+        guard let v = rest.popFirst() else { throw CommandLineError(description: "\(flag) needs a value\n\n\(usage)") }
+        return v
+    }
+    while let argument = rest.popFirst() {
+        switch argument {
+        case "--host": configuration.host = try value(argument)
+        case "--port": port = try value(argument)
+        case "--db": database = try value(argument)
+        case "--public": configuration.publicFolder = try value(argument)
+        case "--migrations": configuration.migrationsFolder = try value(argument)
+        case "--log-level": level = try value(argument)
+        case "--demo": demo = true
+        case "-h", "--help": throw CommandLineError(description: usage)
+        default:
+            if argument.hasPrefix("-") { throw CommandLineError(description: "unknown option \(argument)\n\n\(usage)") }
+            positional.append(argument)
+        }
+    }
+    guard let portNumber = Int(port), (0...65535).contains(portNumber) else {
+        throw CommandLineError(description: "port must be 0–65535, got \(port)")
+    }
+    configuration.port = portNumber
+    guard let logLevel = Logger.Level(name: level) else {
+        throw CommandLineError(description: "log level must be debug, info, warning or error, got \(level)")
+    }
+    configuration.logLevel = logLevel
+    if let database {
+        configuration.databasePath = database
+    } else if demo {
+        configuration.databasePath = NSTemporaryDirectory() + "neuvo-demo-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    } else {
+        configuration.databasePath = "neuvo.sqlite"
+    }
+    return (command, positional, configuration, demo)
+}
+
+func serve(_ configuration: NeuvoApp.Configuration, demo: Bool) throws {
+    let app = try NeuvoApp(configuration: configuration)
+    // Signals arrive on a dispatch queue, never in the middle of our own code.
+    signal(SIGTERM, SIG_IGN)
+    signal(SIGINT, SIG_IGN)
+    signal(SIGPIPE, SIG_IGN)
+    var sources: [DispatchSourceSignal] = []
+    for number in [SIGTERM, SIGINT] {
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { app.stop() }
+        source.resume()
+        sources.append(source)
+    }
+    let port = try app.start()
+    if demo {
+        FileHandle.standardOutput.write(Data("Neuvo demo: database \(configuration.databasePath)\n".utf8))
+    }
+    // Tests and scripts wait for this exact line to learn the port.
+    FileHandle.standardOutput.write(Data("neuvo listening on http://\(configuration.host):\(port)\n".utf8))
+    app.wait()
+    withExtendedLifetime(sources) {}
+}
+
+do {
+    let (command, positional, configuration, demo) = try parse(Array(CommandLine.arguments.dropFirst()))
+    switch command {
+    case "serve":
+        try serve(configuration, demo: demo)
+    case "migrate":
+        let database = try Database(path: configuration.databasePath)
+        let applied = try Migrator(folder: configuration.migrationsFolder).migrate(database)
+        print(applied.isEmpty ? "up to date" : "applied \(applied.map(String.init).joined(separator: ", "))")
+    case "backup":
+        guard positional.count == 1 else { throw CommandLineError(description: "backup needs one PATH\n\n\(usage)") }
+        guard !FileManager.default.fileExists(atPath: positional[0]) else {
+            throw CommandLineError(description: "\(positional[0]) exists; refusing to overwrite it")
+        }
+        let store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
+        try store.backup(to: positional[0])
+        store.close()
+        print("backed up to \(positional[0])")
+    default:
+        throw CommandLineError(description: usage)
+    }
+} catch {
+    FileHandle.standardError.write(Data("neuvo: \(error)\n".utf8))
+    exit(1)
+}
