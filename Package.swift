@@ -21,9 +21,11 @@ let package = Package(
         .target(name: "NeuvoServer", dependencies: ["NeuvoHTTP", "NeuvoStore", "NeuvoClinic", "NeuvoJSON", "CCrypt"]),
         .executableTarget(name: "neuvo", dependencies: ["NeuvoServer", "NeuvoStore"]),
         .executableTarget(name: "neuvo-bench", dependencies: ["NeuvoServer", "NeuvoStore", "NeuvoHTTP", "CLinux"]),
-        .testTarget(name: "NeuvoHTTPTests", dependencies: ["NeuvoHTTP", "NeuvoJSON"]),
+        // Socket clients and servers shared by the test targets; never shipped.
+        .target(name: "NeuvoTestSupport", dependencies: ["NeuvoHTTP", "NeuvoJSON"], path: "Tests/NeuvoTestSupport"),
+        .testTarget(name: "NeuvoHTTPTests", dependencies: ["NeuvoHTTP", "NeuvoJSON", "NeuvoTestSupport"]),
         .testTarget(name: "NeuvoStoreTests", dependencies: ["NeuvoStore"]),
-        .testTarget(name: "NeuvoServerTests", dependencies: ["NeuvoServer", "NeuvoHTTP", "NeuvoStore", "NeuvoJSON", "CLinux"]),
+        .testTarget(name: "NeuvoServerTests", dependencies: ["NeuvoServer", "NeuvoHTTP", "NeuvoStore", "NeuvoClinic", "NeuvoJSON", "NeuvoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -326,7 +326,7 @@ final class EventLoop: @unchecked Sendable {
         request.routeTemplate = route.template
         request.parameters = exchange.parameters
         let loop = self, fd = connection.fd, id = connection.id, handler = route.handler
-        Task {
+        Task(executorPreference: server.handlerExecutor) {
             let result: HandlerResult
             do {
                 result = try await handler(request)

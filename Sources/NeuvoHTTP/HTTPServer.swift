@@ -30,6 +30,7 @@ public final class HTTPServer: Sendable {
     private let openConnections = Atomic<Int>(0)
     private let state = Mutex<(listenFD: Int32, port: Int, loops: [EventLoop], threads: Int)>((-1, 0, [], 0))
     private let finished = DispatchSemaphore(value: 0)
+    let handlerExecutor = HandlerExecutor()
 
     public init(configuration: Configuration, router: Router,
                 logger: @escaping @Sendable (RequestLog) -> Void = { _ in },
