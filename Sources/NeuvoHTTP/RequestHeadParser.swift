@@ -92,14 +92,19 @@ public struct RequestHeadParser: Sendable {
                 end = i
                 break
             }
+            // A bare LF can never start a valid line ending: refuse it as soon as it is seen.
+            if buffer[i + 1] == 0x0A && buffer[i] != 0x0D { throw .malformed("bare LF line ending") }
             i += 1
         }
+        if end < 0, leading < count, buffer[leading] == 0x0A { throw .malformed("bare LF line ending") }
         if end < 0 {
             scanned = Int32(max(leading, count - 3))
             // Decide between 414 and 431 as soon as a limit is certainly passed.
             if count - leading > limits.maxRequestLineBytes {
+                // A CR at the very end may be the first half of the line's CRLF: it does not count.
+                let partialEnd = buffer[count - 1] == 0x0D ? count - 1 : count
                 let lineEnd = firstCRLF(buffer, from: leading, to: count)
-                if (lineEnd ?? count) - leading > limits.maxRequestLineBytes { throw .requestLineTooLong }
+                if (lineEnd ?? partialEnd) - leading > limits.maxRequestLineBytes { throw .requestLineTooLong }
             }
             if count - leading > limits.maxHeadBytes { throw .headTooLarge }
             return nil
@@ -168,8 +173,13 @@ public struct RequestHeadParser: Sendable {
 
         // Request target: origin-form, absolute-form, or '*' for OPTIONS.
         if target.hasPrefix("http://") || target.hasPrefix("https://") {
+            // The authority ends at the first '/', '?' or '#' (RFC 3986 §3.2).
             let afterScheme = target.drop { $0 != "/" }.dropFirst(2)
-            target = afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "/"
+            if let end = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+                target = afterScheme[end] == "/" ? String(afterScheme[end...]) : "/" + afterScheme[end...]
+            } else {
+                target = "/"
+            }
         } else if target == "*" {
             guard method == "OPTIONS" else { throw .malformed("'*' is only for OPTIONS") }
         } else if !target.hasPrefix("/") {
