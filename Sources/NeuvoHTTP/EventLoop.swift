@@ -348,7 +348,8 @@ final class EventLoop: @unchecked Sendable {
         case .respond(let response):
             respond(connection, response)
         case .park(let park):
-            let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID, fallback: park.fallback)
+            let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID,
+                                       executor: server.handlerExecutor, fallback: park.fallback)
             exchange.parked = parked
             connection.state = .parked
             setDeadline(connection, stopping ? now : now + park.timeout.millis)

@@ -10,6 +10,7 @@ public final class ParkedRequest: Sendable {
     private let loop: EventLoop
     private let fd: Int32
     private let connectionID: UInt64
+    private let executor: HandlerExecutor
     let fallback: Response
 
     private enum Phase { case waiting, completed, cancelled }
@@ -19,8 +20,9 @@ public final class ParkedRequest: Sendable {
     }
     private let state = Mutex(State())
 
-    init(loop: EventLoop, fd: Int32, connectionID: UInt64, fallback: Response) {
+    init(loop: EventLoop, fd: Int32, connectionID: UInt64, executor: HandlerExecutor, fallback: Response) {
         self.loop = loop
+        self.executor = executor
         self.fd = fd
         self.connectionID = connectionID
         self.fallback = fallback
@@ -38,6 +40,13 @@ public final class ParkedRequest: Sendable {
         guard won else { return }
         let loop = self.loop, fd = self.fd, id = self.connectionID
         loop.execute { loop.completeParked(fd: fd, connectionID: id, response: response) }
+    }
+
+    /// Produces the response with `body` where handlers run (not on the caller's
+    /// thread, which may be a committer's), then completes with it.
+    public func complete(producing body: @escaping @Sendable () async -> Response) {
+        guard isWaiting else { return }
+        Task(executorPreference: executor) { self.complete(await body()) }
     }
 
     /// Registers `handler` to run if the request ends without ``complete(_:)``;

@@ -60,9 +60,9 @@ final class EventPoll: Sendable {
 
     private func deliver(to parked: ParkedRequest) {
         let clinic = self.clinic, conversationID = self.conversationID, after = self.after
-        Task {
+        parked.complete {
             let events = (try? clinic.events(conversationID: conversationID, after: after)) ?? []
-            parked.complete(EventPoll.response(events: events, after: after))
+            return EventPoll.response(events: events, after: after)
         }
     }
 

@@ -11,6 +11,7 @@ public final class RawClient: @unchecked Sendable {  // one thread at a time in 
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Connects to `127.0.0.1:port`; every read gives up after `timeout` seconds.
