@@ -1,0 +1,73 @@
+import Foundation
+import NeuvoStore
+import NeuvoTestSupport
+import Testing
+
+/// Runs `neuvo ARGS…` to completion; returns its exit status and combined output.
+func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The `neuvo` command line: migrate, backup, and refusing a newer database.
+@Suite struct CommandLineTests {
+    let migrations = repositoryRoot + "/Migrations"
+
+    func freshDatabase() -> String { NSTemporaryDirectory() + "neuvo-cli-\(UUID().uuidString).sqlite" }
+
+    @Test func migrateAppliesOnceThenReportsUpToDate() throws {
+        let db = freshDatabase()
+        let first = try runNeuvo(["migrate", "--db", db, "--migrations", migrations])
+        #expect(first.status == 0)
+        #expect(first.output.contains("applied 1"))
+        let second = try runNeuvo(["migrate"], environment: ["NEUVO_DB": db, "NEUVO_MIGRATIONS": migrations])
+        #expect(second.status == 0)
+        #expect(second.output.contains("up to date"))
+    }
+
+    @Test func backupWritesAConsistentCopyAndNeverOverwrites() async throws {
+        let db = freshDatabase()
+        let store = try Store(path: db, migrator: try Migrator(folder: migrations))
+        try await store.write { db in
+            try db.run("INSERT INTO resident_sessions (token_hash, created_at, expires_at) VALUES (x'00', 1, 2)")
+        }
+        store.close()
+        let copy = freshDatabase()
+        let result = try runNeuvo(["backup", copy, "--db", db, "--migrations", migrations])
+        #expect(result.status == 0)
+        let backup = try Database(path: copy, mode: .reader)
+        #expect(try backup.row("SELECT COUNT(*) AS n FROM resident_sessions")?.int("n") == 1)
+        let again = try runNeuvo(["backup", copy, "--db", db, "--migrations", migrations])
+        #expect(again.status != 0)
+        #expect(again.output.contains("refusing to overwrite"))
+    }
+
+    @Test func serveRefusesADatabaseFromANewerNeuvo() throws {
+        let db = freshDatabase()
+        _ = try runNeuvo(["migrate", "--db", db, "--migrations", migrations])
+        let database = try Database(path: db)
+        try database.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)")
+        let result = try runNeuvo(["serve", "--port", "0", "--db", db, "--migrations", migrations])
+        #expect(result.status != 0)
+        #expect(result.output.contains("newer than this program knows"))
+    }
+
+    @Test func badArgumentsAreExplained() throws {
+        let port = try runNeuvo(["serve", "--port", "http"])
+        #expect(port.status != 0)
+        #expect(port.output.contains("port must be"))
+        let unknown = try runNeuvo(["serve", "--colour"])
+        #expect(unknown.output.contains("unknown option --colour"))
+        let level = try runNeuvo(["serve", "--log-level", "loud"])
+        #expect(level.output.contains("log level must be"))
+    }
+}
