@@ -19,12 +19,13 @@ let package = Package(
         .target(name: "NeuvoStore", dependencies: ["CSQLite"]),
         .target(name: "NeuvoClinic", dependencies: ["NeuvoStore", "NeuvoJSON"]),
         .target(name: "NeuvoServer", dependencies: ["NeuvoHTTP", "NeuvoStore", "NeuvoClinic", "NeuvoJSON", "CCrypt"]),
-        .executableTarget(name: "neuvo", dependencies: ["NeuvoServer", "NeuvoStore"]),
+        .executableTarget(name: "neuvo", dependencies: ["NeuvoServer", "NeuvoStore", "NeuvoClinic"]),
         .executableTarget(name: "neuvo-bench", dependencies: ["NeuvoServer", "NeuvoStore", "NeuvoHTTP", "CLinux"]),
         // Socket clients and servers shared by the test targets; never shipped.
         .target(name: "NeuvoTestSupport", dependencies: ["NeuvoHTTP", "NeuvoJSON"], path: "Tests/NeuvoTestSupport"),
         .testTarget(name: "NeuvoHTTPTests", dependencies: ["NeuvoHTTP", "NeuvoJSON", "NeuvoTestSupport"]),
         .testTarget(name: "NeuvoStoreTests", dependencies: ["NeuvoStore"]),
+        .testTarget(name: "NeuvoClinicTests", dependencies: ["NeuvoClinic", "NeuvoStore", "NeuvoJSON", "NeuvoTestSupport"]),
         .testTarget(name: "NeuvoServerTests", dependencies: ["NeuvoServer", "NeuvoHTTP", "NeuvoStore", "NeuvoClinic", "NeuvoJSON", "NeuvoTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

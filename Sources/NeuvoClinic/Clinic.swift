@@ -1,4 +1,5 @@
 import NeuvoStore
+import Synchronization
 
 /// The clinic's domain rules over the store. Every method that changes state
 /// runs in one writer transaction and returns the events it appended, so the
@@ -7,6 +8,8 @@ public final class Clinic: Sendable {
     public let store: Store
     /// The current time; replaceable in tests.
     let now: @Sendable () -> Timestamp
+    /// The newest imported catalog, parsed once.
+    let catalogCache = Mutex<Catalog?>(nil)
 
     public init(store: Store, now: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.store = store

@@ -5,18 +5,43 @@ import NeuvoStore
 public struct Conversation: Sendable, Equatable {
     public let id: String
     public let residentSessionID: Int64
+    /// open → queued → active → closed, or withdrawn.
     public let status: String
     public let createdAt: Timestamp
+    public let serviceID: String?
+    public let subject: Subject?
+    /// `queued` or `redFlag`, once the pre-questions are answered.
+    public let outcome: String?
+    public let queueID: String?
+    public let urgency: Urgency?
+    public let queuedAt: Timestamp?
 
-    public var json: JSONValue {
-        .object(["id": .string(id), "status": .string(status), "createdAt": .string(createdAt.rfc3339)])
+    /// The conversation as its resident sees it; `position` is added by the caller when waiting.
+    public func json(position: Int? = nil) -> JSONValue {
+        var object = JSONObject([("id", .string(id)), ("status", .string(status)), ("createdAt", .string(createdAt.rfc3339))])
+        if let serviceID { object["serviceId"] = .string(serviceID) }
+        if let subject { object["subject"] = subject.json }
+        if let outcome { object["outcome"] = .string(outcome) }
+        if let queueID { object["queueId"] = .string(queueID) }
+        if let urgency { object["urgency"] = .string(urgency.rawValue) }
+        if let queuedAt { object["queuedAt"] = .string(queuedAt.rfc3339) }
+        if let position { object["position"] = .int(position) }
+        return .object(object)
     }
+
+    public var json: JSONValue { json() }
 
     init(row: Row) {
         id = row.string("id") ?? ""
         residentSessionID = row.int64("resident_session_id") ?? 0
         status = row.string("status") ?? ""
         createdAt = Timestamp(millis: row.int64("created_at") ?? 0)
+        serviceID = row.string("service_id")
+        subject = row.string("subject").flatMap { try? JSONValue.parse($0) }.flatMap(Subject.init(stored:))
+        outcome = row.string("outcome")
+        queueID = row.string("queue_id")
+        urgency = row.int("urgency_rank").flatMap { rank in Urgency.allCases.first { $0.rank == rank } }
+        queuedAt = row.int64("queued_at").map(Timestamp.init(millis:))
     }
 }
 

@@ -9,17 +9,20 @@ public struct HTTPError: Error, Sendable, Equatable {
     public let status: HTTPStatus
     public let code: String
     public let message: String
+    /// The request field at fault, when there is one (e.g. `answers.fever`).
+    public let field: String?
 
-    public init(_ status: HTTPStatus, code: String, message: String) {
+    public init(_ status: HTTPStatus, code: String, message: String, field: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.field = field
     }
 
     public var response: Response {
-        Response.json(status: status, JSONValue.object([
-            "error": .object(["code": .string(code), "message": .string(message)])
-        ]))
+        var error = JSONObject([("code", .string(code)), ("message", .string(message))])
+        if let field { error["field"] = .string(field) }
+        return Response.json(status: status, .object(["error": .object(error)]))
     }
 
     public static func notFound(_ message: String = "No such resource.") -> HTTPError {

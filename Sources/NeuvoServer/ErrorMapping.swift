@@ -8,7 +8,9 @@ extension ClinicError {
         case .notFound:
             return .notFound()
         case .invalid(let field, let message):
-            return HTTPError(.unprocessableContent, code: "invalid_\(field)", message: message)
+            return HTTPError(.unprocessableContent, code: "invalid_\(field)", message: message, field: field)
+        case .invalidAnswer(let question, let message):
+            return HTTPError(.unprocessableContent, code: "invalid_answer", message: message, field: "answers.\(question)")
         case .conflict(let code, let message):
             return HTTPError(.conflict, code: code, message: message)
         }
@@ -21,5 +23,7 @@ func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
         return try await body()
     } catch let error as ClinicError {
         throw error.httpError
+    } catch let error as CatalogError {
+        throw HTTPError(.unprocessableContent, code: "invalid_catalog", message: error.description)
     }
 }

@@ -44,6 +44,7 @@ public final class NeuvoApp: Sendable {
         }
         let auth = ResidentAuth(clinic: clinic, secureCookies: configuration.secureCookies)
         ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
+        TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         if let files = StaticFiles(root: configuration.publicFolder) {
             router.fallback = { request in
                 request.path.hasPrefix("/api/") ? nil : files.respond(to: request)

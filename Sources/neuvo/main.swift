@@ -1,7 +1,20 @@
 import Dispatch
 import Foundation
+import NeuvoClinic
 import NeuvoServer
 import NeuvoStore
+
+/// Runs async work from the synchronous command line and waits for it.
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let semaphore = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: Result<T, any Error>?
+    Task {
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        semaphore.signal()
+    }
+    semaphore.wait()
+    return try result!.get()
+}
 
 /// `neuvo serve | migrate | backup PATH`, configured by flags, then environment
 /// variables, then defaults that point into this checkout.
@@ -13,6 +26,8 @@ let usage = """
     usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L] [--demo]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
+           neuvo catalog check FILE
+           neuvo catalog import FILE [--db FILE] [--migrations DIR]
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL.
     --demo serves with demo data on a fresh database in the temporary folder (unless --db is given).
@@ -129,6 +144,22 @@ do {
         try store.backup(to: positional[0])
         store.close()
         print("backed up to \(positional[0])")
+    case "catalog":
+        guard positional.count == 2, ["check", "import"].contains(positional[0]) else {
+            throw CommandLineError(description: "catalog needs check FILE or import FILE\n\n\(usage)")
+        }
+        guard let data = FileManager.default.contents(atPath: positional[1]) else {
+            throw CommandLineError(description: "cannot read \(positional[1])")
+        }
+        if positional[0] == "check" {
+            let catalog = try Catalog(bytes: Array(data))
+            print("catalog \(catalog.version) is valid: \(catalog.services.count) top-level services, \(catalog.queues.count) work queues")
+        } else {
+            let store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
+            defer { store.close() }
+            let catalog = try runBlocking { try await Clinic(store: store).importCatalog(Array(data)).catalog }
+            print("imported catalog \(catalog.version)")
+        }
     default:
         throw CommandLineError(description: usage)
     }

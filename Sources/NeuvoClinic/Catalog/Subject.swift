@@ -1,0 +1,114 @@
+import NeuvoJSON
+
+/// Whose matter it is ("puolesta-asiointi"): the resident's own, a child's, or
+/// another adult's who has agreed to it.
+public enum Subject: Sendable, Equatable {
+    case myself
+    /// A child: first name, and age in whole months (from the age or birth date given).
+    case child(firstName: String, ageMonths: Int)
+    case otherAdult(name: String, relation: String)
+
+    public var kind: String {
+        switch self {
+        case .myself: return "self"
+        case .child: return "child"
+        case .otherAdult: return "otherAdult"
+        }
+    }
+
+    public var json: JSONValue {
+        switch self {
+        case .myself:
+            return .object(["kind": .string("self")])
+        case .child(let firstName, let ageMonths):
+            return .object(["kind": .string("child"), "firstName": .string(firstName), "ageMonths": .int(ageMonths)])
+        case .otherAdult(let name, let relation):
+            return .object(["kind": .string("otherAdult"), "name": .string(name), "relation": .string(relation)])
+        }
+    }
+
+    /// Reads what the resident said. A child needs `firstName` and either `ageYears`
+    /// (0–17) or `birthDate` (YYYY-MM-DD, not in the future, under 18 years ago);
+    /// another adult needs `name`, `relation` and `consent: true`.
+    public static func parse(_ value: JSONValue?, today: Timestamp) throws(ClinicError) -> Subject {
+        func invalid(_ message: String) -> ClinicError { .invalid(field: "subject", message: message) }
+        guard let object = value?.objectValue else { throw invalid("subject must be an object with a kind.") }
+        func name(_ key: String) throws(ClinicError) -> String {
+            guard let text = object[key]?.stringValue?.trimmingSpacesAndNewlines(), !text.isEmpty else {
+                throw invalid("\(key) is required.")
+            }
+            guard text.count <= 100, !text.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                throw invalid("\(key) must be at most 100 characters on one line.")
+            }
+            return String(text)
+        }
+        switch object["kind"]?.stringValue {
+        case "self":
+            return .myself
+        case "child":
+            let firstName = try name("firstName")
+            if let years = object["ageYears"] {
+                guard let y = years.intValue, (0...17).contains(y) else { throw invalid("ageYears must be a whole number from 0 to 17.") }
+                return .child(firstName: firstName, ageMonths: y * 12)
+            }
+            guard let birth = object["birthDate"]?.stringValue, let months = CalendarDate(birth)?.monthsUntil(today),
+                  (0..<(18 * 12)).contains(months) else {
+                throw invalid("A child needs ageYears (0–17) or birthDate (YYYY-MM-DD) under 18 years ago.")
+            }
+            return .child(firstName: firstName, ageMonths: months)
+        case "otherAdult":
+            let person = try name("name")
+            let relation = try name("relation")
+            guard object["consent"]?.boolValue == true else {
+                throw invalid("Acting for another adult needs their consent (consent: true).")
+            }
+            return .otherAdult(name: person, relation: relation)
+        default:
+            throw invalid("subject.kind must be self, child or otherAdult.")
+        }
+    }
+
+    /// Reads a subject stored by ``json``.
+    init?(stored value: JSONValue) {
+        switch value["kind"]?.stringValue {
+        case "self": self = .myself
+        case "child":
+            guard let name = value["firstName"]?.stringValue, let months = value["ageMonths"]?.intValue else { return nil }
+            self = .child(firstName: name, ageMonths: months)
+        case "otherAdult":
+            guard let name = value["name"]?.stringValue, let relation = value["relation"]?.stringValue else { return nil }
+            self = .otherAdult(name: name, relation: relation)
+        default: return nil
+        }
+    }
+}
+
+/// A calendar date `YYYY-MM-DD`.
+struct CalendarDate {
+    let year: Int, month: Int, day: Int
+
+    init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1900...2200).contains(y), (1...12).contains(m), (1...CalendarDate.daysIn(month: m, year: y)).contains(d) else { return nil }
+        year = y; month = m; day = d
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Whole months from this date to `timestamp`'s UTC date; negative if in the future.
+    func monthsUntil(_ timestamp: Timestamp) -> Int {
+        let today = CalendarDate(Timestamp(millis: timestamp.millis).rfc3339.prefix(10).description)!
+        var months = (today.year - year) * 12 + (today.month - month)
+        if today.day < day { months -= 1 }
+        if today.year < year || (today.year == year && (today.month, today.day) < (month, day)) { return -1 }
+        return months
+    }
+}

@@ -1,0 +1,91 @@
+import NeuvoJSON
+import NeuvoStore
+
+/// What a submitted pre-questionnaire led to.
+public enum TriageResult: Sendable, Equatable {
+    /// The resident must call now; the conversation is closed without queueing.
+    case redFlag(id: String, action: PreQuestionnaire.RedFlag.Action, message: LocalizedText)
+    /// The conversation waits in `queue` with `urgency`; `position` is 1 for the next to be picked.
+    case queued(queue: WorkQueue, urgency: Urgency, reason: LocalizedText, position: Int)
+}
+
+extension Clinic {
+    /// Records whose matter it is, the chosen service and the answers, then
+    /// evaluates red flags and routing and queues the conversation, all in one
+    /// transaction. A conversation is triaged once.
+    public func submitPreQuestionnaire(conversationID: String, session: ResidentSession, serviceID: String,
+                                       subject rawSubject: JSONValue?, answers rawAnswers: JSONValue?) async throws
+        -> (result: TriageResult, events: [ClinicEvent]) {
+        guard let catalog = try activeCatalog() else {
+            throw ClinicError.conflict(code: "no_catalog", message: "No service catalog has been imported.")
+        }
+        guard let service = catalog.service(serviceID), let questionnaire = service.questionnaire else {
+            throw ClinicError.invalid(field: "serviceId", message: "serviceId must be a service with pre-questions.")
+        }
+        let now = self.now()
+        let subject = try Subject.parse(rawSubject, today: now)
+        guard let answerObject = rawAnswers?.objectValue else {
+            throw ClinicError.invalid(field: "answers", message: "answers must be an object of question id → answer.")
+        }
+        var raw: [String: JSONValue] = [:]
+        for (key, value) in answerObject { raw[key] = value }
+        let answers = try questionnaire.validate(raw, subject: subject)
+        let outcome = questionnaire.outcome(for: answers, subject: subject)
+        let answersJSON = JSONValue.object(JSONObject(answers.keys.sorted().map { ($0, answers[$0]!.json) }))
+
+        return try await store.write { db in
+            guard let row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?",
+                                       conversationID, session.id) else { throw ClinicError.notFound }
+            guard row.string("status") == "open" else {
+                throw ClinicError.conflict(code: "already_submitted", message: "The pre-questions of this conversation were already answered.")
+            }
+            switch outcome {
+            case .redFlag(let flag):
+                try db.run("""
+                    UPDATE conversations SET catalog_version = ?, service_id = ?, subject = ?, answers = ?,
+                        outcome = 'redFlag', red_flag = ?, status = 'closed', updated_at = ? WHERE id = ?
+                    """, catalog.version, service.id, subject.json.text, answersJSON.text, flag.id, now.millis, conversationID)
+                let event = try ClinicEvent.append(db, conversationID: conversationID, type: "redFlag", data: .object([
+                    "action": .string(flag.action.rawValue), "message": flag.message.json,
+                ]), at: now)
+                return (.redFlag(id: flag.id, action: flag.action, message: flag.message), [event])
+            case .route(let route):
+                guard let queue = catalog.queue(route.queue) else { throw ClinicError.notFound }
+                try db.run("""
+                    UPDATE conversations SET catalog_version = ?, service_id = ?, subject = ?, answers = ?,
+                        outcome = 'queued', queue_id = ?, urgency_rank = ?, routing_reason = ?, queued_at = ?,
+                        status = 'queued', updated_at = ? WHERE id = ?
+                    """, catalog.version, service.id, subject.json.text, answersJSON.text, queue.id, route.urgency.rank,
+                       route.reason.json.text, now.millis, now.millis, conversationID)
+                let position = try Self.position(db, conversationID: conversationID) ?? 1
+                let event = try ClinicEvent.append(db, conversationID: conversationID, type: "queued", data: .object([
+                    "queue": .object(["id": .string(queue.id), "name": queue.name.json]),
+                    "urgency": .string(route.urgency.rawValue),
+                ]), at: now)
+                return (.queued(queue: queue, urgency: route.urgency, reason: route.reason, position: position), [event])
+            }
+        }
+    }
+
+    /// 1 + the cases ahead in the same queue: more urgent ones, then equally
+    /// urgent ones that have waited longer. Nil when the conversation is not waiting.
+    static func position(_ db: Database, conversationID: String) throws -> Int? {
+        guard let me = try db.row("""
+            SELECT queue_id, urgency_rank, queued_at FROM conversations WHERE id = ? AND status = 'queued'
+            """, conversationID),
+            let queue = me.string("queue_id"), let rank = me.int("urgency_rank"), let queuedAt = me.int64("queued_at") else {
+            return nil
+        }
+        let ahead = try db.row("""
+            SELECT COUNT(*) AS n FROM conversations
+            WHERE status = 'queued' AND queue_id = ? AND id != ?
+              AND (urgency_rank < ? OR (urgency_rank = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))
+            """, queue, conversationID, rank, rank, queuedAt, queuedAt, conversationID)?.int("n") ?? 0
+        return ahead + 1
+    }
+
+    /// The conversation's place in its queue now (nil when not waiting).
+    public func queuePosition(conversationID: String) throws -> Int? {
+        try store.read { db in try Self.position(db, conversationID: conversationID) }
+    }
+}

@@ -1,0 +1,62 @@
+import NeuvoClinic
+import NeuvoHTTP
+import NeuvoJSON
+
+/// The service catalog and the resident's pre-questionnaire.
+struct TriageRoutes: Sendable {
+    let clinic: Clinic
+    let hub: EventHub
+    let auth: ResidentAuth
+
+    func register(in router: inout Router) {
+        // Who may call: anyone; the catalog is what the service offers, not personal data.
+        router.get("/api/v1/catalog") { _ in try catalog() }
+        // Who may call: the session that opened the conversation.
+        router.get("/api/v1/conversations/{id}") { request in try conversation(request) }
+        router.post("/api/v1/conversations/{id}/pre-questionnaire", bodyLimit: 64 * 1024) { request in
+            try await submit(request)
+        }
+    }
+
+    func catalog() throws -> HandlerResult {
+        guard let catalog = try clinic.activeCatalog() else {
+            throw HTTPError(.serviceUnavailable, code: "no_catalog", message: "No service catalog has been imported yet.")
+        }
+        return .respond(.json(catalog.publicJSON))
+    }
+
+    func conversation(_ request: Request) throws -> HandlerResult {
+        guard let session = try auth.session(of: request), let id = request.parameters["id"],
+              let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
+        let position = conversation.status == "queued" ? try clinic.queuePosition(conversationID: id) : nil
+        return .respond(.json(conversation.json(position: position)))
+    }
+
+    /// `{"serviceId", "subject", "answers"}` → `{"outcome": "redFlag", …}` or `{"outcome": "queued", …}`.
+    func submit(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        guard let session = try auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        let body = try request.jsonBody()
+        guard let serviceID = body["serviceId"]?.stringValue else {
+            throw HTTPError(.unprocessableContent, code: "invalid_serviceId", message: "serviceId is required.", field: "serviceId")
+        }
+        let submitted = try await mappingErrors {
+            try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
+                                                    subject: body["subject"], answers: body["answers"])
+        }
+        hub.publish(streams: submitted.events.map(\.conversationID))
+        switch submitted.result {
+        case .redFlag(let flag, let action, let message):
+            return .respond(.json(.object([
+                "outcome": .string("redFlag"), "redFlag": .string(flag), "action": .string(action.rawValue),
+                "message": message.json,
+            ])))
+        case .queued(let queue, let urgency, let reason, let position):
+            return .respond(.json(.object([
+                "outcome": .string("queued"),
+                "queue": .object(["id": .string(queue.id), "name": queue.name.json]),
+                "urgency": .string(urgency.rawValue), "reason": reason.json, "position": .int(position),
+            ])))
+        }
+    }
+}
