@@ -89,3 +89,38 @@ extension Clinic {
         try store.read { db in try Self.position(db, conversationID: conversationID) }
     }
 }
+
+extension Clinic {
+    /// The conversation's status and, while it waits, its queue position.
+    public func conversationState(id: String) throws -> (status: String, position: Int?)? {
+        try store.read { db in
+            guard let row = try db.row("SELECT status FROM conversations WHERE id = ?", id), let status = row.string("status") else {
+                return nil
+            }
+            return (status, status == "queued" ? try Self.position(db, conversationID: id) : nil)
+        }
+    }
+
+    /// Takes the resident's matter out of the queue (or abandons it before
+    /// queueing). Withdrawing twice is harmless; a closed matter cannot be withdrawn.
+    public func withdraw(conversationID: String, session: ResidentSession) async throws -> (conversation: Conversation, events: [ClinicEvent]) {
+        let now = self.now()
+        return try await store.write { db in
+            guard let row = try db.row("SELECT * FROM conversations WHERE id = ? AND resident_session_id = ?",
+                                       conversationID, session.id) else { throw ClinicError.notFound }
+            let conversation = Conversation(row: row)
+            switch conversation.status {
+            case "withdrawn":
+                return (conversation, [])
+            case "open", "queued":
+                try db.run("UPDATE conversations SET status = 'withdrawn', updated_at = ? WHERE id = ?", now.millis, conversationID)
+                var data = JSONObject([("status", .string("withdrawn"))])
+                if let queue = conversation.queueID, conversation.status == "queued" { data["queue"] = .object(["id": .string(queue)]) }
+                let event = try ClinicEvent.append(db, conversationID: conversationID, type: "withdrawn", data: .object(data), at: now)
+                return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event])
+            default:
+                throw ClinicError.conflict(code: "not_withdrawable", message: "A matter that is being handled or has ended cannot be withdrawn.")
+            }
+        }
+    }
+}

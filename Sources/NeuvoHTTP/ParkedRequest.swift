@@ -42,11 +42,14 @@ public final class ParkedRequest: Sendable {
         loop.execute { loop.completeParked(fd: fd, connectionID: id, response: response) }
     }
 
-    /// Produces the response with `body` where handlers run (not on the caller's
-    /// thread, which may be a committer's), then completes with it.
-    public func complete(producing body: @escaping @Sendable () async -> Response) {
+    /// Runs `body` where handlers run (not on the caller's thread, which may be
+    /// a committer's) and completes with its response; a nil response leaves
+    /// the request parked.
+    public func complete(producing body: @escaping @Sendable () async -> Response?) {
         guard isWaiting else { return }
-        Task(executorPreference: executor) { self.complete(await body()) }
+        Task(executorPreference: executor) {
+            if let response = await body() { self.complete(response) }
+        }
     }
 
     /// Registers `handler` to run if the request ends without ``complete(_:)``;

@@ -31,7 +31,7 @@ struct ConversationRoutes: Sendable {
         let opened = try await mappingErrors {
             try await clinic.openConversation(session: existing, newSessionTokenHash: fresh?.hash)
         }
-        hub.publish(streams: opened.events.map(\.conversationID))
+        hub.publish(streams: EventStreams.touched(by: opened.events))
         var headers = HTTPHeaders()
         if let fresh { headers.add(name: "set-cookie", value: auth.setCookie(token: fresh.token)) }
         headers.add(name: "location", value: "/api/v1/conversations/\(opened.conversation.id)")
@@ -53,26 +53,28 @@ struct ConversationRoutes: Sendable {
         let posted = try await mappingErrors {
             try await clinic.postMessage(conversationID: id, session: session, clientID: clientID, text: text)
         }
-        hub.publish(streams: posted.events.map(\.conversationID))
+        hub.publish(streams: EventStreams.touched(by: posted.events))
         return .respond(.json(status: posted.created ? .created : .ok, posted.message.json))
     }
 
-    /// `GET /api/v1/conversations/{id}/events?after=SEQ&wait=S`: events after
-    /// SEQ at once, or a park of up to S seconds until one is committed.
+    /// `GET /api/v1/conversations/{id}/events?after=SEQ&wait=S&position=P`: events
+    /// after SEQ, or the queue position when it differs from P, at once; else a
+    /// park of up to S seconds until either changes.
     func events(_ request: Request) async throws -> HandlerResult {
         guard let session = try auth.session(of: request), let id = request.parameters["id"],
-              try clinic.conversation(id: id, ownedBy: session) != nil else { throw HTTPError.notFound() }
+              let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
         let after = try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max))
         let wait = try Self.integer(request, "wait", default: 0, range: 0...Self.maxWaitSeconds)
-        let poll = EventPoll(clinic: clinic, hub: hub, conversationID: id, after: Int64(after))
+        let seen = request.queryValue("position") == nil ? nil : try Self.integer(request, "position", default: 0, range: 0...1_000_000)
+        let poll = EventPoll(clinic: clinic, hub: hub, conversation: conversation, after: Int64(after), seenPosition: seen)
         if wait > 0 { poll.subscribe() }
-        let events = try clinic.events(conversationID: id, after: Int64(after))
-        if !events.isEmpty || wait == 0 {
-            if wait > 0 { poll.unsubscribe() }
-            return .respond(EventPoll.response(events: events, after: Int64(after)))
+        if let news = try poll.news() {
+            poll.unsubscribe()
+            return .respond(news)
         }
-        return .park(Park(timeout: .seconds(wait), fallback: EventPoll.response(events: [], after: Int64(after)),
-                          attach: { parked in poll.attach(parked) }))
+        let quiet = EventPoll.response(events: [], after: Int64(after), state: try clinic.conversationState(id: id))
+        if wait == 0 { return .respond(quiet) }
+        return .park(Park(timeout: .seconds(wait), fallback: quiet, attach: { parked in poll.attach(parked) }))
     }
 
     static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws(HTTPError) -> Int {

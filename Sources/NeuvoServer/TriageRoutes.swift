@@ -16,6 +16,16 @@ struct TriageRoutes: Sendable {
         router.post("/api/v1/conversations/{id}/pre-questionnaire", bodyLimit: 64 * 1024) { request in
             try await submit(request)
         }
+        router.post("/api/v1/conversations/{id}/withdraw", bodyLimit: 1024) { request in try await withdraw(request) }
+    }
+
+    /// Takes the matter out of the queue: `200` with the conversation.
+    func withdraw(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        guard let session = try auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        let withdrawn = try await mappingErrors { try await clinic.withdraw(conversationID: id, session: session) }
+        hub.publish(streams: EventStreams.touched(by: withdrawn.events))
+        return .respond(.json(withdrawn.conversation.json))
     }
 
     func catalog() throws -> HandlerResult {
@@ -44,7 +54,7 @@ struct TriageRoutes: Sendable {
             try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
                                                     subject: body["subject"], answers: body["answers"])
         }
-        hub.publish(streams: submitted.events.map(\.conversationID))
+        hub.publish(streams: EventStreams.touched(by: submitted.events))
         switch submitted.result {
         case .redFlag(let flag, let action, let message):
             return .respond(.json(.object([

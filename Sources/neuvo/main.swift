@@ -23,14 +23,16 @@ struct CommandLineError: Error, CustomStringConvertible {
 }
 
 let usage = """
-    usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L] [--demo]
+    usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L]
+                         [--catalog FILE] [--demo]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
            neuvo catalog import FILE [--db FILE] [--migrations DIR]
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL.
-    --demo serves with demo data on a fresh database in the temporary folder (unless --db is given).
+    --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
+    --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
     """
 
 /// The checkout's folder: the nearest ancestor of the executable (or of the
@@ -52,7 +54,15 @@ func checkoutFolder() -> String {
     return fm.currentDirectoryPath
 }
 
-func parse(_ arguments: [String]) throws -> (command: String, positional: [String], configuration: NeuvoApp.Configuration, demo: Bool) {
+struct Invocation {
+    var command: String
+    var positional: [String]
+    var configuration: NeuvoApp.Configuration
+    var demo: Bool
+    var catalog: String?
+}
+
+func parse(_ arguments: [String]) throws -> Invocation {
     guard let command = arguments.first else { throw CommandLineError(description: usage) }
     let env = ProcessInfo.processInfo.environment
     let checkout = checkoutFolder()
@@ -64,6 +74,7 @@ func parse(_ arguments: [String]) throws -> (command: String, positional: [Strin
     var database = env["NEUVO_DB"]
     var level = env["NEUVO_LOG_LEVEL"] ?? "info"
     var demo = false
+    var catalog: String?
     var positional: [String] = []
     var rest = arguments.dropFirst()
     func value(_ flag: String) throws -> String {
@@ -79,6 +90,7 @@ func parse(_ arguments: [String]) throws -> (command: String, positional: [Strin
         case "--migrations": configuration.migrationsFolder = try value(argument)
         case "--log-level": level = try value(argument)
         case "--demo": demo = true
+        case "--catalog": catalog = try value(argument)
         case "-h", "--help": throw CommandLineError(description: usage)
         default:
             if argument.hasPrefix("-") { throw CommandLineError(description: "unknown option \(argument)\n\n\(usage)") }
@@ -100,11 +112,19 @@ func parse(_ arguments: [String]) throws -> (command: String, positional: [Strin
     } else {
         configuration.databasePath = "neuvo.sqlite"
     }
-    return (command, positional, configuration, demo)
+    if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
+    return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog)
 }
 
-func serve(_ configuration: NeuvoApp.Configuration, demo: Bool) throws {
+func serve(_ configuration: NeuvoApp.Configuration, demo: Bool, catalog: String?) throws {
     let app = try NeuvoApp(configuration: configuration)
+    if let catalog {
+        guard let data = FileManager.default.contents(atPath: catalog) else {
+            throw CommandLineError(description: "cannot read catalog \(catalog)")
+        }
+        let imported = try runBlocking { try await app.clinic.importCatalog(Array(data)).catalog }
+        app.logger.log(.info, "catalog \(imported.version) active")
+    }
     // Signals arrive on a dispatch queue, never in the middle of our own code.
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
@@ -127,10 +147,11 @@ func serve(_ configuration: NeuvoApp.Configuration, demo: Bool) throws {
 }
 
 do {
-    let (command, positional, configuration, demo) = try parse(Array(CommandLine.arguments.dropFirst()))
+    let invocation = try parse(Array(CommandLine.arguments.dropFirst()))
+    let (command, positional, configuration) = (invocation.command, invocation.positional, invocation.configuration)
     switch command {
     case "serve":
-        try serve(configuration, demo: demo)
+        try serve(configuration, demo: invocation.demo, catalog: invocation.catalog)
     case "migrate":
         let database = try Database(path: configuration.databasePath)
         let applied = try Migrator(folder: configuration.migrationsFolder).migrate(database)
