@@ -50,3 +50,10 @@ extension Clinic {
         }
     }
 }
+
+extension Clinic {
+    /// The newest event's seq (0 when there are none): a cursor for "from now on".
+    public func latestEventSeq() throws -> Int64 {
+        try store.read { db in try db.row("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")?.int64("seq") ?? 0 }
+    }
+}

@@ -45,10 +45,18 @@ public struct Message: Sendable, Equatable {
     }
 }
 
+/// Who writes a message, and what they may write into.
+public enum MessageAuthor: Sendable {
+    /// The resident session that owns the conversation; only while it has not ended.
+    case resident(ResidentSession)
+    /// The professional handling the case; only while it is active.
+    case professional(Professional)
+}
+
 extension Clinic {
-    /// Posts a resident's message. Idempotent on `clientID`: a retry returns the
-    /// original message with `created == false`; the same id with other text is a conflict.
-    public func postMessage(conversationID: String, session: ResidentSession, clientID rawClientID: String, text: String)
+    /// Posts a message. Idempotent on `clientID`: a retry returns the original
+    /// message with `created == false`; the same id with other text is a conflict.
+    public func postMessage(conversationID: String, author: MessageAuthor, clientID rawClientID: String, text: String)
         async throws -> (message: Message, created: Bool, events: [ClinicEvent]) {
         guard let clientID = Identifier.canonicalUUID(rawClientID) else {
             throw ClinicError.invalid(field: "clientId", message: "clientId must be a UUID.")
@@ -57,8 +65,14 @@ extension Clinic {
         let now = self.now()
         let id = Identifier.random()
         return try await store.write { db in
-            guard let row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?",
-                                       conversationID, session.id) else { throw ClinicError.notFound }
+            let row: Row?
+            switch author {
+            case .resident(let session):
+                row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?", conversationID, session.id)
+            case .professional(let professional):
+                row = try db.row("SELECT status FROM conversations WHERE id = ? AND professional_id = ?", conversationID, professional.id)
+            }
+            guard let row else { throw ClinicError.notFound }
             if let existing = try db.row("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ?",
                                          conversationID, clientID).map(Message.init(row:)) {
                 guard existing.text == text else {
@@ -67,16 +81,33 @@ extension Clinic {
                 }
                 return (existing, false, [])
             }
-            guard row.string("status") != "closed" && row.string("status") != "withdrawn" else {
-                throw ClinicError.conflict(code: "conversation_closed", message: "The conversation has ended.")
+            let status = row.string("status")
+            var data = JSONObject([("id", .string(id)), ("clientId", .string(clientID))])
+            let authorName: String
+            let professionalID: Int64?
+            switch author {
+            case .resident:
+                guard status != "closed" && status != "withdrawn" else {
+                    throw ClinicError.conflict(code: "conversation_closed", message: "The conversation has ended.")
+                }
+                authorName = "resident"
+                professionalID = nil
+                data["author"] = .string("resident")
+            case .professional(let professional):
+                guard status == "active" else {
+                    throw ClinicError.conflict(code: "conversation_not_active", message: "Only an active case can be written to.")
+                }
+                authorName = "professional"
+                professionalID = professional.id
+                data["author"] = .string("professional")
+                data["professional"] = .object(["displayName": .string(professional.displayName), "title": .string(professional.title)])
             }
-            let data: JSONValue = .object(["id": .string(id), "clientId": .string(clientID), "author": .string("resident"),
-                                           "text": .string(text)])
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "message", data: data, at: now)
+            data["text"] = .string(text)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "message", data: .object(data), at: now)
             try db.run("""
-                INSERT INTO messages (id, conversation_id, client_id, author, body, created_at, seq)
-                VALUES (?, ?, ?, 'resident', ?, ?, ?)
-                """, id, conversationID, clientID, text, now.millis, event.seq)
+                INSERT INTO messages (id, conversation_id, client_id, author, body, created_at, seq, professional_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, id, conversationID, clientID, authorName, text, now.millis, event.seq, professionalID)
             try db.run("UPDATE conversations SET updated_at = ? WHERE id = ?", now.millis, conversationID)
             let message = Message(row: try db.row("SELECT * FROM messages WHERE id = ?", id)!)
             return (message, true, [event])

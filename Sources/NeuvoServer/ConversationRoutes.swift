@@ -51,7 +51,7 @@ struct ConversationRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_text", message: "text (a string) is required.")
         }
         let posted = try await mappingErrors {
-            try await clinic.postMessage(conversationID: id, session: session, clientID: clientID, text: text)
+            try await clinic.postMessage(conversationID: id, author: .resident(session), clientID: clientID, text: text)
         }
         hub.publish(streams: EventStreams.touched(by: posted.events))
         return .respond(.json(status: posted.created ? .created : .ok, posted.message.json))
@@ -63,18 +63,36 @@ struct ConversationRoutes: Sendable {
     func events(_ request: Request) async throws -> HandlerResult {
         guard let session = try auth.session(of: request), let id = request.parameters["id"],
               let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
-        let after = try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max))
+        let after = Int64(try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max)))
         let wait = try Self.integer(request, "wait", default: 0, range: 0...Self.maxWaitSeconds)
         let seen = request.queryValue("position") == nil ? nil : try Self.integer(request, "position", default: 0, range: 0...1_000_000)
-        let poll = EventPoll(clinic: clinic, hub: hub, conversation: conversation, after: Int64(after), seenPosition: seen)
-        if wait > 0 { poll.subscribe() }
-        if let news = try poll.news() {
-            poll.unsubscribe()
-            return .respond(news)
+        let clinic = self.clinic, streams = Self.streams(of: conversation)
+        let poll = StreamPoll(hub: hub, streams: streams) {
+            let events = try clinic.events(conversationID: id, after: after)
+            let state = try clinic.conversationState(id: id)
+            // Position news only for a client that said which position it last saw.
+            let moved = seen != nil && state?.position != seen
+            return events.isEmpty && !moved ? nil : Self.eventsResponse(events: events, after: after, state: state)
         }
-        let quiet = EventPoll.response(events: [], after: Int64(after), state: try clinic.conversationState(id: id))
-        if wait == 0 { return .respond(quiet) }
-        return .park(Park(timeout: .seconds(wait), fallback: quiet, attach: { parked in poll.attach(parked) }))
+        return try poll.answer(wait: wait, quiet: Self.eventsResponse(events: [], after: after, state: try clinic.conversationState(id: id)))
+    }
+
+    /// A resident follows their conversation, and its queue while waiting.
+    static func streams(of conversation: Conversation) -> [String] {
+        var streams = [EventStreams.conversation(conversation.id)]
+        if conversation.status == "queued", let queue = conversation.queueID { streams.append(EventStreams.queue(queue)) }
+        return streams
+    }
+
+    /// `{"events": [...], "next": N, "status": "...", "position": P}`; `next` is the
+    /// cursor for the following poll, `position` is present while queued.
+    static func eventsResponse(events: [ClinicEvent], after: Int64, state: (status: String, position: Int?)?) -> Response {
+        var object = JSONObject([("events", .array(events.map(\.json))), ("next", .int64(events.last?.seq ?? after))])
+        if let state {
+            object["status"] = .string(state.status)
+            if let position = state.position { object["position"] = .int(position) }
+        }
+        return .json(.object(object))
     }
 
     static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws(HTTPError) -> Int {

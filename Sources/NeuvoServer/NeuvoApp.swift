@@ -19,6 +19,8 @@ public final class NeuvoApp: Sendable {
         public var secureCookies = false
         public var loopCount = 0  // 0: one per core
         public var limits = HTTPLimits()
+        /// The clinic's clock; tests move it to exercise expiry.
+        public var clock: @Sendable () -> Timestamp = Timestamp.now
         public init() {}
     }
 
@@ -33,7 +35,7 @@ public final class NeuvoApp: Sendable {
         self.configuration = configuration
         logger = Logger(level: configuration.logLevel, sink: logSink)
         store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
-        clinic = Clinic(store: store)
+        clinic = Clinic(store: store, now: configuration.clock)
         hub = EventHub()
 
         var router = Router()
@@ -45,6 +47,8 @@ public final class NeuvoApp: Sendable {
         let auth = ResidentAuth(clinic: clinic, secureCookies: configuration.secureCookies)
         ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
+        ProfessionalRoutes(clinic: clinic, hub: hub, auth: ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies))
+            .register(in: &router)
         if let files = StaticFiles(root: configuration.publicFolder) {
             router.fallback = { request in
                 request.path.hasPrefix("/api/") ? nil : files.respond(to: request)

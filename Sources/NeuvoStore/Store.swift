@@ -17,6 +17,7 @@ public final class Store: Sendable {
     }
 
     /// See ``Writer/write(_:)``.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.write(body)
     }

@@ -39,6 +39,7 @@ public final class Writer: Sendable {
     /// Runs `body` in the next group transaction and returns its result once
     /// that transaction is durably committed. If `body` throws, only its own
     /// changes are rolled back and the error is rethrown.
+    @discardableResult
     public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let job = Job(run: { db in

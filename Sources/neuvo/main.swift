@@ -29,6 +29,9 @@ let usage = """
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
            neuvo catalog import FILE [--db FILE] [--migrations DIR]
+           neuvo user add USERNAME --name NAME --title TITLE [--role professional|admin] [--queues q1,q2]
+           neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user list
+             (passwords are read from NEUVO_PASSWORD or the first line of standard input)
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL.
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
@@ -60,6 +63,7 @@ struct Invocation {
     var configuration: NeuvoApp.Configuration
     var demo: Bool
     var catalog: String?
+    var options: [String: String]
 }
 
 func parse(_ arguments: [String]) throws -> Invocation {
@@ -75,6 +79,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var level = env["NEUVO_LOG_LEVEL"] ?? "info"
     var demo = false
     var catalog: String?
+    var options: [String: String] = [:]
     var positional: [String] = []
     var rest = arguments.dropFirst()
     func value(_ flag: String) throws -> String {
@@ -91,6 +96,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--log-level": level = try value(argument)
         case "--demo": demo = true
         case "--catalog": catalog = try value(argument)
+        case "--name", "--title", "--role", "--queues": options[String(argument.dropFirst(2))] = try value(argument)
         case "-h", "--help": throw CommandLineError(description: usage)
         default:
             if argument.hasPrefix("-") { throw CommandLineError(description: "unknown option \(argument)\n\n\(usage)") }
@@ -113,7 +119,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
         configuration.databasePath = "neuvo.sqlite"
     }
     if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
-    return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog)
+    return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog,
+                      options: options)
 }
 
 func serve(_ configuration: NeuvoApp.Configuration, demo: Bool, catalog: String?) throws {
@@ -181,10 +188,65 @@ do {
             let catalog = try runBlocking { try await Clinic(store: store).importCatalog(Array(data)).catalog }
             print("imported catalog \(catalog.version)")
         }
+    case "user":
+        try userCommand(invocation)
     default:
         throw CommandLineError(description: usage)
     }
 } catch {
     FileHandle.standardError.write(Data("neuvo: \(error)\n".utf8))
     exit(1)
+}
+
+/// The password for `user add` / `user passwd`: NEUVO_PASSWORD, else one line of standard input.
+func readPassword() throws -> String {
+    if let password = ProcessInfo.processInfo.environment["NEUVO_PASSWORD"] { return password }
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw CommandLineError(description: "give the password in NEUVO_PASSWORD or on standard input")
+    }
+    return line
+}
+
+func userCommand(_ invocation: Invocation) throws {
+    let arguments = invocation.positional
+    guard let action = arguments.first else { throw CommandLineError(description: usage) }
+    let store = try Store(path: invocation.configuration.databasePath, migrator: try Migrator(folder: invocation.configuration.migrationsFolder))
+    defer { store.close() }
+    let clinic = Clinic(store: store)
+    func queues(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+    switch (action, arguments.count) {
+    case ("add", 2):
+        guard let name = invocation.options["name"], let title = invocation.options["title"] else {
+            throw CommandLineError(description: "user add needs --name and --title")
+        }
+        guard let role = Professional.Role(rawValue: invocation.options["role"] ?? "professional") else {
+            throw CommandLineError(description: "--role must be professional or admin")
+        }
+        let hash = try PasswordHasher.hash(try readPassword())
+        let memberships = queues(invocation.options["queues"])
+        let added = try runBlocking {
+            try await clinic.addProfessional(username: arguments[1], displayName: name, title: title, role: role,
+                                             passwordHash: hash, queues: memberships)
+        }
+        print("added \(added.username) (\(added.role.rawValue)) in \(added.queues.joined(separator: ", "))")
+    case ("passwd", 2):
+        let hash = try PasswordHasher.hash(try readPassword())
+        try runBlocking { try await clinic.setPassword(username: arguments[1], passwordHash: hash) }
+        print("password changed; \(arguments[1])'s sessions ended")
+    case ("disable", 2):
+        try runBlocking { try await clinic.disableProfessional(username: arguments[1]) }
+        print("disabled \(arguments[1])")
+    case ("queues", 3):
+        let memberships = queues(arguments[2])
+        let updated = try runBlocking { try await clinic.setQueues(username: arguments[1], queues: memberships) }
+        print("\(updated.username) works in \(updated.queues.joined(separator: ", "))")
+    case ("list", 1):
+        for p in try clinic.professionals() {
+            print("\(p.username)\t\(p.displayName)\t\(p.title)\t\(p.role.rawValue)\t\(p.queues.joined(separator: ","))\(p.disabled ? "\tdisabled" : "")")
+        }
+    default:
+        throw CommandLineError(description: usage)
+    }
 }

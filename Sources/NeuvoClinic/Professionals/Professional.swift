@@ -1,0 +1,154 @@
+import NeuvoJSON
+import NeuvoStore
+
+/// A nurse, social worker, doctor… who works cases from work queues.
+public struct Professional: Sendable, Equatable {
+    public enum Role: String, Sendable {
+        case professional, admin
+    }
+
+    public let id: Int64
+    public let username: String
+    public let displayName: String
+    /// What residents see, e.g. "sairaanhoitaja" (nurse).
+    public let title: String
+    public let role: Role
+    public let disabled: Bool
+    /// The work queues this professional belongs to.
+    public let queues: [String]
+    /// The queues they are on shift in now.
+    public let onShift: [String]
+
+    /// Never includes the password hash.
+    public var json: JSONValue {
+        .object(["id": .int64(id), "username": .string(username), "displayName": .string(displayName),
+                 "title": .string(title), "role": .string(role.rawValue),
+                 "queues": .array(queues.map { .string($0) }), "onShift": .array(onShift.map { .string($0) })])
+    }
+
+    static func load(_ db: Database, where clause: String, _ argument: DatabaseValueConvertible) throws -> (professional: Professional, passwordHash: String)? {
+        guard let row = try db.row("SELECT * FROM professionals WHERE \(clause)", argument), let id = row.int64("id") else { return nil }
+        let memberships = try db.rows("SELECT queue_id, on_shift_since FROM queue_memberships WHERE professional_id = ? ORDER BY queue_id", id)
+        let professional = Professional(
+            id: id, username: row.string("username") ?? "", displayName: row.string("display_name") ?? "",
+            title: row.string("title") ?? "", role: Role(rawValue: row.string("role") ?? "") ?? .professional,
+            disabled: row.int64("disabled_at") != nil,
+            queues: memberships.compactMap { $0.string("queue_id") },
+            onShift: memberships.filter { $0.int64("on_shift_since") != nil }.compactMap { $0.string("queue_id") })
+        return (professional, row.string("password_hash") ?? "")
+    }
+
+    /// Checks a display text (name or title): not blank, one line, short.
+    static func validateText(_ text: String, field: String) throws(ClinicError) -> String {
+        let trimmed = String(text.trimmingSpacesAndNewlines())
+        guard !trimmed.isEmpty, trimmed.count <= 100, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+            throw .invalid(field: field, message: "\(field) must be 1–100 characters on one line.")
+        }
+        return trimmed
+    }
+
+    static func validateUsername(_ username: String) throws(ClinicError) -> String {
+        let lower = username.lowercased()
+        guard (2...64).contains(lower.utf8.count),
+              lower.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) || $0 == 46 || $0 == 45 || $0 == 95 }) else {
+            throw .invalid(field: "username", message: "username must be 2–64 characters of a–z, 0–9, '.', '-' or '_'.")
+        }
+        return lower
+    }
+}
+
+extension Clinic {
+    /// Creates a professional. `passwordHash` is already hashed by the caller.
+    public func addProfessional(username: String, displayName: String, title: String, role: Professional.Role,
+                                passwordHash: String, queues: [String]) async throws -> Professional {
+        let username = try Professional.validateUsername(username)
+        let displayName = try Professional.validateText(displayName, field: "displayName")
+        let title = try Professional.validateText(title, field: "title")
+        try validateQueues(queues)
+        let now = self.now()
+        return try await store.write { db in
+            guard try db.row("SELECT id FROM professionals WHERE username = ?", username) == nil else {
+                throw ClinicError.conflict(code: "username_taken", message: "The username '\(username)' is already in use.")
+            }
+            try db.run("""
+                INSERT INTO professionals (username, display_name, title, role, password_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, username, displayName, title, role.rawValue, passwordHash, now.millis)
+            let id = db.lastInsertedRowID
+            for queue in Set(queues) {
+                try db.run("INSERT INTO queue_memberships (professional_id, queue_id) VALUES (?, ?)", id, queue)
+            }
+            return try Professional.load(db, where: "id = ?", id)!.0
+        }
+    }
+
+    /// Replaces a professional's password hash and ends their sessions.
+    public func setPassword(username: String, passwordHash: String) async throws {
+        try await store.write { db in
+            guard let id = try db.row("SELECT id FROM professionals WHERE username = ?", username)?.int64("id") else {
+                throw ClinicError.notFound
+            }
+            try db.run("UPDATE professionals SET password_hash = ? WHERE id = ?", passwordHash, id)
+            try db.run("UPDATE professional_sessions SET ended_at = ? WHERE professional_id = ? AND ended_at IS NULL", self.now().millis, id)
+        }
+    }
+
+    /// Disables an account: it can no longer sign in and its sessions end now.
+    public func disableProfessional(username: String) async throws {
+        let now = self.now()
+        try await store.write { db in
+            guard let id = try db.row("SELECT id FROM professionals WHERE username = ?", username)?.int64("id") else {
+                throw ClinicError.notFound
+            }
+            try db.run("UPDATE professionals SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", now.millis, id)
+            try db.run("UPDATE professional_sessions SET ended_at = ? WHERE professional_id = ? AND ended_at IS NULL", now.millis, id)
+            try db.run("UPDATE queue_memberships SET on_shift_since = NULL WHERE professional_id = ?", id)
+        }
+    }
+
+    /// Sets exactly which queues a professional belongs to.
+    public func setQueues(username: String, queues: [String]) async throws -> Professional {
+        try validateQueues(queues)
+        return try await store.write { db in
+            guard let id = try db.row("SELECT id FROM professionals WHERE username = ?", username)?.int64("id") else {
+                throw ClinicError.notFound
+            }
+            let wanted = Set(queues)
+            for row in try db.rows("SELECT queue_id FROM queue_memberships WHERE professional_id = ?", id) {
+                if let queue = row.string("queue_id"), !wanted.contains(queue) {
+                    try db.run("DELETE FROM queue_memberships WHERE professional_id = ? AND queue_id = ?", id, queue)
+                }
+            }
+            for queue in wanted {
+                try db.run("INSERT OR IGNORE INTO queue_memberships (professional_id, queue_id) VALUES (?, ?)", id, queue)
+            }
+            return try Professional.load(db, where: "id = ?", id)!.0
+        }
+    }
+
+    public func professional(username: String) throws -> (professional: Professional, passwordHash: String)? {
+        try store.read { db in try Professional.load(db, where: "username = ?", username.lowercased()) }
+    }
+
+    public func professional(id: Int64) throws -> Professional? {
+        try store.read { db in try Professional.load(db, where: "id = ?", id)?.0 }
+    }
+
+    public func professionals() throws -> [Professional] {
+        try store.read { db in
+            try db.rows("SELECT id FROM professionals ORDER BY username").compactMap { row in
+                try row.int64("id").flatMap { try Professional.load(db, where: "id = ?", $0)?.0 }
+            }
+        }
+    }
+
+    func validateQueues(_ queues: [String]) throws {
+        guard let catalog = try activeCatalog() else {
+            if queues.isEmpty { return }
+            throw ClinicError.conflict(code: "no_catalog", message: "Import a service catalog before assigning work queues.")
+        }
+        for queue in queues where catalog.queue(queue) == nil {
+            throw ClinicError.invalid(field: "queues", message: "'\(queue)' is not a work queue of the active catalog.")
+        }
+    }
+}

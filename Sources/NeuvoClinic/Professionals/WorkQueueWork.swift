@@ -1,0 +1,133 @@
+import NeuvoJSON
+import NeuvoStore
+
+/// A waiting case as a work-queue view lists it: enough to choose, no more.
+public struct WaitingCase: Sendable, Equatable {
+    public let conversationID: String
+    public let queueID: String
+    public let urgency: Urgency
+    public let queuedAt: Timestamp
+    public let serviceID: String?
+    public let subjectKind: String?
+    public let identified: Bool
+    /// One line from the pre-question answers, in the catalog's Finnish.
+    public let summary: String
+
+    public var json: JSONValue {
+        var object = JSONObject([("conversationId", .string(conversationID)), ("queueId", .string(queueID)),
+                                 ("urgency", .string(urgency.rawValue)), ("queuedAt", .string(queuedAt.rfc3339)),
+                                 ("identified", .bool(identified)), ("summary", .string(summary))])
+        if let serviceID { object["serviceId"] = .string(serviceID) }
+        if let subjectKind { object["subject"] = .string(subjectKind) }
+        return .object(object)
+    }
+}
+
+extension Clinic {
+    /// Marks a professional on or off shift in one of their queues.
+    public func setShift(professionalID: Int64, queueID: String, onShift: Bool) async throws -> Professional {
+        let now = self.now()
+        return try await store.write { db in
+            guard try db.row("SELECT 1 AS x FROM queue_memberships WHERE professional_id = ? AND queue_id = ?", professionalID, queueID) != nil else {
+                throw ClinicError.notFound
+            }
+            try db.run("UPDATE queue_memberships SET on_shift_since = ? WHERE professional_id = ? AND queue_id = ?",
+                       onShift ? now.millis : nil, professionalID, queueID)
+            return try Professional.load(db, where: "id = ?", professionalID)!.professional
+        }
+    }
+
+    /// The waiting cases of the given queues, most urgent first, then longest waiting.
+    public func waitingCases(queues: [String]) throws -> [WaitingCase] {
+        guard !queues.isEmpty else { return [] }
+        let catalog = try activeCatalog()
+        let placeholders = Array(repeating: "?", count: queues.count).joined(separator: ", ")
+        return try store.read { db in
+            let statement = try db.statement("""
+                SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version
+                FROM conversations c WHERE c.status = 'queued' AND c.queue_id IN (\(placeholders))
+                ORDER BY c.urgency_rank, c.queued_at, c.id LIMIT 500
+                """)
+            try statement.bind(queues)
+            var cases: [WaitingCase] = []
+            while try statement.step() {
+                let row = statement.row()
+                let subject = row.string("subject").flatMap { try? JSONValue.parse($0) }
+                let answers = row.string("answers").flatMap { try? JSONValue.parse($0) }
+                let service = row.string("service_id").flatMap { catalog?.service($0) }
+                cases.append(WaitingCase(
+                    conversationID: row.string("id") ?? "", queueID: row.string("queue_id") ?? "",
+                    urgency: Urgency.allCases.first { $0.rank == row.int("urgency_rank") } ?? .normal,
+                    queuedAt: Timestamp(millis: row.int64("queued_at") ?? 0), serviceID: row.string("service_id"),
+                    subjectKind: subject?["kind"]?.stringValue, identified: false,
+                    summary: Self.oneLineSummary(service: service, answers: answers)))
+            }
+            return cases
+        }
+    }
+
+    /// "Iho-oireet: Kauanko…? Päiviä · Onko kuumetta? Kyllä" — short, for a list row.
+    static func oneLineSummary(service: Service?, answers: JSONValue?) -> String {
+        guard let service, let questionnaire = service.questionnaire, let answers = answers?.objectValue else { return "" }
+        var parts: [String] = []
+        for question in questionnaire.questions {
+            guard let value = answers[question.id] else { continue }
+            let shown: String
+            switch (question.kind, value) {
+            case (.singleChoice(let options), .string(let id)): shown = options.first { $0.id == id }?.label.fi ?? id
+            case (.multipleChoice(let options), .array(let ids)):
+                shown = ids.compactMap { id in options.first { $0.id == id.stringValue }?.label.fi }.joined(separator: ", ")
+            case (.yesNo, .bool(let b)): shown = b ? "kyllä" : "ei"
+            case (.number(_, _, _, let unit), .number(let d)): shown = Question.format(d) + (unit.map { " " + $0 } ?? "")
+            case (.text, .string(let s)): shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
+            default: continue
+            }
+            parts.append(shown)
+        }
+        let line = service.title.fi + ": " + parts.joined(separator: " · ")
+        return line.count > 160 ? String(line.prefix(159)) + "…" : line
+    }
+
+    /// Picks a case for `professional`: the given one, or the most urgent and
+    /// longest waiting in their queues. Atomic: of concurrent picks of one case
+    /// exactly one succeeds; the others get `case_taken`.
+    public func pick(professional: Professional, conversationID: String?) async throws -> (conversation: Conversation, events: [ClinicEvent]) {
+        let now = self.now()
+        let queues = professional.queues
+        guard !queues.isEmpty else { throw ClinicError.notFound }
+        return try await store.write { db in
+            let id: String
+            if let conversationID {
+                guard let row = try db.row("SELECT status, queue_id FROM conversations WHERE id = ?", conversationID),
+                      let queue = row.string("queue_id"), queues.contains(queue) else { throw ClinicError.notFound }
+                guard row.string("status") == "queued" else {
+                    throw ClinicError.conflict(code: "case_taken", message: "Someone else already picked this case, or it left the queue.")
+                }
+                id = conversationID
+            } else {
+                let placeholders = Array(repeating: "?", count: queues.count).joined(separator: ", ")
+                let statement = try db.statement("""
+                    SELECT id FROM conversations WHERE status = 'queued' AND queue_id IN (\(placeholders))
+                    ORDER BY urgency_rank, queued_at, id LIMIT 1
+                    """)
+                try statement.bind(queues)
+                guard try statement.step(), let next = statement.row().string("id") else {
+                    throw ClinicError.conflict(code: "queue_empty", message: "No case is waiting in your queues.")
+                }
+                id = next
+            }
+            try db.run("""
+                UPDATE conversations SET status = 'active', professional_id = ?, picked_at = ?, updated_at = ?
+                WHERE id = ? AND status = 'queued'
+                """, professional.id, now.millis, now.millis, id)
+            try db.run("INSERT INTO audit_log (professional_id, conversation_id, reason, at) VALUES (?, ?, 'picked', ?)",
+                       professional.id, id, now.millis)
+            let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", id)!)
+            let event = try ClinicEvent.append(db, conversationID: id, type: "picked", data: .object([
+                "queue": .object(["id": .string(conversation.queueID ?? "")]),
+                "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),
+            ]), at: now)
+            return (conversation, [event])
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import NeuvoClinic
+import NeuvoHTTP
+import NeuvoJSON
+
+/// The professional's workspace API under `/api/v1/pro`.
+///
+/// Who may call: a signed-in professional (cookie `neuvo_pro`), and only for
+/// the queues they belong to and the cases they handle; anything else is 404.
+/// A resident session reaches none of it (401).
+struct ProfessionalRoutes: Sendable {
+    let clinic: Clinic
+    let hub: EventHub
+    let auth: ProfessionalAuth
+
+    func register(in router: inout Router) {
+        router.post("/api/v1/pro/login", bodyLimit: 4096) { request in try await login(request) }
+        router.post("/api/v1/pro/logout", bodyLimit: 1024) { request in try await logout(request) }
+        router.get("/api/v1/pro/me") { request in .respond(.json(try await auth.require(request).professional.json)) }
+        router.post("/api/v1/pro/shifts", bodyLimit: 1024) { request in try await shift(request) }
+        router.get("/api/v1/pro/queue") { request in try await queue(request) }
+        router.post("/api/v1/pro/pick", bodyLimit: 1024) { request in try await pick(request) }
+        router.get("/api/v1/pro/cases/{id}") { request in try await openCase(request) }
+        router.post("/api/v1/pro/cases/{id}/messages", bodyLimit: 32 * 1024) { request in try await postMessage(request) }
+        router.get("/api/v1/pro/events") { request in try await events(request) }
+    }
+
+    /// `{"username", "password"}` → `200` with the professional and a session
+    /// cookie; `401` for any wrong combination; `429` after repeated failures.
+    func login(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let body = try request.jsonBody()
+        guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue,
+              username.utf8.count <= 64 else {
+            throw HTTPError(.unprocessableContent, code: "invalid_credentials", message: "username and password are required.")
+        }
+        let keys = LoginThrottle.keys(username: username, address: request.remoteAddress)
+        if try clinic.isLoginThrottled(keys: keys) {
+            var response = HTTPError(.tooManyRequests, code: "throttled",
+                                     message: "Too many failed sign-ins. Wait 15 minutes or ask an administrator.").response
+            response.headers.add(name: "retry-after", value: "900")
+            return .respond(response)
+        }
+        let account = try clinic.professional(username: username)
+        // Verify even for a missing account, so timing does not reveal which usernames exist.
+        let matches = PasswordHasher.verify(password, against: account?.passwordHash ?? PasswordHasher.decoy)
+        guard let account, matches, !account.professional.disabled else {
+            try await clinic.recordLoginFailure(keys: keys)
+            throw HTTPError(.unauthorized, code: "invalid_credentials", message: "The username or password is wrong.")
+        }
+        try await clinic.clearLoginFailures(key: keys[0])
+        let (token, hash) = ResidentAuth.newToken()
+        _ = try await clinic.startProfessionalSession(professionalID: account.professional.id, tokenHash: hash)
+        var headers = HTTPHeaders()
+        headers.add(name: "set-cookie", value: auth.setCookie(token: token))
+        return .respond(.json(account.professional.json, headers: headers))
+    }
+
+    func logout(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (session, _) = try await auth.require(request)
+        try await clinic.endProfessionalSession(id: session.id)
+        var headers = HTTPHeaders()
+        headers.add(name: "set-cookie", value: auth.clearCookie)
+        return .respond(Response(status: .noContent, headers: headers))
+    }
+
+    /// `{"queueId", "onShift": true|false}` → the professional with their shifts.
+    func shift(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (_, professional) = try await auth.require(request)
+        let body = try request.jsonBody()
+        guard let queue = body["queueId"]?.stringValue, let onShift = body["onShift"]?.boolValue else {
+            throw HTTPError(.unprocessableContent, code: "invalid_shift", message: "queueId and onShift are required.")
+        }
+        let updated = try await mappingErrors { try await clinic.setShift(professionalID: professional.id, queueID: queue, onShift: onShift) }
+        hub.publish(streams: [EventStreams.queue(queue)])
+        return .respond(.json(updated.json))
+    }
+
+    /// The waiting cases of my queues: urgency first, then waiting time.
+    func queue(_ request: Request) async throws -> HandlerResult {
+        let (_, professional) = try await auth.require(request)
+        let cases = try clinic.waitingCases(queues: professional.queues)
+        // The cursor lets the page follow the stream from this snapshot on.
+        return .respond(.json(.object(["cases": .array(cases.map(\.json)), "cursor": .int64(try clinic.latestEventSeq())])))
+    }
+
+    /// `{}` picks the next case; `{"conversationId"}` picks that one. `409` if taken.
+    func pick(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (_, professional) = try await auth.require(request)
+        let body = try request.jsonBody()
+        let wanted = body["conversationId"]?.stringValue
+        if let wanted, !Identifier.isWellFormed(wanted) { throw HTTPError.notFound() }
+        let picked = try await mappingErrors { try await clinic.pick(professional: professional, conversationID: wanted) }
+        hub.publish(streams: EventStreams.touched(by: picked.events))
+        return .respond(.json(picked.conversation.json))
+    }
+
+    func openCase(_ request: Request) async throws -> HandlerResult {
+        let (_, professional) = try await auth.require(request)
+        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
+        let view = try await mappingErrors { try await clinic.openCase(conversationID: id, professional: professional, language: language) }
+        return .respond(.json(view))
+    }
+
+    func postMessage(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (_, professional) = try await auth.require(request)
+        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        let body = try request.jsonBody()
+        guard let clientID = body["clientId"]?.stringValue, let text = body["text"]?.stringValue else {
+            throw HTTPError(.unprocessableContent, code: "invalid_message", message: "clientId and text are required.")
+        }
+        let posted = try await mappingErrors {
+            try await clinic.postMessage(conversationID: id, author: .professional(professional), clientID: clientID, text: text)
+        }
+        hub.publish(streams: EventStreams.touched(by: posted.events))
+        return .respond(.json(status: posted.created ? .created : .ok, posted.message.json))
+    }
+
+    /// One stream per professional: their queues' changes and their own cases.
+    func events(_ request: Request) async throws -> HandlerResult {
+        let (_, professional) = try await auth.require(request)
+        let after = try ConversationRoutes.integer(request, "after", default: 0, range: 0...Int(Int64.max))
+        let wait = try ConversationRoutes.integer(request, "wait", default: 0, range: 0...ConversationRoutes.maxWaitSeconds)
+        let clinic = self.clinic
+        var streams = professional.queues.map(EventStreams.queue) + [EventStreams.professional(professional.id)]
+        streams += try clinic.activeCases(professionalID: professional.id).map(EventStreams.conversation)
+        let poll = StreamPoll(hub: hub, streams: streams) {
+            let events = try clinic.professionalEvents(professional: professional, after: Int64(after))
+            return events.isEmpty ? nil : Self.response(events: events, after: Int64(after))
+        }
+        return try poll.answer(wait: wait, quiet: Self.response(events: [], after: Int64(after)))
+    }
+
+    static func response(events: [ClinicEvent], after: Int64) -> Response {
+        .json(.object(["events": .array(events.map(\.json)), "next": .int64(events.last?.seq ?? after)]))
+    }
+}

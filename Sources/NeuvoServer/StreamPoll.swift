@@ -1,0 +1,104 @@
+import NeuvoClinic
+import NeuvoHTTP
+import Synchronization
+
+/// A long poll over some of the hub's streams.
+///
+/// It subscribes before each read (see ``EventHub``), so nothing committed
+/// between a read and the park goes unseen. `news` reads the current state and
+/// returns the answer if there is something the client has not seen, or nil;
+/// a wake after which `news` still finds nothing leaves the request parked.
+final class StreamPoll: Sendable {
+    private let hub: EventHub
+    private let streams: [String]
+    private let news: @Sendable () throws -> Response?
+    private struct State {
+        var parked: ParkedRequest?
+        var woken = false
+        var subscriptions: [(stream: String, token: UInt64)] = []
+    }
+    private let state = Mutex(State())
+
+    init(hub: EventHub, streams: [String], news: @escaping @Sendable () throws -> Response?) {
+        self.hub = hub
+        self.streams = streams
+        self.news = news
+    }
+
+    /// Answers at once if there is news (or `wait` is 0), else parks for up to `wait` seconds.
+    func answer(wait: Int, quiet: @autoclosure () throws -> Response) throws -> HandlerResult {
+        if wait > 0 { subscribe() }
+        if let news = try news() {
+            unsubscribe()
+            return .respond(news)
+        }
+        let fallback = try quiet()
+        if wait == 0 { return .respond(fallback) }
+        return .park(Park(timeout: .seconds(wait), fallback: fallback, attach: { [self] parked in attach(parked) }))
+    }
+
+    private func subscribe() {
+        for stream in streams {
+            let token = hub.subscribe(stream: stream) { [self] in wake() }
+            state.withLock { $0.subscriptions.append((stream, token)) }
+        }
+    }
+
+    private func unsubscribe() {
+        let subscriptions = state.withLock { s in
+            defer { s.subscriptions.removeAll() }
+            return s.subscriptions
+        }
+        for (stream, token) in subscriptions { hub.unsubscribe(stream: stream, token: token) }
+    }
+
+    /// The engine's hand-over of the parked request.
+    private func attach(_ parked: ParkedRequest) {
+        let woken = state.withLock { s in
+            s.parked = parked
+            return s.woken
+        }
+        parked.onCancel { [self] in unsubscribe() }
+        if woken { deliver(to: parked) }
+    }
+
+    private func wake() {
+        let parked = state.withLock { s in
+            s.woken = true
+            return s.parked
+        }
+        if let parked { deliver(to: parked) }
+    }
+
+    private func deliver(to parked: ParkedRequest) {
+        parked.complete { [self] in
+            // Subscribe again before reading, then answer only if there is news.
+            unsubscribe()
+            state.withLock { $0.woken = false }
+            subscribe()
+            guard let response = try? news() else { return nil }
+            unsubscribe()
+            return response
+        }
+    }
+}
+
+/// Names of the hub's streams.
+enum EventStreams {
+    static func conversation(_ id: String) -> String { id }
+    static func queue(_ id: String) -> String { "queue:" + id }
+    static func professional(_ id: Int64) -> String { "pro:\(id)" }
+
+    /// Every stream a set of committed events touches: their conversations, and
+    /// the queues whose order they changed (a case joined or left).
+    static func touched(by events: [ClinicEvent]) -> Set<String> {
+        var streams = Set<String>()
+        for event in events {
+            streams.insert(conversation(event.conversationID))
+            if let queue = event.data["queue"]?["id"]?.stringValue { streams.insert(Self.queue(queue)) }
+        }
+        return streams
+    }
+}
+
+

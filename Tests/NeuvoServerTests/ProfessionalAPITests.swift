@@ -1,0 +1,297 @@
+import Foundation
+import NeuvoClinic
+import NeuvoJSON
+import NeuvoServer
+import NeuvoTestSupport
+import Synchronization
+import Testing
+
+/// A professional's browser: one connection and the `neuvo_pro` cookie.
+final class Workspace: @unchecked Sendable {  // one thread at a time in tests
+    let client: RawClient
+    var cookie: String?
+
+    init(client: RawClient) { self.client = client }
+
+    func headers(_ extra: [(String, String)] = []) -> [(String, String)] {
+        (cookie.map { [("Cookie", "neuvo_pro=\($0)")] } ?? []) + extra
+    }
+
+    @discardableResult
+    func post(_ path: String, _ body: String) throws -> RawResponse {
+        let response = try client.call("POST", path, headers: headers(Resident.stateHeaders), body: Array(body.utf8))
+        if let setCookie = response.header("set-cookie"), let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last {
+            cookie = String(value)
+        }
+        return response
+    }
+
+    func get(_ path: String) throws -> RawResponse { try client.call("GET", path, headers: headers()) }
+
+    func login(_ username: String, _ password: String = "oikein-hyva-salasana") throws -> RawResponse {
+        try post("/api/v1/pro/login", JSONValue.object(["username": .string(username), "password": .string(password)]).text)
+    }
+}
+
+/// A clock tests can move.
+final class TestClock: Sendable {
+    private let offset = Mutex<Int64>(0)
+    func advance(minutes: Int64) { offset.withLock { $0 += minutes * 60_000 } }
+    var now: Timestamp { Timestamp(millis: Timestamp.now().millis + offset.withLock { $0 }) }
+}
+
+extension TestApp {
+    @discardableResult
+    func addProfessional(_ username: String, queues: [String], role: Professional.Role = .professional,
+                         name: String = "Hanna Hoitaja", title: String = "sairaanhoitaja") async throws -> Professional {
+        try await app.clinic.addProfessional(username: username, displayName: name, title: title, role: role,
+                                             passwordHash: try PasswordHasher.hash("oikein-hyva-salasana"), queues: queues)
+    }
+
+    func workspace(_ username: String) throws -> Workspace {
+        let workspace = Workspace(client: try client())
+        let response = try workspace.login(username)
+        guard response.status == 200 else { throw RawClient.Failure(description: "login \(username): \(response.status) \(response.text)") }
+        return workspace
+    }
+
+    /// A resident whose case waits in the test catalog's `nurse` queue (or `child-health` for a child).
+    func queuedResident(child: Bool = false, hot: Bool = false) throws -> (Resident, String) {
+        let resident = try self.resident()
+        let id = try resident.openConversation()
+        let subject = child ? #"{"kind": "child", "firstName": "Aino", "ageYears": 5}"# : #"{"kind": "self"}"#
+        let response = try resident.submit(id, subject: subject, answers: hot ? TriageAPITests.hot : TriageAPITests.calm)
+        guard response.json?["outcome"]?.stringValue == "queued" else { throw RawClient.Failure(description: "not queued: \(response.text)") }
+        return (resident, id)
+    }
+}
+
+func appWithCatalog(clock: TestClock? = nil) async throws -> TestApp {
+    let app = try TestApp { configuration in
+        if let clock { configuration.clock = { clock.now } }
+    }
+    try await app.app.clinic.importCatalog(Array(testCatalogJSON.utf8))
+    return app
+}
+
+/// The professional's API: sign-in, queues, picking, chat, audit.
+@Suite struct ProfessionalAPITests {
+    @Test func signInOutAndMe() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let workspace = Workspace(client: try app.client())
+        #expect(try workspace.get("/api/v1/pro/me").status == 401)
+        #expect(try workspace.login("hanna", "wrong-password-1").status == 401)
+        #expect(try workspace.login("nobody-here").status == 401)
+        let response = try workspace.login("HANNA")
+        #expect(response.status == 200)
+        #expect(response.json?["queues"] == .array([.string("nurse")]))
+        #expect(!response.text.contains("$y$"))
+        let cookie = try #require(response.header("set-cookie"))
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/api/v1/pro"))
+        #expect(try workspace.get("/api/v1/pro/me").json?["displayName"]?.stringValue == "Hanna Hoitaja")
+        #expect(try workspace.post("/api/v1/pro/logout", "{}").status == 204)
+        #expect(try workspace.get("/api/v1/pro/me").status == 401)
+    }
+
+    @Test func repeatedFailuresAreThrottled() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let workspace = Workspace(client: try app.client())
+        for _ in 0..<LoginThrottle.maxFailures { #expect(try workspace.login("hanna", "wrong-password-1").status == 401) }
+        let throttled = try workspace.login("hanna")
+        #expect(throttled.status == 429)
+        #expect(throttled.header("retry-after") == "900")
+        // The address is throttled for other accounts too.
+        try await app.addProfessional("pekka", queues: ["nurse"])
+        #expect(try workspace.login("pekka").status == 429)
+    }
+
+    @Test func sessionsExpireWhenIdleAndAtTheLatestAfterTwelveHours() async throws {
+        let clock = TestClock()
+        let app = try await appWithCatalog(clock: clock)
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let workspace = try app.workspace("hanna")
+        clock.advance(minutes: 29)
+        #expect(try workspace.get("/api/v1/pro/me").status == 200)  // and this use counts
+        clock.advance(minutes: 29)
+        #expect(try workspace.get("/api/v1/pro/me").status == 200)
+        clock.advance(minutes: 31)
+        #expect(try workspace.get("/api/v1/pro/me").status == 401)
+
+        let busy = try app.workspace("hanna")
+        for _ in 0..<(12 * 60 / 20) {
+            clock.advance(minutes: 20)
+            _ = try busy.get("/api/v1/pro/me")
+        }
+        #expect(try busy.get("/api/v1/pro/me").status == 401)
+    }
+
+    @Test func disablingEndsSessionsAndSignIn() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let workspace = try app.workspace("hanna")
+        try await app.app.clinic.disableProfessional(username: "hanna")
+        #expect(try workspace.get("/api/v1/pro/me").status == 401)
+        #expect(try Workspace(client: try app.client()).login("hanna").status == 401)
+    }
+
+    @Test func residentsCannotReachProfessionalRoutesNorTheReverse() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let (resident, id) = try app.queuedResident()
+        for path in ["/api/v1/pro/me", "/api/v1/pro/queue", "/api/v1/pro/events", "/api/v1/pro/cases/\(id)"] {
+            #expect(try resident.get(path).status == 401)
+        }
+        #expect(try resident.post("/api/v1/pro/pick", "{}").status == 401)
+        let workspace = try app.workspace("hanna")
+        // The professional's cookie is no resident session.
+        let asResident = Resident(client: workspace.client)
+        asResident.cookie = workspace.cookie
+        #expect(try asResident.get("/api/v1/conversations/\(id)").status == 404)
+    }
+
+    @Test func professionalsSeeAndPickOnlyTheirQueues() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        try await app.addProfessional("lotta", queues: ["child-health"], name: "Lotta Lastenhoitaja", title: "terveydenhoitaja")
+        let (_, adult) = try app.queuedResident()
+        let (_, child) = try app.queuedResident(child: true)
+        let hanna = try app.workspace("hanna"), lotta = try app.workspace("lotta")
+        let hannaCases = try hanna.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.compactMap { $0["conversationId"]?.stringValue }
+        #expect(hannaCases == [adult])
+        let row = try #require(try lotta.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.first)
+        #expect(row["conversationId"]?.stringValue == child)
+        #expect(row["subject"]?.stringValue == "child")
+        #expect(row["serviceId"]?.stringValue == "skin")
+        #expect(row["summary"]?.stringValue?.hasPrefix("Iho-oireet: Päiviä") == true)
+        // Outside her queue: 404 for picking and reading.
+        #expect(try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(child)"}"#).status == 404)
+        #expect(try hanna.get("/api/v1/pro/cases/\(child)").status == 404)
+        #expect(try lotta.post("/api/v1/pro/pick", #"{"conversationId": "\#(child)"}"#).status == 200)
+        // Picked by Lotta: still not Hanna's to read.
+        #expect(try hanna.get("/api/v1/pro/cases/\(child)").status == 404)
+    }
+
+    @Test func pickNextTakesTheMostUrgentThenTheLongestWaiting() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let (_, first) = try app.queuedResident()
+        let (_, second) = try app.queuedResident()
+        let (_, urgent) = try app.queuedResident(hot: true)
+        let hanna = try app.workspace("hanna")
+        #expect(try hanna.post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == urgent)
+        #expect(try hanna.post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == first)
+        #expect(try hanna.post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == second)
+        let empty = try hanna.post("/api/v1/pro/pick", "{}")
+        #expect(empty.status == 409)
+        #expect(empty.json?["error"]?["code"]?.stringValue == "queue_empty")
+    }
+
+    @Test func exactlyOneOfManyConcurrentPicksWins() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        let count = 8
+        for i in 0..<count { try await app.addProfessional("hoitaja\(i)", queues: ["nurse"]) }
+        let (_, id) = try app.queuedResident()
+        let workspaces = try (0..<count).map { try app.workspace("hoitaja\($0)") }
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: count) { i in
+            let status = (try? workspaces[i].post("/api/v1/pro/pick", #"{"conversationId": "\#(id)"}"#).status) ?? -1
+            statuses.withLock { $0.append(status) }
+        }
+        let all = statuses.withLock { $0 }.sorted()
+        #expect(all == [200] + Array(repeating: 409, count: count - 1))
+        // It left every queue view at once.
+        #expect(try workspaces[0].get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.isEmpty == true)
+    }
+
+    @Test func theyChatBothWaysAndTheResidentSeesWhoPickedIt() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let (resident, id) = try app.queuedResident()
+        let hanna = try app.workspace("hanna")
+        let cursor = try #require(try resident.get("/api/v1/conversations/\(id)/events").json?["next"]?.intValue)
+        #expect(try hanna.post("/api/v1/pro/pick", "{}").status == 200)
+        let reply = try hanna.post("/api/v1/pro/cases/\(id)/messages", #"{"clientId": "\#(UUID().uuidString)", "text": "Hei, olen Hanna."}"#)
+        #expect(reply.status == 201)
+        let seen = try resident.get("/api/v1/conversations/\(id)/events?after=\(cursor)")
+        let events = try #require(seen.json?["events"]?.arrayValue)
+        #expect(events.map { $0["type"]?.stringValue } == ["picked", "message"])
+        #expect(events[0]["data"]?["professional"]?["title"]?.stringValue == "sairaanhoitaja")
+        #expect(events[1]["data"]?["author"]?.stringValue == "professional")
+        #expect(events[1]["data"]?["text"]?.stringValue == "Hei, olen Hanna.")
+        #expect(seen.json?["status"]?.stringValue == "active")
+
+        // The professional's own stream parks, then wakes with the resident's answer.
+        let proCursor = try #require(try hanna.get("/api/v1/pro/events").json?["next"]?.intValue)
+        let poller = try app.client()
+        try poller.send(RawClient.request("GET", "/api/v1/pro/events?after=\(proCursor)&wait=20", headers: hanna.headers()))
+        usleep(200_000)
+        #expect(try resident.postMessage(id, text: "Kiitos!").status == 201)
+        let woken = try poller.readResponse()
+        #expect(woken.json?["events"]?.arrayValue?.first?["data"]?["text"]?.stringValue == "Kiitos!")
+
+        let view = try hanna.get("/api/v1/pro/cases/\(id)")
+        #expect(view.json?["messages"]?.arrayValue?.count == 2)
+        #expect(view.json?["answers"]?.arrayValue?.first?["question"]?.stringValue == "Kauanko ihottuma on kestänyt?")
+        #expect(view.json?["answers"]?.arrayValue?.first?["shown"]?.stringValue == "Päiviä")
+        #expect(try hanna.get("/api/v1/pro/cases/\(id)?lang=sv").json?["answers"]?.arrayValue?.first?["shown"]?.stringValue == "Dagar")
+    }
+
+    @Test func aNewCaseWakesTheQueuesProfessionalsOnly() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        try await app.addProfessional("lotta", queues: ["child-health"])
+        let hanna = try app.workspace("hanna"), lotta = try app.workspace("lotta")
+        let hannaCursor = try #require(try hanna.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
+        let lottaCursor = try #require(try lotta.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
+        let hannaPoll = try app.client(), lottaPoll = try app.client()
+        try hannaPoll.send(RawClient.request("GET", "/api/v1/pro/events?after=\(hannaCursor)&wait=20", headers: hanna.headers()))
+        try lottaPoll.send(RawClient.request("GET", "/api/v1/pro/events?after=\(lottaCursor)&wait=1", headers: lotta.headers()))
+        usleep(200_000)
+        let (_, id) = try app.queuedResident()
+        let woken = try hannaPoll.readResponse()
+        #expect(woken.json?["events"]?.arrayValue?.first?["type"]?.stringValue == "queued")
+        #expect(woken.json?["events"]?.arrayValue?.first?["data"]?["queue"]?["id"]?.stringValue == "nurse")
+        #expect(woken.json?["events"]?.arrayValue?.first?["seq"] != nil)
+        #expect(try lottaPoll.readResponse().json?["events"]?.arrayValue?.isEmpty == true)
+        _ = id
+    }
+
+    @Test func everyOpeningIsAudited() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        let hannaAccount = try await app.addProfessional("hanna", queues: ["nurse"])
+        let (_, id) = try app.queuedResident()
+        let hanna = try app.workspace("hanna")
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        _ = try hanna.get("/api/v1/pro/cases/\(id)")
+        _ = try hanna.get("/api/v1/pro/cases/\(id)")
+        let reasons = try app.app.store.read { db in
+            try db.rows("SELECT professional_id, reason FROM audit_log WHERE conversation_id = ? ORDER BY id", id)
+        }
+        #expect(reasons.map { $0.string("reason") } == ["picked", "picked", "picked"])
+        #expect(reasons.allSatisfy { $0.int64("professional_id") == hannaAccount.id })
+    }
+
+    @Test func shiftsAreSetPerQueue() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse", "child-health"])
+        let hanna = try app.workspace("hanna")
+        let on = try hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#)
+        #expect(on.json?["onShift"] == .array([.string("nurse")]))
+        #expect(try hanna.post("/api/v1/pro/shifts", #"{"queueId": "dental", "onShift": true}"#).status == 404)
+        #expect(try hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": false}"#).json?["onShift"] == .array([]))
+    }
+}
