@@ -57,24 +57,27 @@ struct ConversationRoutes: Sendable {
         return .respond(.json(status: posted.created ? .created : .ok, posted.message.json))
     }
 
-    /// `GET /api/v1/conversations/{id}/events?after=SEQ&wait=S&position=P`: events
-    /// after SEQ, or the queue position when it differs from P, at once; else a
-    /// park of up to S seconds until either changes.
+    /// `GET /api/v1/conversations/{id}/events?after=SEQ&wait=S&position=P&estimate=K`:
+    /// events after SEQ, or the queue position or wait estimate when they differ
+    /// from P and K, at once; else a park of up to S seconds until one changes.
     func events(_ request: Request) async throws -> HandlerResult {
         guard let session = try auth.session(of: request), let id = request.parameters["id"],
               let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
         let after = Int64(try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max)))
         let wait = try Self.integer(request, "wait", default: 0, range: 0...Self.maxWaitSeconds)
         let seen = request.queryValue("position") == nil ? nil : try Self.integer(request, "position", default: 0, range: 0...1_000_000)
+        let seenEstimate = request.queryValue("estimate")
         let clinic = self.clinic, streams = Self.streams(of: conversation)
         let poll = StreamPoll(hub: hub, streams: streams) {
             let events = try clinic.events(conversationID: id, after: after)
             let state = try clinic.conversationState(id: id)
-            // Position news only for a client that said which position it last saw.
-            let moved = seen != nil && state?.position != seen
-            return events.isEmpty && !moved ? nil : Self.eventsResponse(events: events, after: after, state: state)
+            let estimate = try clinic.waitEstimate(conversationID: id)
+            // Queue news only for a client that said what it last saw.
+            let moved = (seen != nil && state?.position != seen) || (seenEstimate != nil && estimate?.key != seenEstimate)
+            return events.isEmpty && !moved ? nil : Self.eventsResponse(events: events, after: after, state: state, estimate: estimate)
         }
-        return try poll.answer(wait: wait, quiet: Self.eventsResponse(events: [], after: after, state: try clinic.conversationState(id: id)))
+        return try poll.answer(wait: wait, quiet: Self.eventsResponse(events: [], after: after, state: try clinic.conversationState(id: id),
+                                                                      estimate: try clinic.waitEstimate(conversationID: id)))
     }
 
     /// A resident follows their conversation, and its queue while waiting.
@@ -84,14 +87,17 @@ struct ConversationRoutes: Sendable {
         return streams
     }
 
-    /// `{"events": [...], "next": N, "status": "...", "position": P}`; `next` is the
-    /// cursor for the following poll, `position` is present while queued.
-    static func eventsResponse(events: [ClinicEvent], after: Int64, state: (status: String, position: Int?)?) -> Response {
+    /// `{"events": [...], "next": N, "status": "...", "position": P, "estimate": {...}}`;
+    /// `next` is the cursor for the following poll; `position` and `estimate` are
+    /// present while queued.
+    static func eventsResponse(events: [ClinicEvent], after: Int64, state: (status: String, position: Int?)?,
+                               estimate: WaitEstimate?) -> Response {
         var object = JSONObject([("events", .array(events.map(\.json))), ("next", .int64(events.last?.seq ?? after))])
         if let state {
             object["status"] = .string(state.status)
             if let position = state.position { object["position"] = .int(position) }
         }
+        if let estimate { object["estimate"] = estimate.json }
         return .json(.object(object))
     }
 

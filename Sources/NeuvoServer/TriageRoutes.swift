@@ -39,7 +39,12 @@ struct TriageRoutes: Sendable {
         guard let session = try auth.session(of: request), let id = request.parameters["id"],
               let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
         let position = conversation.status == "queued" ? try clinic.queuePosition(conversationID: id) : nil
-        return .respond(.json(conversation.json(position: position)))
+        var json = conversation.json(position: position)
+        if let estimate = try clinic.waitEstimate(conversationID: id), case .object(var object) = json {
+            object["estimate"] = estimate.json
+            json = .object(object)
+        }
+        return .respond(.json(json))
     }
 
     /// `{"serviceId", "subject", "answers"}` → `{"outcome": "redFlag", …}` or `{"outcome": "queued", …}`.

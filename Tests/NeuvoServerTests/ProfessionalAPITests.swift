@@ -284,6 +284,27 @@ func appWithCatalog(clock: TestClock? = nil) async throws -> TestApp {
         #expect(reasons.allSatisfy { $0.int64("professional_id") == hannaAccount.id })
     }
 
+    @Test func aWaitingResidentLearnsWhenSomeoneComesOnShift() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("lotta", queues: ["child-health"])
+        // child-health is open around the clock in the test catalog.
+        let (resident, id) = try app.queuedResident(child: true)
+        let state = try resident.get("/api/v1/conversations/\(id)")
+        #expect(state.json?["estimate"]?["state"]?.stringValue == "nobodyOnShift")
+        let cursor = try #require(try resident.get("/api/v1/conversations/\(id)/events").json?["next"]?.intValue)
+        let poller = try app.client()
+        try poller.send(RawClient.request("GET", "/api/v1/conversations/\(id)/events?after=\(cursor)&position=1&estimate=nobody&wait=20",
+                                          headers: resident.headers()))
+        usleep(200_000)
+        let lotta = try app.workspace("lotta")
+        _ = try lotta.post("/api/v1/pro/shifts", #"{"queueId": "child-health", "onShift": true}"#)
+        let woken = try poller.readResponse()
+        #expect(woken.json?["estimate"]?["state"]?.stringValue == "estimate")
+        #expect(woken.json?["estimate"]?["onShift"]?.intValue == 1)
+        #expect(woken.json?["estimate"]?["key"]?.stringValue == "5-10")
+    }
+
     @Test func shiftsAreSetPerQueue() async throws {
         let app = try await appWithCatalog()
         defer { app.stop() }
