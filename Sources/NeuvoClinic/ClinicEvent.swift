@@ -23,10 +23,16 @@ public struct ClinicEvent: Sendable, Equatable {
         .object(["seq": .int64(seq), "type": .string(type), "at": .string(at.rfc3339), "data": data])
     }
 
+    /// Who may see an event: everyone in the conversation, or professionals only.
+    enum Audience: String {
+        case all, staff
+    }
+
     /// Appends an event inside the caller's transaction.
-    static func append(_ db: Database, conversationID: String, type: String, data: JSONValue, at: Timestamp) throws -> ClinicEvent {
-        try db.run("INSERT INTO events (conversation_id, type, at, data) VALUES (?, ?, ?, ?)",
-                   conversationID, type, at.millis, data.text)
+    static func append(_ db: Database, conversationID: String, type: String, data: JSONValue, at: Timestamp,
+                       audience: Audience = .all) throws -> ClinicEvent {
+        try db.run("INSERT INTO events (conversation_id, type, at, data, audience) VALUES (?, ?, ?, ?, ?)",
+                   conversationID, type, at.millis, data.text, audience.rawValue)
         return ClinicEvent(seq: db.lastInsertedRowID, conversationID: conversationID, type: type, at: at, data: data)
     }
 
@@ -40,12 +46,12 @@ public struct ClinicEvent: Sendable, Equatable {
 }
 
 extension Clinic {
-    /// The events of one conversation after `after`, oldest first, at most `limit`.
+    /// The events of one conversation the resident may see after `after`, oldest first, at most `limit`.
     public func events(conversationID: String, after: Int64, limit: Int = 200) throws -> [ClinicEvent] {
         try store.read { db in
             try db.rows("""
                 SELECT seq, conversation_id, type, at, data FROM events
-                WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?
+                WHERE conversation_id = ? AND seq > ? AND audience = 'all' ORDER BY seq LIMIT ?
                 """, conversationID, after, limit).map { try ClinicEvent(row: $0) }
         }
     }

@@ -22,6 +22,89 @@ struct ProfessionalRoutes: Sendable {
         router.get("/api/v1/pro/cases/{id}") { request in try await openCase(request) }
         router.post("/api/v1/pro/cases/{id}/messages", bodyLimit: 32 * 1024) { request in try await postMessage(request) }
         router.get("/api/v1/pro/events") { request in try await events(request) }
+        router.get("/api/v1/pro/colleagues") { request in try await colleagues(request) }
+        router.post("/api/v1/pro/cases/{id}/notes", bodyLimit: 32 * 1024) { request in try await addNote(request) }
+        router.post("/api/v1/pro/cases/{id}/transfer", bodyLimit: 1024) { request in try await transfer(request) }
+        router.post("/api/v1/pro/cases/{id}/consult", bodyLimit: 1024) { request in try await consult(request) }
+        router.post("/api/v1/pro/cases/{id}/close", bodyLimit: 64 * 1024) { request in try await close(request) }
+    }
+
+    /// Who a case can be passed or shown to: every active professional.
+    func colleagues(_ request: Request) async throws -> HandlerResult {
+        let (_, me) = try await auth.require(request)
+        let others = try clinic.professionals().filter { !$0.disabled && $0.id != me.id }
+        return .respond(.json(.object(["professionals": .array(others.map { p in
+            .object(["id": .int64(p.id), "displayName": .string(p.displayName), "title": .string(p.title),
+                     "queues": .array(p.queues.map { .string($0) })])
+        })])))
+    }
+
+    /// `{"clientId", "text"}`: an internal note the resident never sees (handler or consultant).
+    func addNote(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (_, professional) = try await auth.require(request)
+        guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
+        let body = try request.jsonBody()
+        guard let clientID = body["clientId"]?.stringValue, let text = body["text"]?.stringValue else {
+            throw HTTPError(.unprocessableContent, code: "invalid_note", message: "clientId and text are required.")
+        }
+        let added = try await mappingErrors { try await clinic.addNote(conversationID: id, professional: professional, clientID: clientID, text: text) }
+        hub.publish(streams: EventStreams.touched(by: added.events))
+        return .respond(.json(status: added.created ? .created : .ok, added.note))
+    }
+
+    /// `{"queueId"}` back to waiting there, or `{"professionalId"}` straight to a colleague.
+    func transfer(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (_, professional) = try await auth.require(request)
+        guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
+        let body = try request.jsonBody()
+        let target: TransferTarget
+        if let queue = body["queueId"]?.stringValue {
+            target = .queue(queue)
+        } else if let colleague = body["professionalId"]?.intValue {
+            target = .professional(Int64(colleague))
+        } else {
+            throw HTTPError(.unprocessableContent, code: "invalid_transfer", message: "Give queueId or professionalId.")
+        }
+        let moved = try await mappingErrors { try await clinic.transfer(conversationID: id, professional: professional, to: target) }
+        var streams = EventStreams.touched(by: moved.events)
+        if case .professional(let colleague) = target { streams.insert(EventStreams.professional(colleague)) }
+        hub.publish(streams: streams)
+        return .respond(.json(moved.conversation.json))
+    }
+
+    /// `{"professionalId"}`: that colleague may then read the case and write notes.
+    func consult(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (_, professional) = try await auth.require(request)
+        guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
+        guard let colleague = try request.jsonBody()["professionalId"]?.intValue else {
+            throw HTTPError(.unprocessableContent, code: "invalid_consultation", message: "professionalId is required.")
+        }
+        let events = try await mappingErrors { try await clinic.consult(conversationID: id, professional: professional, consultantID: Int64(colleague)) }
+        hub.publish(streams: EventStreams.touched(by: events))
+        return .respond(Response(status: .noContent))
+    }
+
+    /// `{"outcome", "instructions", "summary"}` closes the case and writes its record export.
+    func close(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        let (_, professional) = try await auth.require(request)
+        guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
+        let body = try request.jsonBody()
+        guard let outcome = body["outcome"]?.stringValue.flatMap(ClosingOutcome.init(rawValue:)) else {
+            throw HTTPError(.unprocessableContent, code: "invalid_outcome",
+                            message: "outcome must be adviceGiven, appointmentArranged, referred or noCareNeed.", field: "outcome")
+        }
+        guard let instructions = body["instructions"]?.stringValue, let summary = body["summary"]?.stringValue else {
+            throw HTTPError(.unprocessableContent, code: "invalid_closing", message: "instructions and summary are required.")
+        }
+        let closed = try await mappingErrors {
+            try await clinic.close(conversationID: id, professional: professional, outcome: outcome, instructions: instructions, summary: summary)
+        }
+        hub.publish(streams: EventStreams.touched(by: closed.events))
+        return .respond(.json(closed.conversation.json))
     }
 
     /// `{"username", "password"}` → `200` with the professional and a session
@@ -99,7 +182,7 @@ struct ProfessionalRoutes: Sendable {
 
     func openCase(_ request: Request) async throws -> HandlerResult {
         let (_, professional) = try await auth.require(request)
-        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
         let view = try await mappingErrors { try await clinic.openCase(conversationID: id, professional: professional, language: language) }
         return .respond(.json(view))

@@ -96,6 +96,8 @@ enum EventStreams {
         for event in events {
             streams.insert(conversation(event.conversationID))
             if let queue = event.data["queue"]?["id"]?.stringValue { streams.insert(Self.queue(queue)) }
+            // A case passed or shown to a named professional reaches their stream.
+            if let professional = event.data["professional"]?["id"]?.intValue { streams.insert(Self.professional(Int64(professional))) }
         }
         return streams
     }

@@ -17,7 +17,7 @@ extension Clinic {
         let opened = try await store.write { db in
             try Self.caseRows(db, conversationID: conversationID, professionalID: professionalID, at: now)
         }
-        let (row, messages) = opened
+        let (row, messages, notes, access) = opened
         let conversation = Conversation(row: row)
         let usedCatalog = try row.string("catalog_version").flatMap { try self.catalog(version: $0) }
         let service = conversation.serviceID.flatMap { usedCatalog?.service($0) }
@@ -35,18 +35,39 @@ extension Clinic {
             object["routingReason"] = reason[language.rawValue] ?? .null
         }
         object["messages"] = .array(messages.map { Message(row: $0).json })
+        object["notes"] = .array(notes.map { note in
+            var json = Self.noteJSON(note, author: nil).objectValue ?? JSONObject()
+            json["professional"] = .object(["displayName": .string(note.string("display_name") ?? ""), "title": .string(note.string("title") ?? "")])
+            return .object(json)
+        })
+        object["access"] = .string(access == .handler ? "handler" : "consultant")
+        if access == .handler {
+            let subject = conversation.subject
+            object["summaryDraft"] = .string(Self.summaryDraft(service: service, answers: answers, subject: subject))
+            if let queue = conversation.queueID.flatMap({ usedCatalog?.queue($0) }) {
+                object["cannedReplies"] = .array(queue.cannedReplies.map { .string($0[language]) })
+            }
+        }
         return .object(object)
     }
 
-    /// Audits the opening and reads the case's row and messages.
-    static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, at now: Timestamp) throws -> (Row, [Row]) {
-        guard let row = try db.row("SELECT * FROM conversations WHERE id = ? AND professional_id = ?", conversationID, professionalID) else {
+    /// Audits the opening (why: picked, transferred to me, consulted) and reads
+    /// the case's row, messages and internal notes.
+    static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, at now: Timestamp)
+        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess) {
+        guard let access = try access(db, conversationID: conversationID, professionalID: professionalID),
+              let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else {
             throw ClinicError.notFound
         }
+        let reason: AccessReason = access == .consultant ? .consulted : (row.string("handled_via") == "transferred" ? .transferred : .picked)
         try db.run("INSERT INTO audit_log (professional_id, conversation_id, reason, at) VALUES (?, ?, ?, ?)",
-                   professionalID, conversationID, AccessReason.picked.rawValue, now.millis)
+                   professionalID, conversationID, reason.rawValue, now.millis)
         let messages = try db.rows("SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq", conversationID)
-        return (row, messages)
+        let notes = try db.rows("""
+            SELECT n.*, p.display_name, p.title FROM internal_notes n JOIN professionals p ON p.id = n.professional_id
+            WHERE n.conversation_id = ? ORDER BY n.created_at, n.id
+            """, conversationID)
+        return (row, messages, notes, access)
     }
 
     static func readable(_ value: JSONValue, for question: Question, language: Language) -> String {
@@ -76,10 +97,12 @@ extension Clinic {
                 SELECT e.seq, e.conversation_id, e.type, e.at, e.data FROM events e
                 JOIN conversations c ON c.id = e.conversation_id
                 WHERE e.seq > ? AND (c.professional_id = ?
-                    OR (e.type IN ('queued', 'picked', 'withdrawn') AND json_extract(e.data, '$.queue.id') IN (\(placeholders))))
+                    OR e.conversation_id IN (SELECT conversation_id FROM consultations WHERE professional_id = ?)
+                    OR (e.type IN ('queued', 'picked', 'withdrawn', 'transferred')
+                        AND json_extract(e.data, '$.queue.id') IN (\(placeholders))))
                 ORDER BY e.seq LIMIT ?
                 """)
-            var arguments: [DatabaseValueConvertible] = [after, professional.id]
+            var arguments: [DatabaseValueConvertible] = [after, professional.id, professional.id]
             arguments += queues.isEmpty ? [""] : queues
             arguments.append(limit)
             try statement.bind(arguments)
@@ -89,11 +112,14 @@ extension Clinic {
         }
     }
 
-    /// The ids of the cases a professional is handling now.
+    /// The ids of the cases a professional is handling or consulting on now.
     public func activeCases(professionalID: Int64) throws -> [String] {
         try store.read { db in
-            try db.rows("SELECT id FROM conversations WHERE professional_id = ? AND status = 'active'", professionalID)
-                .compactMap { $0.string("id") }
+            try db.rows("""
+                SELECT id FROM conversations WHERE professional_id = ? AND status = 'active'
+                UNION SELECT c.id FROM consultations k JOIN conversations c ON c.id = k.conversation_id
+                WHERE k.professional_id = ? AND c.status = 'active'
+                """, professionalID, professionalID).compactMap { $0.string("id") }
         }
     }
 }

@@ -117,9 +117,11 @@ extension Clinic {
                 id = next
             }
             try db.run("""
-                UPDATE conversations SET status = 'active', professional_id = ?, picked_at = ?, updated_at = ?
+                UPDATE conversations SET status = 'active', professional_id = ?, picked_at = ?, updated_at = ?, handled_via = 'picked'
                 WHERE id = ? AND status = 'queued'
                 """, professional.id, now.millis, now.millis, id)
+            try db.run("INSERT OR IGNORE INTO case_participants (conversation_id, professional_id, role, since) VALUES (?, ?, 'handler', ?)",
+                       id, professional.id, now.millis)
             try db.run("INSERT INTO audit_log (professional_id, conversation_id, reason, at) VALUES (?, ?, 'picked', ?)",
                        professional.id, id, now.millis)
             let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", id)!)

@@ -1,0 +1,196 @@
+import NeuvoJSON
+import NeuvoStore
+
+/// How a case ended (Soite's first-assessment outcomes).
+public enum ClosingOutcome: String, Sendable, CaseIterable {
+    case adviceGiven
+    case appointmentArranged
+    case referred
+    case noCareNeed
+}
+
+/// Where a case is passed on to.
+public enum TransferTarget: Sendable, Equatable {
+    /// Back to waiting in another queue, keeping its original waiting time.
+    case queue(String)
+    /// Straight to a named professional.
+    case professional(Int64)
+}
+
+/// A professional's standing on a case.
+public enum CaseAccess: Sendable, Equatable {
+    /// Handles it: reads, chats, transfers, consults, closes.
+    case handler
+    /// Was consulted: reads and writes internal notes only.
+    case consultant
+}
+
+extension Clinic {
+    /// The professional's access to a conversation, or nil (the caller answers 404).
+    static func access(_ db: Database, conversationID: String, professionalID: Int64) throws -> CaseAccess? {
+        guard let row = try db.row("SELECT professional_id, status FROM conversations WHERE id = ?", conversationID) else { return nil }
+        if row.int64("professional_id") == professionalID && row.string("status") == "active" { return .handler }
+        if try db.row("SELECT 1 AS x FROM consultations WHERE conversation_id = ? AND professional_id = ?",
+                      conversationID, professionalID) != nil { return .consultant }
+        return nil
+    }
+
+    static func requireHandler(_ db: Database, conversationID: String, professionalID: Int64) throws {
+        guard try access(db, conversationID: conversationID, professionalID: professionalID) == .handler else {
+            throw ClinicError.notFound
+        }
+    }
+
+    static func validateProse(_ text: String, field: String, maxLength: Int) throws(ClinicError) -> String {
+        let trimmed = String(text.trimmingSpacesAndNewlines())
+        guard !trimmed.isEmpty else { throw .invalid(field: field, message: "\(field) must not be empty.") }
+        guard trimmed.count <= maxLength else { throw .invalid(field: field, message: "\(field) is longer than \(maxLength) characters.") }
+        guard !trimmed.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F }) else {
+            throw .invalid(field: field, message: "\(field) contains control characters.")
+        }
+        return trimmed
+    }
+
+    /// Closes a case: the outcome, the instructions the resident sees, and the
+    /// summary for the patient record, whose export is written in the same transaction.
+    public func close(conversationID: String, professional: Professional, outcome: ClosingOutcome,
+                      instructions rawInstructions: String, summary rawSummary: String) async throws -> (conversation: Conversation, events: [ClinicEvent]) {
+        let instructions = try Self.validateProse(rawInstructions, field: "instructions", maxLength: 4000)
+        let summary = try Self.validateProse(rawSummary, field: "summary", maxLength: 8000)
+        let now = self.now()
+        let exportID = Identifier.random()
+        // The record speaks of the questions as they were asked: the conversation's catalog version.
+        let version = try store.read { db in
+            try db.row("SELECT catalog_version FROM conversations WHERE id = ?", conversationID)?.string("catalog_version")
+        }
+        let catalog = try version.flatMap { try self.catalog(version: $0) }
+        return try await store.write { db in
+            try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)
+            try db.run("""
+                UPDATE conversations SET status = 'closed', closed_at = ?, closing_outcome = ?, closing_instructions = ?,
+                    closing_summary = ?, updated_at = ? WHERE id = ?
+                """, now.millis, outcome.rawValue, instructions, summary, now.millis, conversationID)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "closed", data: .object([
+                "outcome": .string(outcome.rawValue), "instructions": .string(instructions),
+                "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),
+            ]), at: now)
+            try RecordExport.write(db, id: exportID, conversationID: conversationID, at: now, catalog: catalog)
+            let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!)
+            return (conversation, [event])
+        }
+    }
+
+    /// Passes a case on: back to waiting in a queue (keeping its waiting time)
+    /// or straight to a named professional in one of the case's queues' staff.
+    public func transfer(conversationID: String, professional: Professional, to target: TransferTarget) async throws
+        -> (conversation: Conversation, events: [ClinicEvent]) {
+        let now = self.now()
+        let catalog = try activeCatalog()
+        return try await store.write { db in
+            try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)
+            let data: JSONValue
+            switch target {
+            case .queue(let queueID):
+                guard let queue = catalog?.queue(queueID) else {
+                    throw ClinicError.invalid(field: "queueId", message: "'\(queueID)' is not a work queue.")
+                }
+                // queued_at stays as it was: the resident keeps their place in time.
+                try db.run("""
+                    UPDATE conversations SET status = 'queued', queue_id = ?, professional_id = NULL, handled_via = NULL,
+                        updated_at = ? WHERE id = ?
+                    """, queue.id, now.millis, conversationID)
+                data = .object(["queue": .object(["id": .string(queue.id), "name": queue.name.json])])
+            case .professional(let targetID):
+                guard targetID != professional.id,
+                      let target = try Professional.load(db, where: "id = ?", targetID)?.professional, !target.disabled else {
+                    throw ClinicError.invalid(field: "professionalId", message: "Choose another active professional.")
+                }
+                try db.run("""
+                    UPDATE conversations SET professional_id = ?, handled_via = 'transferred', updated_at = ? WHERE id = ?
+                    """, target.id, now.millis, conversationID)
+                try db.run("INSERT OR IGNORE INTO case_participants (conversation_id, professional_id, role, since) VALUES (?, ?, 'handler', ?)",
+                           conversationID, target.id, now.millis)
+                // The resident sees the title only; the route wakes the colleague's own stream.
+                data = .object(["professional": .object(["title": .string(target.title)])])
+            }
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "transferred", data: data, at: now)
+            return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event])
+        }
+    }
+
+    /// Asks another professional to look at the case; they may read it and write notes.
+    public func consult(conversationID: String, professional: Professional, consultantID: Int64) async throws -> [ClinicEvent] {
+        let now = self.now()
+        return try await store.write { db in
+            try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)
+            guard consultantID != professional.id,
+                  let consultant = try Professional.load(db, where: "id = ?", consultantID)?.professional, !consultant.disabled else {
+                throw ClinicError.invalid(field: "professionalId", message: "Choose another active professional.")
+            }
+            try db.run("""
+                INSERT OR IGNORE INTO consultations (conversation_id, professional_id, requested_by, requested_at) VALUES (?, ?, ?, ?)
+                """, conversationID, consultantID, professional.id, now.millis)
+            try db.run("INSERT OR IGNORE INTO case_participants (conversation_id, professional_id, role, since) VALUES (?, ?, 'consultant', ?)",
+                       conversationID, consultantID, now.millis)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "consulted", data: .object([
+                "professional": .object(["id": .int64(consultant.id), "displayName": .string(consultant.displayName),
+                                         "title": .string(consultant.title)]),
+            ]), at: now, audience: .staff)
+            return [event]
+        }
+    }
+
+    /// An internal note: the handler's or a consultant's, never the resident's to see.
+    public func addNote(conversationID: String, professional: Professional, clientID rawClientID: String, text rawText: String) async throws
+        -> (note: JSONValue, created: Bool, events: [ClinicEvent]) {
+        guard let clientID = Identifier.canonicalUUID(rawClientID) else {
+            throw ClinicError.invalid(field: "clientId", message: "clientId must be a UUID.")
+        }
+        let text = try Self.validateProse(rawText, field: "text", maxLength: 4000)
+        let now = self.now()
+        let id = Identifier.random()
+        return try await store.write { db in
+            guard try Self.access(db, conversationID: conversationID, professionalID: professional.id) != nil else {
+                throw ClinicError.notFound
+            }
+            if let existing = try db.row("SELECT * FROM internal_notes WHERE conversation_id = ? AND client_id = ?", conversationID, clientID) {
+                guard existing.string("body") == text else {
+                    throw ClinicError.conflict(code: "client_id_reused", message: "This clientId was already used for a different note.")
+                }
+                return (Self.noteJSON(existing, author: nil), false, [])
+            }
+            try db.run("""
+                INSERT INTO internal_notes (id, conversation_id, professional_id, client_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, id, conversationID, professional.id, clientID, text, now.millis)
+            let row = try db.row("SELECT * FROM internal_notes WHERE id = ?", id)!
+            let note = Self.noteJSON(row, author: professional)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "note", data: note, at: now, audience: .staff)
+            return (note, true, [event])
+        }
+    }
+
+    static func noteJSON(_ row: Row, author: Professional?) -> JSONValue {
+        var object = JSONObject([("id", .string(row.string("id") ?? "")), ("clientId", .string(row.string("client_id") ?? "")),
+                                 ("text", .string(row.string("body") ?? "")),
+                                 ("at", .string(Timestamp(millis: row.int64("created_at") ?? 0).rfc3339))])
+        if let author { object["professional"] = .object(["displayName": .string(author.displayName), "title": .string(author.title)]) }
+        return .object(object)
+    }
+
+    /// The summary a professional starts from when closing: the reason for
+    /// contact and the pre-question answers, in Finnish as the record is kept.
+    static func summaryDraft(service: Service?, answers: JSONObject?, subject: Subject?) -> String {
+        guard let service else { return "" }
+        var lines = ["Yhteydenoton syy: \(service.title.fi)."]
+        switch subject {
+        case .child(let name, let months)?: lines.append("Asiointi lapsen puolesta: \(name), \(months / 12) v.")
+        case .otherAdult(let name, let relation)?: lines.append("Asiointi toisen aikuisen puolesta: \(name) (\(relation)).")
+        default: break
+        }
+        for question in service.questionnaire?.questions ?? [] {
+            guard let value = answers?[question.id] else { continue }
+            lines.append("\(question.text.fi) \(readable(value, for: question, language: .fi))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,44 @@
+import NeuvoJSON
+import NeuvoStore
+
+/// The outbox of closed cases for the patient-record system.
+public enum RecordExport {
+    /// Gathers the case and writes its export row, inside the closing transaction.
+    static func write(_ db: Database, id: String, conversationID: String, at now: Timestamp, catalog: Catalog?) throws {
+        let input = try gather(db, exportID: id, conversationID: conversationID, at: now, catalog: catalog)
+        try db.run("INSERT INTO record_exports (id, conversation_id, created_at, document) VALUES (?, ?, ?, ?)",
+                   id, conversationID, now.millis, FHIRDocument.bundle(for: input).text)
+    }
+
+    static func gather(_ db: Database, exportID: String, conversationID: String, at now: Timestamp, catalog: Catalog?) throws -> RecordExportInput {
+        guard let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else { throw ClinicError.notFound }
+        let conversation = Conversation(row: row)
+        let service = conversation.serviceID.flatMap { catalog?.service($0) }
+        let answers = row.string("answers").flatMap { try? JSONValue.parse($0) }?.objectValue
+        var answered: [RecordExportInput.AnsweredQuestion] = []
+        for question in service?.questionnaire?.questions ?? [] {
+            guard let value = answers?[question.id] else { continue }
+            answered.append(.init(questionID: question.id, text: question.text.fi, answer: value,
+                                  display: Clinic.readable(value, for: question, language: .fi)))
+        }
+        let participants = try db.rows("""
+            SELECT p.id, p.display_name, p.title, cp.role FROM case_participants cp JOIN professionals p ON p.id = cp.professional_id
+            WHERE cp.conversation_id = ? ORDER BY cp.since, p.id
+            """, conversationID).map {
+            RecordExportInput.Participant(id: $0.int64("id") ?? 0, displayName: $0.string("display_name") ?? "",
+                                          title: $0.string("title") ?? "", role: $0.string("role") ?? "")
+        }
+        let messages = try db.rows("SELECT author, body, created_at FROM messages WHERE conversation_id = ? ORDER BY seq", conversationID).map {
+            RecordExportInput.Message(author: $0.string("author") ?? "", text: $0.string("body") ?? "",
+                                      at: Timestamp(millis: $0.int64("created_at") ?? 0))
+        }
+        let reason = row.string("routing_reason").flatMap { try? JSONValue.parse($0) }?["fi"]?.stringValue
+        return RecordExportInput(
+            exportID: exportID, conversationID: conversationID, catalogVersion: row.string("catalog_version"),
+            serviceID: conversation.serviceID, serviceTitle: service?.title.fi, subject: conversation.subject,
+            residentIdentityCode: nil, queueID: conversation.queueID, queueName: conversation.queueID.flatMap { catalog?.queue($0)?.name.fi },
+            answers: answered, redFlag: row.string("red_flag"), routingReason: reason, queuedAt: conversation.queuedAt,
+            closedAt: now, outcome: row.string("closing_outcome") ?? "", instructions: row.string("closing_instructions") ?? "",
+            summary: row.string("closing_summary") ?? "", participants: participants, messages: messages, photoIDs: [])
+    }
+}

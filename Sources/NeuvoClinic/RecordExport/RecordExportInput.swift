@@ -1,0 +1,53 @@
+import NeuvoJSON
+
+/// Everything a closed case's record document is built from, gathered in the
+/// closing transaction so the document matches what was committed.
+public struct RecordExportInput: Sendable {
+    public struct Participant: Sendable, Equatable {
+        public let id: Int64
+        public let displayName: String
+        public let title: String
+        /// "handler" or "consultant".
+        public let role: String
+    }
+
+    public struct AnsweredQuestion: Sendable, Equatable {
+        public let questionID: String
+        /// The question in Finnish, as the record is kept.
+        public let text: String
+        /// The answer as given (choice ids, booleans, numbers, text).
+        public let answer: JSONValue
+        /// The answer in readable Finnish ("Päiviä", "Kyllä", "38.5 °C").
+        public let display: String
+    }
+
+    public struct Message: Sendable, Equatable {
+        public let author: String
+        public let text: String
+        public let at: Timestamp
+    }
+
+    /// The export's own id: stable, used for the Bundle id and identifier.
+    public let exportID: String
+    public let conversationID: String
+    public let catalogVersion: String?
+    public let serviceID: String?
+    public let serviceTitle: String?
+    public let subject: Subject?
+    /// The strongly identified acting resident's personal identity code, when known.
+    public let residentIdentityCode: String?
+    public let queueID: String?
+    public let queueName: String?
+    public let answers: [AnsweredQuestion]
+    public let redFlag: String?
+    public let routingReason: String?
+    public let queuedAt: Timestamp?
+    public let closedAt: Timestamp
+    public let outcome: String
+    public let instructions: String
+    public let summary: String
+    public let participants: [Participant]
+    public let messages: [Message]
+    /// Ids of the conversation's photos (fetched by URL, not inlined).
+    public let photoIDs: [String]
+}
