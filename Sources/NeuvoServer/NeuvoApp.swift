@@ -49,6 +49,7 @@ public final class NeuvoApp: Sendable {
         TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         ProfessionalRoutes(clinic: clinic, hub: hub, auth: ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies))
             .register(in: &router)
+        RecordExportRoutes(clinic: clinic).register(in: &router)
         if let files = StaticFiles(root: configuration.publicFolder) {
             router.fallback = { request in
                 request.path.hasPrefix("/api/") ? nil : files.respond(to: request)
@@ -84,4 +85,9 @@ public final class NeuvoApp: Sendable {
         store.close()
         logger.log(.info, "stopped")
     }
+}
+
+extension NeuvoApp {
+    /// A new record-system API key and the hash to store.
+    public static func newApiKey() -> (key: String, hash: [UInt8]) { RecordExportRoutes.newKey() }
 }

@@ -32,6 +32,7 @@ let usage = """
            neuvo user add USERNAME --name NAME --title TITLE [--role professional|admin] [--queues q1,q2]
            neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user list
              (passwords are read from NEUVO_PASSWORD or the first line of standard input)
+           neuvo apikey create NAME | apikey list | apikey revoke NAME
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL.
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
@@ -190,6 +191,8 @@ do {
         }
     case "user":
         try userCommand(invocation)
+    case "apikey":
+        try apiKeyCommand(invocation)
     default:
         throw CommandLineError(description: usage)
     }
@@ -246,6 +249,29 @@ func userCommand(_ invocation: Invocation) throws {
         for p in try clinic.professionals() {
             print("\(p.username)\t\(p.displayName)\t\(p.title)\t\(p.role.rawValue)\t\(p.queues.joined(separator: ","))\(p.disabled ? "\tdisabled" : "")")
         }
+    default:
+        throw CommandLineError(description: usage)
+    }
+}
+
+func apiKeyCommand(_ invocation: Invocation) throws {
+    let arguments = invocation.positional
+    let store = try Store(path: invocation.configuration.databasePath, migrator: try Migrator(folder: invocation.configuration.migrationsFolder))
+    defer { store.close() }
+    let clinic = Clinic(store: store)
+    switch (arguments.first, arguments.count) {
+    case ("create", 2):
+        let (key, hash) = NeuvoApp.newApiKey()
+        let created = try runBlocking { try await clinic.createApiKey(name: arguments[1], keyHash: hash) }
+        print("API key \(created.name) (shown once; only its hash is stored):")
+        print(key)
+    case ("list", 1):
+        for key in try clinic.apiKeys() {
+            print("\(key.name)\tcreated \(key.createdAt.rfc3339)\t\(key.revokedAt.map { "revoked " + $0.rfc3339 } ?? "active")")
+        }
+    case ("revoke", 2):
+        try runBlocking { try await clinic.revokeApiKey(name: arguments[1]) }
+        print("revoked \(arguments[1])")
     default:
         throw CommandLineError(description: usage)
     }
