@@ -33,6 +33,7 @@ let usage = """
            neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user list
              (passwords are read from NEUVO_PASSWORD or the first line of standard input)
            neuvo apikey create NAME | apikey list | apikey revoke NAME
+           neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL.
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
@@ -193,6 +194,18 @@ do {
         try userCommand(invocation)
     case "apikey":
         try apiKeyCommand(invocation)
+    case "retention":
+        guard positional.count == 1, let days = Int(positional[0]), days >= 1 else {
+            throw CommandLineError(description: "retention needs a number of days (1 or more)")
+        }
+        let store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
+        defer { store.close() }
+        let report = try runBlocking { try await Clinic(store: store).applyRetention(olderThanDays: days) }
+        print("purged \(report.purged) conversations")
+        if !report.keptUnacknowledged.isEmpty {
+            print("kept \(report.keptUnacknowledged.count) whose export is not acknowledged:")
+            for id in report.keptUnacknowledged { print("  \(id)") }
+        }
     default:
         throw CommandLineError(description: usage)
     }
