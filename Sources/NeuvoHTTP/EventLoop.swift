@@ -279,13 +279,17 @@ final class EventLoop: @unchecked Sendable {
         var parameters: [String: String] = [:]
         var bodyLimit = limits.defaultBodyLimit
         var early: HTTPError?
+        var allow: String?
         switch resolution {
         case .route(let matched, let params):
             route = matched
             parameters = params
             bodyLimit = matched.bodyLimit ?? limits.defaultBodyLimit
-        case .methodNotAllowed:
+        case .methodNotAllowed(let allowed):
             early = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "This method is not allowed here.")
+            // RFC 9110 §15.5.6: a 405 lists what is allowed; GET implies HEAD.
+            let methods = allowed.contains("GET") ? allowed + ["HEAD"] : allowed
+            allow = methods.joined(separator: ", ")
         case .fallback:
             bodyLimit = 0
         case .notFound:
@@ -300,7 +304,9 @@ final class EventLoop: @unchecked Sendable {
         if let early {
             // Answer before reading any body; a body in flight is drained by the lingering close.
             if head.contentLength > 0 { connection.closeAfterWrite = true }
-            respond(connection, early.response)
+            var response = early.response
+            if let allow { response.headers.add(name: "allow", value: allow) }
+            respond(connection, response)
             return
         }
         if head.expectsContinue && head.contentLength > connection.input.count {

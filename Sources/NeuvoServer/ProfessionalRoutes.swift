@@ -173,6 +173,10 @@ struct ProfessionalRoutes: Sendable {
         try ResidentAuth.checkCSRF(request)
         let (_, professional) = try await auth.require(request)
         let body = try request.jsonBody()
+        if let given = body["conversationId"], given.stringValue == nil {
+            throw HTTPError(.unprocessableContent, code: "invalid_conversationId", message: "conversationId must be a string.",
+                            field: "conversationId")
+        }
         let wanted = body["conversationId"]?.stringValue
         if let wanted, !Identifier.isWellFormed(wanted) { throw HTTPError.notFound() }
         let picked = try await mappingErrors { try await clinic.pick(professional: professional, conversationID: wanted) }

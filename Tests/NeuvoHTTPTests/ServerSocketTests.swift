@@ -253,7 +253,9 @@ struct ServerSocketTests {
         let fixture = try EngineFixture()
         defer { fixture.stop() }
         let client = try fixture.client()
-        #expect(try client.call("DELETE", "/hello").status == 405)
+        let wrongMethod = try client.call("DELETE", "/hello")
+        #expect(wrongMethod.status == 405)
+        #expect(wrongMethod.header("allow") == "GET, HEAD")
         #expect(try client.call("POST", "/nothing-here").status == 404)
         #expect(try client.call("GET", "/hello").status == 200)
     }

@@ -21,145 +21,20 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
-import shutil
-import signal
 import socket
 import subprocess
-import threading
 import time
 import uuid
-from pathlib import Path
 
 import h11
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-NEUVO_BIN = Path(os.environ.get("NEUVO_BIN", REPO / ".build" / "debug" / "neuvo"))
-if not NEUVO_BIN.is_absolute():
-    NEUVO_BIN = (REPO / NEUVO_BIN).resolve()
+# The `server` fixture (the real binary on an ephemeral port) is in conftest.py.
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
-STARTUP_TIMEOUT = 30.0
 CURL_TIMEOUT = 15
-
-
-# --------------------------------------------------------------------------
-# Server fixture
-# --------------------------------------------------------------------------
-
-
-class Server:
-    def __init__(self, proc: subprocess.Popen, port: int, stderr_path: Path,
-                 stdout_lines: list[str]):
-        self.proc = proc
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.stderr_path = stderr_path
-        self.stdout_lines = stdout_lines
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def diagnostics(self) -> str:
-        try:
-            err = self.stderr_path.read_text(errors="replace")[-4000:]
-        except OSError:
-            err = "<no stderr>"
-        out = "".join(self.stdout_lines[-40:])
-        return f"--- server stdout (tail) ---\n{out}\n--- server stderr (tail) ---\n{err}"
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    if not NEUVO_BIN.is_file() or not os.access(NEUVO_BIN, os.X_OK):
-        pytest.fail(f"server binary not found or not executable: {NEUVO_BIN} "
-                    "(build it with `swift build`, or set NEUVO_BIN)")
-    tmp = tmp_path_factory.mktemp("neuvo")
-    stderr_path = tmp / "server.stderr"
-    cmd = [
-        str(NEUVO_BIN), "serve",
-        "--host", "127.0.0.1", "--port", "0",
-        "--db", str(tmp / "neuvo.sqlite"),
-        "--public", str(REPO / "Public"),
-        "--migrations", str(REPO / "Migrations"),
-    ]
-    stderr_file = open(stderr_path, "wb")
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=stderr_file, cwd=tmp)
-    stderr_file.close()
-
-    lines: queue.Queue[str | None] = queue.Queue()
-    stdout_lines: list[str] = []
-
-    def pump():
-        # Keeps draining stdout for the whole run so a chatty server never
-        # blocks on a full pipe.
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", errors="replace")
-            stdout_lines.append(line)
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-
-    port = None
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    try:
-        while port is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break
-            try:
-                line = lines.get(timeout=remaining)
-            except queue.Empty:
-                break
-            if line is None:
-                break  # stdout closed: server exited
-            m = LISTEN_RE.search(line)
-            if m:
-                port = int(m.group(1))
-        if port is None:
-            srv = Server(proc, 0, stderr_path, stdout_lines)
-            state = (f"exited with code {proc.poll()}" if proc.poll() is not None
-                     else "still running (is the line flushed? stdout is a pipe, "
-                          "so it is block-buffered unless the server flushes)")
-            _stop(proc)
-            pytest.fail(f"server did not print 'listening on http://127.0.0.1:PORT' "
-                        f"within {STARTUP_TIMEOUT:.0f} s; it {state}\n"
-                        f"command: {' '.join(cmd)}\n{srv.diagnostics()}")
-        srv = Server(proc, port, stderr_path, stdout_lines)
-        yield srv
-        code = proc.poll()
-        assert code is None, f"server exited early with code {code}\n{srv.diagnostics()}"
-    finally:
-        _stop(proc)
-
-
-@pytest.fixture(autouse=True)
-def _server_alive(request):
-    """Fails a test whose server died, with the server's output attached."""
-    yield
-    if "server" in request.fixturenames:
-        srv = request.getfixturevalue("server")
-        code = srv.proc.poll()
-        if code is not None:
-            pytest.fail(f"server exited with code {code} during this test\n"
-                        f"{srv.diagnostics()}")
 
 
 # --------------------------------------------------------------------------
