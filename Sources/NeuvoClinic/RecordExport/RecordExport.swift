@@ -19,7 +19,7 @@ public enum RecordExport {
         for question in service?.questionnaire?.questions ?? [] {
             guard let value = answers?[question.id] else { continue }
             answered.append(.init(questionID: question.id, text: question.text.fi, answer: value,
-                                  display: Clinic.readable(value, for: question, language: .fi)))
+                                  display: Clinic.readable(value, for: question, language: .fi), kind: question.kind))
         }
         let participants = try db.rows("""
             SELECT p.id, p.display_name, p.title, cp.role FROM case_participants cp JOIN professionals p ON p.id = cp.professional_id
@@ -28,9 +28,11 @@ public enum RecordExport {
             RecordExportInput.Participant(id: $0.int64("id") ?? 0, displayName: $0.string("display_name") ?? "",
                                           title: $0.string("title") ?? "", role: $0.string("role") ?? "")
         }
-        let messages = try db.rows("SELECT author, body, created_at FROM messages WHERE conversation_id = ? ORDER BY seq", conversationID).map {
+        let messages = try db.rows("""
+            SELECT author, body, created_at, professional_id FROM messages WHERE conversation_id = ? ORDER BY seq
+            """, conversationID).map {
             RecordExportInput.Message(author: $0.string("author") ?? "", text: $0.string("body") ?? "",
-                                      at: Timestamp(millis: $0.int64("created_at") ?? 0))
+                                      at: Timestamp(millis: $0.int64("created_at") ?? 0), professionalID: $0.int64("professional_id"))
         }
         let reason = row.string("routing_reason").flatMap { try? JSONValue.parse($0) }?["fi"]?.stringValue
         return RecordExportInput(

@@ -19,12 +19,17 @@ public struct RecordExportInput: Sendable {
         public let answer: JSONValue
         /// The answer in readable Finnish ("Päiviä", "Kyllä", "38.5 °C").
         public let display: String
+        /// The question's type and options, so the document can type the answer
+        /// (a choice as a coding with its label); nil: typed from the raw value.
+        public var kind: Question.Kind? = nil
     }
 
     public struct Message: Sendable, Equatable {
         public let author: String
         public let text: String
         public let at: Timestamp
+        /// The writing professional ("professional" messages), to name them in a transcript.
+        public var professionalID: Int64? = nil
     }
 
     /// The export's own id: stable, used for the Bundle id and identifier.
