@@ -26,10 +26,14 @@ struct ConversationRoutes: Sendable {
         guard case .object = try request.jsonBody() else {
             throw HTTPError(.unprocessableContent, code: "invalid_body", message: "The body must be a JSON object.")
         }
-        let existing = try auth.session(of: request)
+        let existing = try await auth.session(of: request)
         let fresh = existing == nil ? ResidentAuth.newToken() : nil
         let opened = try await mappingErrors {
             try await clinic.openConversation(session: existing, newSessionTokenHash: fresh?.hash)
+        }
+        // A new session opened behind the proxy is identified from the start.
+        if existing == nil, let identity = try auth.verifiedIdentity(request) {
+            _ = try await mappingErrors { try await clinic.identify(session: opened.session, as: identity) }
         }
         hub.publish(streams: EventStreams.touched(by: opened.events))
         var headers = HTTPHeaders()
@@ -42,7 +46,7 @@ struct ConversationRoutes: Sendable {
     /// 201 with the message, or 200 with the original on a retry.
     func postMessage(_ request: Request) async throws -> HandlerResult {
         try ResidentAuth.checkCSRF(request)
-        guard let session = try auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let clientID = body["clientId"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_clientId", message: "clientId (a UUID string) is required.")
@@ -61,7 +65,7 @@ struct ConversationRoutes: Sendable {
     /// events after SEQ, or the queue position or wait estimate when they differ
     /// from P and K, at once; else a park of up to S seconds until one changes.
     func events(_ request: Request) async throws -> HandlerResult {
-        guard let session = try auth.session(of: request), let id = request.parameters["id"],
+        guard let session = try await auth.session(of: request), let id = request.parameters["id"],
               let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
         let after = Int64(try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max)))
         let wait = try Self.integer(request, "wait", default: 0, range: 0...Self.maxWaitSeconds)

@@ -19,6 +19,10 @@ public final class NeuvoApp: Sendable {
         public var secureCookies = false
         public var loopCount = 0  // 0: one per core
         public var limits = HTTPLimits()
+        /// Addresses of the identity-aware reverse proxy allowed to assert identities.
+        public var trustedProxies: [String] = []
+        /// Demo mode's clearly marked test identification.
+        public var demoIdentification = false
         /// The clinic's clock; tests move it to exercise expiry.
         public var clock: @Sendable () -> Timestamp = Timestamp.now
         public init() {}
@@ -44,12 +48,14 @@ public final class NeuvoApp: Sendable {
             _ = try store.read { db in try db.row("SELECT 1 AS ok") }
             return .respond(.json(.object(["status": .string("ok")])))
         }
-        let auth = ResidentAuth(clinic: clinic, secureCookies: configuration.secureCookies)
+        let auth = ResidentAuth(clinic: clinic, secureCookies: configuration.secureCookies,
+                                trustedProxies: Set(configuration.trustedProxies))
         ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         ProfessionalRoutes(clinic: clinic, hub: hub, auth: ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies))
             .register(in: &router)
         RecordExportRoutes(clinic: clinic).register(in: &router)
+        IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &router)
         if let files = StaticFiles(root: configuration.publicFolder) {
             router.fallback = { request in
                 request.path.hasPrefix("/api/") ? nil : files.respond(to: request)

@@ -7,6 +7,13 @@ struct ResidentAuth: Sendable {
     let clinic: Clinic
     /// Adds `Secure` to cookies; set when Neuvo is served behind TLS.
     let secureCookies: Bool
+    /// Peers allowed to assert a verified identity (the identity-aware reverse proxy).
+    let trustedProxies: Set<String>
+
+    /// The verified personal identity code, from a trusted proxy only.
+    static let identityHeader = "x-neuvo-identity"
+    /// The verified name, percent-encoded UTF-8 (optional).
+    static let identityNameHeader = "x-neuvo-identity-name"
 
     /// A new random token (256 bits, base64url) and its hash for the database.
     static func newToken() -> (token: String, hash: [UInt8]) {
@@ -21,10 +28,30 @@ struct ResidentAuth: Sendable {
             + (secureCookies ? "; Secure" : "")
     }
 
-    /// The caller's live resident session, or nil.
-    func session(of request: Request) throws -> ResidentSession? {
-        guard let token = Self.cookie(Self.cookieName, in: request), token.utf8.count == 43 else { return nil }
-        return try clinic.residentSession(tokenHash: SHA256.hash(Array(token.utf8)))
+    /// The caller's live resident session, or nil. A verified identity from the
+    /// trusted proxy is recorded on it.
+    func session(of request: Request) async throws -> ResidentSession? {
+        let identity = try verifiedIdentity(request)
+        guard let token = Self.cookie(Self.cookieName, in: request), token.utf8.count == 43,
+              let session = try clinic.residentSession(tokenHash: SHA256.hash(Array(token.utf8))) else { return nil }
+        guard let identity else { return session }
+        return try await mappingErrors { try await clinic.identify(session: session, as: identity) }
+    }
+
+    /// The identity the reverse proxy verified, or nil when the request carries none.
+    /// The header is honoured only from a trusted proxy address; from anyone else
+    /// it is refused (403), because it can only be an attempt to impersonate.
+    func verifiedIdentity(_ request: Request) throws(HTTPError) -> ResidentSession.Identity? {
+        guard let code = request.headers[Self.identityHeader] else { return nil }
+        guard trustedProxies.contains(request.remoteAddress) else {
+            throw HTTPError(.forbidden, code: "untrusted_identity", message: "Identity headers are accepted only from the identification proxy.")
+        }
+        guard let valid = PersonalIdentityCode(code) else {
+            throw HTTPError(.badRequest, code: "invalid_identity", message: "The proxy sent an invalid personal identity code.")
+        }
+        let name = request.headers[Self.identityNameHeader].flatMap { PercentDecoding.decode($0) }
+            .map { String($0.prefix(200)) }
+        return ResidentSession.Identity(code: valid, name: name, method: .proxy)
     }
 
     /// The value of cookie `name` (RFC 6265 §5.4 `Cookie` header).

@@ -12,7 +12,7 @@ struct TriageRoutes: Sendable {
         // Who may call: anyone; the catalog is what the service offers, not personal data.
         router.get("/api/v1/catalog") { _ in try catalog() }
         // Who may call: the session that opened the conversation.
-        router.get("/api/v1/conversations/{id}") { request in try conversation(request) }
+        router.get("/api/v1/conversations/{id}") { request in try await conversation(request) }
         router.post("/api/v1/conversations/{id}/pre-questionnaire", bodyLimit: 64 * 1024) { request in
             try await submit(request)
         }
@@ -22,7 +22,7 @@ struct TriageRoutes: Sendable {
     /// Takes the matter out of the queue: `200` with the conversation.
     func withdraw(_ request: Request) async throws -> HandlerResult {
         try ResidentAuth.checkCSRF(request)
-        guard let session = try auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let withdrawn = try await mappingErrors { try await clinic.withdraw(conversationID: id, session: session) }
         hub.publish(streams: EventStreams.touched(by: withdrawn.events))
         return .respond(.json(withdrawn.conversation.json))
@@ -35,8 +35,8 @@ struct TriageRoutes: Sendable {
         return .respond(.json(catalog.publicJSON))
     }
 
-    func conversation(_ request: Request) throws -> HandlerResult {
-        guard let session = try auth.session(of: request), let id = request.parameters["id"],
+    func conversation(_ request: Request) async throws -> HandlerResult {
+        guard let session = try await auth.session(of: request), let id = request.parameters["id"],
               let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
         let position = conversation.status == "queued" ? try clinic.queuePosition(conversationID: id) : nil
         var json = conversation.json(position: position)
@@ -50,7 +50,7 @@ struct TriageRoutes: Sendable {
     /// `{"serviceId", "subject", "answers"}` → `{"outcome": "redFlag", …}` or `{"outcome": "queued", …}`.
     func submit(_ request: Request) async throws -> HandlerResult {
         try ResidentAuth.checkCSRF(request)
-        guard let session = try auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let serviceID = body["serviceId"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_serviceId", message: "serviceId is required.", field: "serviceId")

@@ -24,7 +24,7 @@ struct CommandLineError: Error, CustomStringConvertible {
 
 let usage = """
     usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L]
-                         [--catalog FILE] [--demo]
+                         [--catalog FILE] [--trusted-proxy ADDR,...] [--demo]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
@@ -35,7 +35,7 @@ let usage = """
            neuvo apikey create NAME | apikey list | apikey revoke NAME
            neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
-    Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL.
+    Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES.
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
     --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
     """
@@ -81,6 +81,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var level = env["NEUVO_LOG_LEVEL"] ?? "info"
     var demo = false
     var catalog: String?
+    var proxies = env["NEUVO_TRUSTED_PROXIES"] ?? ""
     var options: [String: String] = [:]
     var positional: [String] = []
     var rest = arguments.dropFirst()
@@ -98,6 +99,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--log-level": level = try value(argument)
         case "--demo": demo = true
         case "--catalog": catalog = try value(argument)
+        case "--trusted-proxy": proxies = try value(argument)
         case "--name", "--title", "--role", "--queues": options[String(argument.dropFirst(2))] = try value(argument)
         case "-h", "--help": throw CommandLineError(description: usage)
         default:
@@ -121,6 +123,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
         configuration.databasePath = "neuvo.sqlite"
     }
     if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
+    configuration.demoIdentification = demo
+    configuration.trustedProxies = proxies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog,
                       options: options)
 }

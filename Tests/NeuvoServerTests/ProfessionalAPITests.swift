@@ -66,9 +66,11 @@ extension TestApp {
     }
 }
 
-func appWithCatalog(clock: TestClock? = nil) async throws -> TestApp {
+func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo: Bool = false) async throws -> TestApp {
     let app = try TestApp { configuration in
         if let clock { configuration.clock = { clock.now } }
+        configuration.trustedProxies = trustedProxies
+        configuration.demoIdentification = demo
     }
     try await app.app.clinic.importCatalog(Array(testCatalogJSON.utf8))
     return app
@@ -104,8 +106,13 @@ func appWithCatalog(clock: TestClock? = nil) async throws -> TestApp {
         let throttled = try workspace.login("hanna")
         #expect(throttled.status == 429)
         #expect(throttled.header("retry-after") == "900")
-        // The address is throttled for other accounts too.
+        // One nurse's typos do not lock out her ward behind the same address...
         try await app.addProfessional("pekka", queues: ["nurse"])
+        #expect(try workspace.login("pekka").status == 200)
+        // ...but a guesser trying many accounts from one address is stopped.
+        for i in 0..<(LoginThrottle.maxFailuresPerAddress - LoginThrottle.maxFailures) {
+            _ = try workspace.login("guess\(i)", "wrong-password-1")
+        }
         #expect(try workspace.login("pekka").status == 429)
     }
 

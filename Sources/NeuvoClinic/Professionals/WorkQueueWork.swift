@@ -44,11 +44,14 @@ extension Clinic {
         let placeholders = Array(repeating: "?", count: queues.count).joined(separator: ", ")
         return try store.read { db in
             let statement = try db.statement("""
-                SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version
-                FROM conversations c WHERE c.status = 'queued' AND c.queue_id IN (\(placeholders))
+                SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version,
+                    s.identity_code IS NOT NULL AS identified
+                FROM conversations c JOIN resident_sessions s ON s.id = c.resident_session_id
+                WHERE c.status = 'queued' AND c.queue_id IN (\(placeholders))
                 ORDER BY c.urgency_rank, c.queued_at, c.id LIMIT 500
                 """)
             try statement.bind(queues)
+            defer { statement.reset() }
             var cases: [WaitingCase] = []
             while try statement.step() {
                 let row = statement.row()
@@ -59,7 +62,7 @@ extension Clinic {
                     conversationID: row.string("id") ?? "", queueID: row.string("queue_id") ?? "",
                     urgency: Urgency.allCases.first { $0.rank == row.int("urgency_rank") } ?? .normal,
                     queuedAt: Timestamp(millis: row.int64("queued_at") ?? 0), serviceID: row.string("service_id"),
-                    subjectKind: subject?["kind"]?.stringValue, identified: false,
+                    subjectKind: subject?["kind"]?.stringValue, identified: row.int("identified") == 1,
                     summary: Self.oneLineSummary(service: service, answers: answers)))
             }
             return cases
@@ -111,6 +114,8 @@ extension Clinic {
                     ORDER BY urgency_rank, queued_at, id LIMIT 1
                     """)
                 try statement.bind(queues)
+                // Reset at once: a statement left open across COMMIT would pin the WAL.
+                defer { statement.reset() }
                 guard try statement.step(), let next = statement.row().string("id") else {
                     throw ClinicError.conflict(code: "queue_empty", message: "No case is waiting in your queues.")
                 }

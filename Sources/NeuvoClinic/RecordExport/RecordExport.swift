@@ -34,11 +34,13 @@ public enum RecordExport {
             RecordExportInput.Message(author: $0.string("author") ?? "", text: $0.string("body") ?? "",
                                       at: Timestamp(millis: $0.int64("created_at") ?? 0), professionalID: $0.int64("professional_id"))
         }
+        let identityCode = try db.row("SELECT identity_code FROM resident_sessions WHERE id = ?", conversation.residentSessionID)?
+            .string("identity_code")
         let reason = row.string("routing_reason").flatMap { try? JSONValue.parse($0) }?["fi"]?.stringValue
         return RecordExportInput(
             exportID: exportID, conversationID: conversationID, catalogVersion: row.string("catalog_version"),
             serviceID: conversation.serviceID, serviceTitle: service?.title.fi, subject: conversation.subject,
-            residentIdentityCode: nil, queueID: conversation.queueID, queueName: conversation.queueID.flatMap { catalog?.queue($0)?.name.fi },
+            residentIdentityCode: identityCode, queueID: conversation.queueID, queueName: conversation.queueID.flatMap { catalog?.queue($0)?.name.fi },
             answers: answered, redFlag: row.string("red_flag"), routingReason: reason, queuedAt: conversation.queuedAt,
             closedAt: now, outcome: row.string("closing_outcome") ?? "", instructions: row.string("closing_instructions") ?? "",
             summary: row.string("closing_summary") ?? "", participants: participants, messages: messages, photoIDs: [])
