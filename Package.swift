@@ -19,7 +19,8 @@ let package = Package(
         .target(name: "NeuvoStore", dependencies: ["CSQLite"]),
         .target(name: "NeuvoClinic", dependencies: ["NeuvoStore", "NeuvoJSON"]),
         .target(name: "NeuvoServer", dependencies: ["NeuvoHTTP", "NeuvoStore", "NeuvoClinic", "NeuvoJSON", "CCrypt"]),
-        .executableTarget(name: "neuvo", dependencies: ["NeuvoServer", "NeuvoStore", "NeuvoClinic"]),
+        .executableTarget(name: "neuvo", dependencies: ["NeuvoServer", "NeuvoStore", "NeuvoClinic"],
+                         exclude: ["demo-catalog.json"]),
         .executableTarget(name: "neuvo-bench", dependencies: ["NeuvoServer", "NeuvoStore", "NeuvoHTTP", "CLinux"]),
         // Socket clients and servers shared by the test targets; never shipped.
         .target(name: "NeuvoTestSupport", dependencies: ["NeuvoHTTP", "NeuvoJSON"], path: "Tests/NeuvoTestSupport"),

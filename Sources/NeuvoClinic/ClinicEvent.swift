@@ -20,7 +20,7 @@ public struct ClinicEvent: Sendable, Equatable {
 
     /// The event as the API shows it.
     public var json: JSONValue {
-        .object(["seq": .int64(seq), "type": .string(type), "at": .string(at.rfc3339), "data": data])
+        .object(["seq": .int64(seq), "type": .string(type), "conversationId": .string(conversationID), "at": .string(at.rfc3339), "data": data])
     }
 
     /// Who may see an event: everyone in the conversation, or professionals only.

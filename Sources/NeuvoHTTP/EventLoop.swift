@@ -101,7 +101,9 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             drainInbox()
+            drainReady()
             fireDeadlines()
+            drainReady()
             if acceptPausedUntil > 0 && now >= acceptPausedUntil && !stopping {
                 acceptPausedUntil = 0
                 try? register(fd: listenFD, events: Epoll.input | Epoll.exclusive, tag: Self.listenTag)
@@ -215,7 +217,12 @@ final class EventLoop: @unchecked Sendable {
         while connections[connection.fd] === connection {
             let n = read(connection.fd, readBuffer.baseAddress, readBuffer.count)
             if n > 0 {
-                if connection.state == .lingering { continue }  // discard
+                if connection.state == .lingering {
+                    // Discard, but only so much: a client that keeps sending is just dropped.
+                    connection.outputSent += n
+                    if connection.outputSent > 1 << 20 { closeConnection(connection); return }
+                    continue
+                }
                 connection.input.append(contentsOf: UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n))
                 process(connection)
                 if connection.isBusy {
@@ -349,7 +356,17 @@ final class EventLoop: @unchecked Sendable {
 
     private func finish(fd: Int32, connectionID: UInt64, result: HandlerResult) {
         guard let connection = connections[fd], connection.id == connectionID, connection.state == .processing,
-              let exchange = connection.exchange else { return }
+              let exchange = connection.exchange else {
+            // The client left while the handler ran: a park is cancelled at once,
+            // so whatever it subscribed to is released.
+            if case .park(let park) = result { cancelledPark(park, fd: fd, connectionID: connectionID) }
+            return
+        }
+        if case .park(let park) = result, connection.peerClosed {
+            cancelledPark(park, fd: fd, connectionID: connectionID)
+            closeConnection(connection)
+            return
+        }
         switch result {
         case .respond(let response):
             respond(connection, response)
@@ -361,6 +378,12 @@ final class EventLoop: @unchecked Sendable {
             setDeadline(connection, stopping ? now : now + park.timeout.millis)
             park.attach(parked)
         }
+    }
+
+    private func cancelledPark(_ park: Park, fd: Int32, connectionID: UInt64) {
+        let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID, executor: server.handlerExecutor, fallback: park.fallback)
+        _ = parked.expire()
+        park.attach(parked)  // its cancellation handlers run as they are registered
     }
 
     func completeParked(fd: Int32, connectionID: UInt64, response: Response) {
@@ -456,15 +479,41 @@ final class EventLoop: @unchecked Sendable {
             connection.state = .lingering
             connection.input = []
             setDeadline(connection, now + 2_000)
-            readAvailable(connection)
+            markReady(connection)
             return
         }
         connection.state = .idle
         if connection.input.isEmpty { connection.input = [] }  // release the capacity
         setDeadline(connection, now + limits.idleTimeout.millis)
-        if !connection.input.isEmpty { process(connection) }
-        if connections[connection.fd] === connection, !connection.isBusy, connection.readPending || connection.peerClosed {
-            readAvailable(connection)
+        // Pipelined input and unread socket data are taken up by the loop, not by
+        // recursion: a client pipelining thousands of requests must not grow the stack.
+        if !connection.input.isEmpty || connection.readPending || connection.peerClosed { markReady(connection) }
+    }
+
+    /// Connections with buffered input or unread socket data to take up again.
+    private var ready: [Connection] = []
+
+    private func markReady(_ connection: Connection) { ready.append(connection) }
+
+    /// Processes ready connections until none is left; each step handles at most
+    /// what one request or one read brings, so the stack stays flat.
+    private func drainReady() {
+        var rounds = 0
+        while !ready.isEmpty && rounds < 10_000 {
+            rounds += 1
+            let batch = ready
+            ready.removeAll(keepingCapacity: true)
+            for connection in batch where connections[connection.fd] === connection {
+                if connection.state == .lingering {
+                    readAvailable(connection)
+                    continue
+                }
+                guard !connection.isBusy else { continue }
+                if !connection.input.isEmpty { process(connection) }
+                if connections[connection.fd] === connection, !connection.isBusy, connection.readPending || connection.peerClosed {
+                    readAvailable(connection)
+                }
+            }
         }
     }
 

@@ -26,6 +26,8 @@ public struct StaticFiles: Sendable {
         var path = root + "/" + segments.joined(separator: "/")
         guard var info = Self.fileInfo(path) else { return nil }
         if info.isDirectory {
+            // "//host" in a Location would send the browser to another site.
+            if request.path.hasPrefix("//") { return nil }
             if !decoded.hasSuffix("/") {
                 var headers = HTTPHeaders()
                 headers.add(name: "location", value: request.path + "/")

@@ -23,10 +23,18 @@ struct ProfessionalRoutes: Sendable {
         router.post("/api/v1/pro/cases/{id}/messages", bodyLimit: 32 * 1024) { request in try await postMessage(request) }
         router.get("/api/v1/pro/events") { request in try await events(request) }
         router.get("/api/v1/pro/colleagues") { request in try await colleagues(request) }
+        router.get("/api/v1/pro/cases") { request in try await myCases(request) }
         router.post("/api/v1/pro/cases/{id}/notes", bodyLimit: 32 * 1024) { request in try await addNote(request) }
         router.post("/api/v1/pro/cases/{id}/transfer", bodyLimit: 1024) { request in try await transfer(request) }
         router.post("/api/v1/pro/cases/{id}/consult", bodyLimit: 1024) { request in try await consult(request) }
         router.post("/api/v1/pro/cases/{id}/close", bodyLimit: 64 * 1024) { request in try await close(request) }
+    }
+
+    /// The cases I handle or was consulted on, so any browser can restore the workspace.
+    func myCases(_ request: Request) async throws -> HandlerResult {
+        let (_, professional) = try await auth.require(request)
+        let cases = try clinic.activeCaseSummaries(professionalID: professional.id)
+        return .respond(.json(.object(["cases": .array(cases)])))
     }
 
     /// Who a case can be passed or shown to: every active professional.
@@ -117,7 +125,7 @@ struct ProfessionalRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_credentials", message: "username and password are required.")
         }
         let keys = LoginThrottle.keys(username: username, address: request.remoteAddress)
-        if try clinic.isLoginThrottled(keys: keys) {
+        guard try await clinic.registerLoginAttempt(keys: keys) else {
             var response = HTTPError(.tooManyRequests, code: "throttled",
                                      message: "Too many failed sign-ins. Wait 15 minutes or ask an administrator.").response
             response.headers.add(name: "retry-after", value: "900")
@@ -127,10 +135,9 @@ struct ProfessionalRoutes: Sendable {
         // Verify even for a missing account, so timing does not reveal which usernames exist.
         let matches = PasswordHasher.verify(password, against: account?.passwordHash ?? PasswordHasher.decoy)
         guard let account, matches, !account.professional.disabled else {
-            try await clinic.recordLoginFailure(keys: keys)
             throw HTTPError(.unauthorized, code: "invalid_credentials", message: "The username or password is wrong.")
         }
-        try await clinic.clearLoginFailures(key: keys[0])
+        try await clinic.loginSucceeded(keys: keys)
         let (token, hash) = ResidentAuth.newToken()
         _ = try await clinic.startProfessionalSession(professionalID: account.professional.id, tokenHash: hash)
         var headers = HTTPHeaders()

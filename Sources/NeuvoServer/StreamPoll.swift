@@ -28,11 +28,18 @@ final class StreamPoll: Sendable {
     /// Answers at once if there is news (or `wait` is 0), else parks for up to `wait` seconds.
     func answer(wait: Int, quiet: @autoclosure () throws -> Response) throws -> HandlerResult {
         if wait > 0 { subscribe() }
-        if let news = try news() {
+        let found: Response?, fallback: Response
+        do {
+            found = try news()
+            fallback = try quiet()
+        } catch {
             unsubscribe()
-            return .respond(news)
+            throw error
         }
-        let fallback = try quiet()
+        if let found {
+            unsubscribe()
+            return .respond(found)
+        }
         if wait == 0 { return .respond(fallback) }
         return .park(Park(timeout: .seconds(wait), fallback: fallback, attach: { [self] parked in attach(parked) }))
     }
@@ -76,6 +83,11 @@ final class StreamPoll: Sendable {
             unsubscribe()
             state.withLock { $0.woken = false }
             subscribe()
+            // The wait may have ended meanwhile; its cancellation already unsubscribed.
+            guard parked.isWaiting else {
+                unsubscribe()
+                return nil
+            }
             guard let response = try? news() else { return nil }
             unsubscribe()
             return response

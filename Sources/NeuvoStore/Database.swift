@@ -109,16 +109,15 @@ public final class Database: @unchecked Sendable {
         let name = "neuvo_sp\(transactionDepth)"
         try execute(savepoint ? "SAVEPOINT \(name)" : "BEGIN \(kind.rawValue)")
         transactionDepth += 1
+        defer { transactionDepth -= 1 }
         do {
             let result = try body(self)
-            transactionDepth -= 1
             try execute(savepoint ? "RELEASE \(name)" : "COMMIT")
             return result
         } catch {
-            transactionDepth -= 1
             if savepoint {
                 try? execute("ROLLBACK TO \(name); RELEASE \(name)")
-            } else {
+            } else if isInTransaction {
                 try? execute("ROLLBACK")
             }
             throw error

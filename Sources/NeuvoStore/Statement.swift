@@ -19,7 +19,9 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
-    func reset() {
+    /// Ends the current run and clears bindings, so the statement holds no read
+    /// transaction open (a statement left mid-way would keep the WAL from resetting).
+    public func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }

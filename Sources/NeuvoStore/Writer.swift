@@ -104,7 +104,15 @@ public final class Writer: Sendable {
             for job in batch { job.fail(error) }
             return
         }
-        let finishers = batch.map { $0.run(database) }
+        // If an error made SQLite roll the whole batch back (disk full, I/O), a
+        // later job must not run in a transaction of its own and commit alone.
+        let finishers = batch.map { job -> @Sendable ((any Error)?) -> Void in
+            guard database.isInTransaction else {
+                let lost = DatabaseError(code: 1, message: "the batch transaction was rolled back")
+                return { _ in job.fail(lost) }
+            }
+            return job.run(database)
+        }
         var failure: (any Error)?
         do {
             try database.execute("COMMIT")

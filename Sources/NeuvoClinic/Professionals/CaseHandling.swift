@@ -183,7 +183,8 @@ extension Clinic {
         guard let service else { return "" }
         var lines = ["Yhteydenoton syy: \(service.title.fi)."]
         switch subject {
-        case .child(let name, let months)?: lines.append("Asiointi lapsen puolesta: \(name), \(months / 12) v.")
+        case .child(let name, let months)?:
+            lines.append("Asiointi lapsen puolesta: \(name), " + (months < 24 ? "\(months) kk." : "\(months / 12) v."))
         case .otherAdult(let name, let relation)?: lines.append("Asiointi toisen aikuisen puolesta: \(name) (\(relation)).")
         default: break
         }

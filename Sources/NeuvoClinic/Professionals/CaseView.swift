@@ -88,7 +88,9 @@ extension Clinic {
     }
 
     /// Events a professional's stream carries: changes to the waiting cases of
-    /// their queues (queued, picked, withdrawn) and everything on their own cases.
+    /// their queues (queued, picked, withdrawn, transferred) and everything on the
+    /// cases they handle or consult on while those are active. A closed case's
+    /// content is reachable only by opening it, which is audited.
     public func professionalEvents(professional: Professional, after: Int64, limit: Int = 200) throws -> [ClinicEvent] {
         let queues = professional.queues
         let placeholders = Array(repeating: "?", count: max(queues.count, 1)).joined(separator: ", ")
@@ -96,8 +98,8 @@ extension Clinic {
             let statement = try db.statement("""
                 SELECT e.seq, e.conversation_id, e.type, e.at, e.data FROM events e
                 JOIN conversations c ON c.id = e.conversation_id
-                WHERE e.seq > ? AND (c.professional_id = ?
-                    OR e.conversation_id IN (SELECT conversation_id FROM consultations WHERE professional_id = ?)
+                WHERE e.seq > ? AND (c.professional_id = ? AND c.status = 'active'
+                    OR c.status = 'active' AND e.conversation_id IN (SELECT conversation_id FROM consultations WHERE professional_id = ?)
                     OR (e.type IN ('queued', 'picked', 'withdrawn', 'transferred')
                         AND json_extract(e.data, '$.queue.id') IN (\(placeholders))))
                 ORDER BY e.seq LIMIT ?
@@ -107,8 +109,31 @@ extension Clinic {
             arguments.append(limit)
             try statement.bind(arguments)
             var events: [ClinicEvent] = []
+            defer { statement.reset() }
             while try statement.step() { events.append(try ClinicEvent(row: statement.row())) }
             return events
+        }
+    }
+
+    /// The cases a professional is handling or consulting on now, newest first,
+    /// without opening them (no audit entry: nothing of the case is shown).
+    public func activeCaseSummaries(professionalID: Int64) throws -> [JSONValue] {
+        try store.read { db in
+            try db.rows("""
+                SELECT id, service_id, queue_id, urgency_rank, picked_at, 'handler' AS access FROM conversations
+                WHERE professional_id = ? AND status = 'active'
+                UNION ALL SELECT c.id, c.service_id, c.queue_id, c.urgency_rank, k.requested_at, 'consultant' FROM consultations k
+                JOIN conversations c ON c.id = k.conversation_id WHERE k.professional_id = ? AND c.status = 'active'
+                ORDER BY 5 DESC
+                """, professionalID, professionalID).map { row in
+                var object = JSONObject([("conversationId", .string(row.string("id") ?? "")), ("access", .string(row.string("access") ?? ""))])
+                if let service = row.string("service_id") { object["serviceId"] = .string(service) }
+                if let queue = row.string("queue_id") { object["queueId"] = .string(queue) }
+                if let rank = row.int("urgency_rank"), let urgency = Urgency.allCases.first(where: { $0.rank == rank }) {
+                    object["urgency"] = .string(urgency.rawValue)
+                }
+                return .object(object)
+            }
         }
     }
 

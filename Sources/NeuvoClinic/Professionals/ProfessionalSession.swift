@@ -65,35 +65,32 @@ extension Clinic {
 }
 
 /// Throttling of failed sign-ins, per account and per address.
+///
+/// An account locks after a few failures; an address only after many, because
+/// a whole ward may sign in from behind one address and one nurse's typos must
+/// not lock out her colleagues, while a guesser trying many accounts is stopped.
 public enum LoginThrottle {
-    /// Failures allowed within the window before sign-in is refused.
+    /// Failures allowed per account within the window before its sign-in is refused.
     public static let maxFailures = 5
+    /// Failures allowed per address within the window.
+    public static let maxFailuresPerAddress = 50
     public static let windowMillis: Int64 = 15 * 60 * 1000
 
     public static func keys(username: String, address: String) -> [String] {
         ["user:" + username.lowercased(), "addr:" + address]
     }
+
+    static func limit(for key: String) -> Int { key.hasPrefix("addr:") ? maxFailuresPerAddress : maxFailures }
 }
 
 extension Clinic {
-    /// Whether any of `keys` has used up its failures in the current window.
-    public func isLoginThrottled(keys: [String]) throws -> Bool {
+    /// Counts a sign-in attempt against each key before the password is checked,
+    /// in one writer transaction, so parallel attempts cannot slip past the limit.
+    /// Returns false when any key is over its limit (the attempt is refused).
+    public func registerLoginAttempt(keys: [String]) async throws -> Bool {
         let now = self.now()
-        return try store.read { db in
-            for key in keys {
-                if let row = try db.row("SELECT failures, window_started_at FROM login_failures WHERE key = ?", key),
-                   let failures = row.int("failures"), let started = row.int64("window_started_at"),
-                   now.millis - started < LoginThrottle.windowMillis, failures >= LoginThrottle.maxFailures {
-                    return true
-                }
-            }
-            return false
-        }
-    }
-
-    public func recordLoginFailure(keys: [String]) async throws {
-        let now = self.now()
-        try await store.write { db in
+        return try await store.write { db in
+            var allowed = true
             for key in keys {
                 try db.run("""
                     INSERT INTO login_failures (key, failures, window_started_at) VALUES (?, 1, ?)
@@ -101,12 +98,24 @@ extension Clinic {
                         failures = CASE WHEN ? - window_started_at >= ? THEN 1 ELSE failures + 1 END,
                         window_started_at = CASE WHEN ? - window_started_at >= ? THEN ? ELSE window_started_at END
                     """, key, now.millis, now.millis, LoginThrottle.windowMillis, now.millis, LoginThrottle.windowMillis, now.millis)
+                let failures = try db.row("SELECT failures FROM login_failures WHERE key = ?", key)?.int("failures") ?? 0
+                if failures > LoginThrottle.limit(for: key) { allowed = false }
             }
+            return allowed
         }
     }
 
-    /// A successful sign-in clears the account's failures (not the address's).
-    public func clearLoginFailures(key: String) async throws {
-        try await store.write { db in try db.run("DELETE FROM login_failures WHERE key = ?", key) }
+    /// A successful sign-in: the account's count is cleared and the attempt no
+    /// longer counts against the address.
+    public func loginSucceeded(keys: [String]) async throws {
+        try await store.write { db in
+            for key in keys {
+                if key.hasPrefix("addr:") {
+                    try db.run("UPDATE login_failures SET failures = MAX(failures - 1, 0) WHERE key = ?", key)
+                } else {
+                    try db.run("DELETE FROM login_failures WHERE key = ?", key)
+                }
+            }
+        }
     }
 }
