@@ -16,7 +16,7 @@ public struct RetentionReport: Sendable, Equatable {
 
 extension Clinic {
     /// Deletes the content of conversations that ended more than `days` ago:
-    /// messages, notes, answers, whose matter, events and the export document,
+    /// messages, photos, notes, answers, whose matter, events and the export document,
     /// once the record system has acknowledged the export (or when there was
     /// nothing to export: withdrawn, red-flagged, abandoned). What remains is
     /// the statistics row: service, queue, urgency, outcome and times.
@@ -40,7 +40,7 @@ extension Clinic {
                     kept.append(id)
                     continue
                 }
-                for table in ["messages", "internal_notes", "events", "consultations"] {
+                for table in ["messages", "internal_notes", "events", "consultations", "photos"] {
                     try db.run("DELETE FROM \(table) WHERE conversation_id = ?", id)
                 }
                 try db.run("""

@@ -52,9 +52,11 @@ public final class NeuvoApp: Sendable {
                                 trustedProxies: Set(configuration.trustedProxies))
         ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
-        ProfessionalRoutes(clinic: clinic, hub: hub, auth: ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies))
-            .register(in: &router)
+        let professionalAuth = ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies)
+        ProfessionalRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &router)
         RecordExportRoutes(clinic: clinic).register(in: &router)
+        PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, records: RecordExportRoutes(clinic: clinic))
+            .register(in: &router)
         IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &router)
         if let files = StaticFiles(root: configuration.publicFolder) {
             router.fallback = { request in

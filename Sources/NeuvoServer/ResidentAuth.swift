@@ -70,9 +70,16 @@ struct ResidentAuth: Sendable {
     /// State-changing requests must carry `X-Requested-With: neuvo` and a JSON
     /// body type: a cross-site form cannot set either without a CORS preflight,
     /// which Neuvo never grants.
-    static func checkCSRF(_ request: Request) throws(HTTPError) {
+    static func checkCSRF(_ request: Request, image: Bool = false) throws(HTTPError) {
         guard request.headers["x-requested-with"]?.lowercased() == "neuvo" else {
             throw HTTPError(.forbidden, code: "csrf", message: "Missing header X-Requested-With: neuvo.")
+        }
+        if image {
+            // A photo upload carries the image itself; a form cannot send these types cross-site without a preflight.
+            guard let type = request.mediaType, ["image/jpeg", "image/png", "image/webp"].contains(type) else {
+                throw HTTPError(.forbidden, code: "csrf", message: "The body must be image/jpeg, image/png or image/webp.")
+            }
+            return
         }
         guard request.mediaType == "application/json" else {
             throw HTTPError(.forbidden, code: "csrf", message: "The body must be application/json.")

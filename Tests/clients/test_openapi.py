@@ -33,6 +33,17 @@ from referencing.jsonschema import DRAFT202012
 
 from conftest import NEUVO_BIN, REPO, require_binary, running_server
 
+
+def tiny_png() -> bytes:
+    """A real 1×1 PNG with a tEXt chunk the server must strip."""
+    import struct, zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"tEXt", b"GPSLatitude\x0060.17") + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
+            + chunk(b"IEND", b""))
+
 SPEC_PATH = REPO / "Public" / "openapi.json"
 SPEC = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -257,11 +268,14 @@ def check_response(response: dict, pointer: str, reply: Reply, label: str) -> No
     if content:
         ctype = (reply.header("content-type") or "").split(";")[0].strip()
         assert ctype in content, f"{label}: content-type {ctype!r}, documented {sorted(content)}"
-        try:
-            body = json.loads(reply.body)
-        except ValueError:
-            raise AssertionError(f"{label}: body is not JSON: {reply!r}") from None
-        _validate(body, pointer + _pointer("content", ctype, "schema"), f"{label} body")
+        if ctype.startswith("image/"):
+            assert reply.body, f"{label}: empty image"
+        else:
+            try:
+                body = json.loads(reply.body)
+            except ValueError:
+                raise AssertionError(f"{label}: body is not JSON: {reply!r}") from None
+            _validate(body, pointer + _pointer("content", ctype, "schema"), f"{label} body")
     else:
         assert reply.body == b"", f"{label}: documented without a body: {reply!r}"
     for name, header in response.get("headers", {}).items():
@@ -561,7 +575,22 @@ def test_live_flow_matches_document(server):
     assert waiting["status"] == "queued" and "estimate" in waiting, waiting
     polled = c.call("GET", events, f"{conv}/{a}/events?after=0&estimate=stale", cookie=me, expect=200).json()
     assert "estimate" in polled, polled
+    photos = conv + "/{id}/photos"
+    png_headers = {"X-Requested-With": "neuvo", "Content-Type": "image/png"}
+    photo = c.call("POST", photos, f"{conv}/{a}/photos", raw=tiny_png(), headers=png_headers, cookie=me, expect=201).json()
+    c.error(c.call("POST", photos, f"{conv}/{a}/photos", raw=b"plain text", headers=png_headers, cookie=me, expect=415),
+            "unsupported_photo")
+    c.error(c.call("POST", photos, f"{conv}/{a}/photos", raw=tiny_png(), headers={"Content-Type": "image/png"}, cookie=me,
+                   expect=403), "csrf")
+    got = c.call("GET", photos + "/{photoId}", f"{conv}/{a}/photos/{photo['id']}", cookie=me, expect=200)
+    assert b"GPSLatitude" not in got.body
+    c.call("GET", photos + "/{photoId}", f"{conv}/{a}/photos/{photo['id']}", expect=404)
     c.call("POST", pick, body={"conversationId": a}, headers=CSRF, cookie=nurse, expect=200)
+    case_photos = "/api/v1/pro/cases/{id}/photos"
+    c.call("POST", case_photos, f"/api/v1/pro/cases/{a}/photos", raw=tiny_png(), headers=png_headers, cookie=nurse, expect=201)
+    c.call("POST", case_photos, f"/api/v1/pro/cases/{a}/photos", raw=tiny_png(), headers=png_headers, expect=401)
+    c.call("GET", case_photos + "/{photoId}", f"/api/v1/pro/cases/{a}/photos/{photo['id']}", cookie=nurse, expect=200)
+    c.call("GET", case_photos + "/{photoId}", f"/api/v1/pro/cases/{a}/photos/{photo['id']}", expect=401)
 
     staff = [e["type"] for e in c.call("GET", pro_events, f"{pro_events}?after={stream['next']}", cookie=nurse,
                                        expect=200).json()["events"]]
@@ -604,6 +633,9 @@ def test_live_flow_matches_document(server):
                         ("unacknowledged=maybe", "invalid_unacknowledged")):
         c.error(c.call("GET", exports, f"{exports}?{query}", headers=key, expect=400), code)
     c.call("GET", one, f"{exports}/{export_id}", headers=key, expect=200)
+    export_photo = "/api/v1/record-exports/{id}/photos/{photoId}"
+    c.call("GET", export_photo, f"{exports}/{export_id}/photos/{photo['id']}", headers=key, expect=200)
+    c.call("GET", export_photo, f"{exports}/{export_id}/photos/{photo['id']}", expect=401)
     c.call("GET", one, f"{exports}/{export_id}", expect=401)
     c.call("GET", one, f"{exports}/{'0' * 32}", headers=key, expect=404)
     receipt = c.call("POST", ack, f"{exports}/{export_id}/ack", headers=key, expect=200).json()

@@ -43,6 +43,8 @@ public enum RecordExport {
             residentIdentityCode: identityCode, queueID: conversation.queueID, queueName: conversation.queueID.flatMap { catalog?.queue($0)?.name.fi },
             answers: answered, redFlag: row.string("red_flag"), routingReason: reason, queuedAt: conversation.queuedAt,
             closedAt: now, outcome: row.string("closing_outcome") ?? "", instructions: row.string("closing_instructions") ?? "",
-            summary: row.string("closing_summary") ?? "", participants: participants, messages: messages, photoIDs: [])
+            summary: row.string("closing_summary") ?? "", participants: participants, messages: messages,
+            photoIDs: try db.rows("SELECT id FROM photos WHERE conversation_id = ? ORDER BY created_at, id", conversationID)
+                .compactMap { $0.string("id") })
     }
 }
