@@ -129,6 +129,31 @@ func parse(_ arguments: [String]) throws -> Invocation {
                       options: options)
 }
 
+/// The demo's professionals, each with a fresh random password (printed once).
+func addDemoProfessionals(_ clinic: Clinic) throws -> [(String, String, String)] {
+    let people: [(String, String, String, Professional.Role, [String])] = [
+        ("hanna", "Hanna Hoitaja", "sairaanhoitaja", .professional, ["nurse-general", "medicines"]),
+        ("terhi", "Terhi Terveydenhoitaja", "terveydenhoitaja", .professional, ["child-health", "nurse-general"]),
+        ("sami", "Sami Suuhygienisti", "suuhygienisti", .professional, ["oral-health"]),
+        ("maria", "Maria Mielenterveyshoitaja", "psykiatrinen sairaanhoitaja", .professional, ["mental-health"]),
+        ("sonja", "Sonja Sosiaaliohjaaja", "sosiaaliohjaaja", .professional, ["social-advice"]),
+        ("lauri", "Lauri Lääkäri", "lääkäri", .professional, []),
+        ("admin", "Aino Ylläpitäjä", "ylläpitäjä", .admin, []),
+    ]
+    let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
+    var generator = SystemRandomNumberGenerator()
+    var created: [(String, String, String)] = []
+    for (username, name, title, role, queues) in people where try clinic.professional(username: username) == nil {
+        let password = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        let hash = try PasswordHasher.hash(password)
+        _ = try runBlocking {
+            try await clinic.addProfessional(username: username, displayName: name, title: title, role: role, passwordHash: hash, queues: queues)
+        }
+        created.append((username, password, queues.isEmpty ? "-" : queues.joined(separator: ",")))
+    }
+    return created
+}
+
 func serve(_ configuration: NeuvoApp.Configuration, demo: Bool, catalog: String?) throws {
     let app = try NeuvoApp(configuration: configuration)
     if let catalog {
@@ -151,7 +176,13 @@ func serve(_ configuration: NeuvoApp.Configuration, demo: Bool, catalog: String?
     }
     let port = try app.start()
     if demo {
-        FileHandle.standardOutput.write(Data("Neuvo demo: database \(configuration.databasePath)\n".utf8))
+        var lines = ["Neuvo demo: database \(configuration.databasePath)",
+                     "Resident page: http://localhost:\(port)/   Professional workspace: http://localhost:\(port)/pro/",
+                     "Demo professionals (username / password / queues):"]
+        for (username, password, queues) in try addDemoProfessionals(app.clinic) {
+            lines.append("  \(username) / \(password) / \(queues)")
+        }
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
     // Tests and scripts wait for this exact line to learn the port.
     FileHandle.standardOutput.write(Data("neuvo listening on http://\(configuration.host):\(port)\n".utf8))

@@ -1,4 +1,5 @@
 import Foundation
+import NeuvoJSON
 import NeuvoStore
 import NeuvoTestSupport
 import Testing
@@ -69,5 +70,36 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(unknown.output.contains("unknown option --colour"))
         let level = try runNeuvo(["serve", "--log-level", "loud"])
         #expect(level.output.contains("log level must be"))
+    }
+}
+
+/// `neuvo serve --demo`: the demo catalog and professionals whose printed passwords work.
+@Suite struct DemoRunTests {
+    @Test func theDemoPrintsWorkingPasswords() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
+        let db = NSTemporaryDirectory() + "neuvo-demo-\(UUID().uuidString).sqlite"
+        process.arguments = ["serve", "--demo", "--port", "0", "--db", db, "--log-level", "warning"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !text.contains("listening on") && Date() < deadline {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        let port = try #require(text.range(of: "listening on http://127.0.0.1:").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) })
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("  hanna / ") })
+        let password = String(line.split(separator: "/")[1].trimmingCharacters(in: .whitespaces))
+        let workspace = Workspace(client: try RawClient(port: port))
+        let me = try workspace.login("hanna", password)
+        #expect(me.status == 200)
+        #expect(me.json?["queues"]?.arrayValue?.contains(.string("nurse-general")) == true)
+        #expect(try workspace.client.call("GET", "/api/v1/catalog").json?["version"]?.stringValue == "demo-2026-11")
+        let session = try workspace.client.call("GET", "/api/v1/session").json
+        #expect(session?["demoIdentification"] == .bool(true))
     }
 }
