@@ -16,8 +16,10 @@ public struct HTTPLimits: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// How long a response write may make no progress before the connection is dropped.
     public var writeStallTimeout: Duration = .seconds(30)
-    /// Open client connections at most; a connection beyond it gets 503 and is closed.
-    public var maxConnections = 19_000
+    /// Open client connections at most; a connection beyond it gets 503 and is
+    /// closed. Never more than the process's descriptor limit less 100 (for the
+    /// database, the loops and accepting the 503s themselves).
+    public var maxConnections = Int.max
     /// How long a graceful stop waits for in-flight requests.
     public var shutdownGrace: Duration = .seconds(10)
 

@@ -24,6 +24,8 @@ public final class HTTPServer: Sendable {
     }
 
     public let configuration: Configuration
+    /// `limits.maxConnections`, capped by the descriptor limit at start.
+    private let connectionCap = Atomic<Int>(0)
     let router: Router
     private let logger: @Sendable (RequestLog) -> Void
     private let errorReporter: @Sendable (String) -> Void
@@ -50,7 +52,8 @@ public final class HTTPServer: Sendable {
     /// Binds, starts the loops and returns the bound port.
     @discardableResult
     public func start() throws -> Int {
-        Self.raiseDescriptorLimit()
+        let descriptors = Self.raiseDescriptorLimit()
+        connectionCap.store(min(configuration.limits.maxConnections, max(1, descriptors - 100)), ordering: .relaxed)
         let (fd, port) = try SocketAddress.listen(host: configuration.host, port: configuration.port)
         var loops: [EventLoop] = []
         for _ in 0..<max(1, configuration.loopCount) {
@@ -87,7 +90,7 @@ public final class HTTPServer: Sendable {
 
     func reserveConnection() -> Bool {
         let (_, now) = openConnections.add(1, ordering: .relaxed)
-        if now > configuration.limits.maxConnections {
+        if now > connectionCap.load(ordering: .relaxed) {
             openConnections.subtract(1, ordering: .relaxed)
             return false
         }
@@ -103,12 +106,17 @@ public final class HTTPServer: Sendable {
         errorReporter("handler for \(template) failed with \(type(of: error))")
     }
 
-    /// Lifts the soft descriptor limit to the hard one: each connection is a descriptor.
-    static func raiseDescriptorLimit() {
+    /// Lifts the soft descriptor limit to the hard one (each connection is a
+    /// descriptor) and returns the limit in force.
+    @discardableResult
+    static func raiseDescriptorLimit() -> Int {
         var limit = rlimit()
-        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
             limit.rlim_cur = limit.rlim_max
             _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         }
+        return Int(clamping: limit.rlim_cur)
     }
 }

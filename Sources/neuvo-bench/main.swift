@@ -1,1 +1,42 @@
-print("bench")
+import Foundation
+import Glibc
+
+let benchUsage = """
+    usage: neuvo-bench parked [--connections N] [--clients K] [--hold S]
+           neuvo-bench wake   [--parked N] [--watched W] [--rate R] [--seconds S] [--clients K] [--pool P]
+           neuvo-bench writes [--seconds S] [--concurrency C] [--only http|store]
+
+    parked  N parked long polls (default 19800) held by K worker processes (default ceil(N/9000));
+            reports the server's resident memory per parked request; --hold S keeps holding S s more
+            (through the 30 s poll timeouts and their re-issue) and reads the memory again.
+    wake    N background parked polls (default 10000) in worker processes, W watched polls (default 1000)
+            in the driver, and messages posted at R/s (default 1000) for S s (default 10) to random watched
+            conversations over P keep-alive connections (default 32); reports post→wake latency.
+    writes  (a) C keep-alive connections (default 256) posting messages for S s (default 10);
+            (b) C tasks writing to a Store in this process for S s; durable writes/s and latency.
+    Runs `neuvo` found beside this binary on a temporary database; everything is on 127.0.0.1.
+    """
+
+signal(SIGPIPE, SIG_IGN)
+let argv = CommandLine.arguments
+do {
+    guard argv.count >= 2 else { throw BenchError(benchUsage) }
+    let rest = argv[2...]
+    switch argv[1] {
+    case "parked":
+        try runParked(Arguments(rest, allowed: ["connections", "clients", "hold"]))
+    case "wake":
+        try runWake(Arguments(rest, allowed: ["parked", "watched", "rate", "seconds", "clients", "pool"]))
+    case "writes":
+        try runWrites(Arguments(rest, allowed: ["seconds", "concurrency", "only"]))
+    case "_worker":
+        try runWorker(Arguments(rest, allowed: ["port", "cookie", "ids", "from", "count", "wait", "max-seconds", "burst"]))
+    case "-h", "--help", "help":
+        say(benchUsage)
+    default:
+        throw BenchError(benchUsage)
+    }
+} catch {
+    FileHandle.standardError.write(Data("neuvo-bench: \(error)\n".utf8))
+    exit(1)
+}
