@@ -11,8 +11,13 @@ public final class Clinic: Sendable {
     /// The newest imported catalog, parsed once.
     let catalogCache = Mutex<Catalog?>(nil)
 
-    public init(store: Store, now: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+    /// How closed cases are written for the record system.
+    public let exportOptions: RecordExportOptions
+
+    public init(store: Store, now: @escaping @Sendable () -> Timestamp = Timestamp.now,
+                exportOptions: RecordExportOptions = RecordExportOptions()) {
         self.store = store
         self.now = now
+        self.exportOptions = exportOptions
     }
 }

@@ -21,6 +21,10 @@ public final class NeuvoApp: Sendable {
         public var limits = HTTPLimits()
         /// Addresses of the identity-aware reverse proxy allowed to assert identities.
         public var trustedProxies: [String] = []
+        /// Include the chat transcript in record documents.
+        public var exportTranscript = false
+        /// The address the record system reaches Neuvo at (for photo URLs in documents).
+        public var publicBaseURL = "urn:neuvo"
         /// Demo mode's clearly marked test identification.
         public var demoIdentification = false
         /// The clinic's clock; tests move it to exercise expiry.
@@ -39,7 +43,8 @@ public final class NeuvoApp: Sendable {
         self.configuration = configuration
         logger = Logger(level: configuration.logLevel, sink: logSink)
         store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
-        clinic = Clinic(store: store, now: configuration.clock)
+        clinic = Clinic(store: store, now: configuration.clock,
+                        exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL))
         hub = EventHub()
 
         var router = Router()

@@ -17,6 +17,24 @@ struct TriageRoutes: Sendable {
             try await submit(request)
         }
         router.post("/api/v1/conversations/{id}/withdraw", bodyLimit: 1024) { request in try await withdraw(request) }
+        router.post("/api/v1/conversations/{id}/feedback", bodyLimit: 8 * 1024) { request in try await feedback(request) }
+    }
+
+    /// `{"score": 0–10, "comment"?}` once the matter is handled → 201; a second time → 409.
+    func feedback(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        let body = try request.jsonBody()
+        guard let score = body["score"]?.intValue else {
+            throw HTTPError(.unprocessableContent, code: "invalid_score", message: "score must be a whole number from 0 to 10.", field: "score")
+        }
+        if let comment = body["comment"], comment != .null, comment.stringValue == nil {
+            throw HTTPError(.unprocessableContent, code: "invalid_comment", message: "comment must be text.", field: "comment")
+        }
+        let given = try await mappingErrors {
+            try await clinic.giveFeedback(conversationID: id, session: session, score: score, comment: body["comment"]?.stringValue)
+        }
+        return .respond(.json(status: .created, given))
     }
 
     /// Takes the matter out of the queue: `200` with the conversation.

@@ -24,7 +24,7 @@ struct CommandLineError: Error, CustomStringConvertible {
 
 let usage = """
     usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L]
-                         [--catalog FILE] [--trusted-proxy ADDR,...] [--demo]
+                         [--catalog FILE] [--trusted-proxy ADDR,...] [--public-url URL] [--export-transcript] [--demo]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
@@ -35,7 +35,8 @@ let usage = """
            neuvo apikey create NAME | apikey list | apikey revoke NAME
            neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
-    Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES.
+    Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
+                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1.
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
     --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
     """
@@ -82,6 +83,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var demo = false
     var catalog: String?
     var proxies = env["NEUVO_TRUSTED_PROXIES"] ?? ""
+    if let url = env["NEUVO_PUBLIC_URL"] { configuration.publicBaseURL = url }
+    if env["NEUVO_EXPORT_TRANSCRIPT"] == "1" { configuration.exportTranscript = true }
     var options: [String: String] = [:]
     var positional: [String] = []
     var rest = arguments.dropFirst()
@@ -100,6 +103,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--demo": demo = true
         case "--catalog": catalog = try value(argument)
         case "--trusted-proxy": proxies = try value(argument)
+        case "--public-url": configuration.publicBaseURL = try value(argument)
+        case "--export-transcript": configuration.exportTranscript = true
         case "--name", "--title", "--role", "--queues": options[String(argument.dropFirst(2))] = try value(argument)
         case "-h", "--help": throw CommandLineError(description: usage)
         default:

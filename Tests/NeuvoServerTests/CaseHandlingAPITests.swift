@@ -119,3 +119,39 @@ import Testing
         #expect(document.text.contains("kotihoito-ohjeet annettu"))
     }
 }
+
+/// The resident's recommendation after the matter is handled.
+@Suite struct FeedbackAPITests {
+    @Test func oneScoreAfterClosingAndOnlyThen() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let (resident, id) = try app.queuedResident()
+        #expect(try resident.post("/api/v1/conversations/\(id)/feedback", #"{"score": 9}"#).status == 409)
+        let hanna = try app.workspace("hanna")
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        _ = try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "Lepää.", "summary": "Ok."}"#)
+        for bad in [#"{"score": 11}"#, #"{"score": -1}"#, #"{"score": 7.5}"#, #"{"score": "9"}"#, #"{"score": 9, "comment": 5}"#] {
+            #expect(try resident.post("/api/v1/conversations/\(id)/feedback", bad).status == 422, "\(bad)")
+        }
+        let stranger = try app.resident()
+        _ = try stranger.openConversation()
+        #expect(try stranger.post("/api/v1/conversations/\(id)/feedback", #"{"score": 0}"#).status == 404)
+        let given = try resident.post("/api/v1/conversations/\(id)/feedback", #"{"score": 9, "comment": "Nopea apu, kiitos!"}"#)
+        #expect(given.status == 201)
+        #expect(given.json?["score"]?.intValue == 9)
+        #expect(try resident.post("/api/v1/conversations/\(id)/feedback", #"{"score": 10}"#).status == 409)
+        let stored = try app.app.store.read { db in try db.row("SELECT score, comment FROM feedback WHERE conversation_id = ?", id) }
+        #expect(stored?.int("score") == 9)
+        #expect(stored?.string("comment") == "Nopea apu, kiitos!")
+    }
+
+    @Test func aRedFlaggedMatterTakesNoFeedback() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        let resident = try app.resident()
+        let id = try resident.openConversation()
+        _ = try resident.submit(id, answers: #"{"duration": "hours", "breathing": true, "fever": false}"#)
+        #expect(try resident.post("/api/v1/conversations/\(id)/feedback", #"{"score": 5}"#).status == 409)
+    }
+}

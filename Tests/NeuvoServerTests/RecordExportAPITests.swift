@@ -128,3 +128,35 @@ extension TestApp {
         #expect(try records(app, key, "/api/v1/record-exports?unacknowledged=maybe").status == 400)
     }
 }
+
+/// Configuration of the record document.
+@Suite struct RecordExportConfigurationTests {
+    func closedDocument(transcript: Bool) async throws -> String {
+        let app = try TestApp { configuration in
+            configuration.exportTranscript = transcript
+            configuration.publicBaseURL = "https://neuvo.example.fi"
+        }
+        defer { app.stop() }
+        try await app.app.clinic.importCatalog(Array(testCatalogJSON.utf8))
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let hanna = try app.workspace("hanna")
+        let (resident, id) = try app.queuedResident()
+        _ = try resident.client.call("POST", "/api/v1/conversations/\(id)/photos",
+                                     headers: resident.headers([("X-Requested-With", "neuvo"), ("Content-Type", "image/png")]),
+                                     body: TestImages.pngWithLocation())
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        _ = try hanna.post("/api/v1/pro/cases/\(id)/messages", #"{"clientId": "\#(UUID().uuidString)", "text": "Näkyykö tämä keskustelu?"}"#)
+        _ = try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "x", "summary": "y"}"#)
+        return try #require(try app.app.clinic.recordExports(after: 0, limit: 1, unacknowledgedOnly: false).first).document.text
+    }
+
+    @Test func theTranscriptIsIncludedOnlyWhenConfigured() async throws {
+        let without = try await closedDocument(transcript: false)
+        let with = try await closedDocument(transcript: true)
+        #expect(!without.contains("Näkyykö tämä keskustelu?"))
+        #expect(with.contains("Näkyykö tämä keskustelu?"))
+        // Photos are referenced by URL at the configured public address, not inlined.
+        #expect(without.contains("https://neuvo.example.fi/api/v1/record-exports/"))
+        #expect(!without.contains("iVBOR"))
+    }
+}

@@ -64,6 +64,7 @@ extension Clinic {
             try db.row("SELECT catalog_version FROM conversations WHERE id = ?", conversationID)?.string("catalog_version")
         }
         let catalog = try version.flatMap { try self.catalog(version: $0) }
+        let exportOptions = self.exportOptions
         return try await store.write { db in
             try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)
             try db.run("""
@@ -74,7 +75,7 @@ extension Clinic {
                 "outcome": .string(outcome.rawValue), "instructions": .string(instructions),
                 "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),
             ]), at: now)
-            try RecordExport.write(db, id: exportID, conversationID: conversationID, at: now, catalog: catalog)
+            try RecordExport.write(db, id: exportID, conversationID: conversationID, at: now, catalog: catalog, options: exportOptions)
             let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!)
             return (conversation, [event])
         }

@@ -1,13 +1,28 @@
 import NeuvoJSON
 import NeuvoStore
 
+/// Choices about the record document, set by configuration.
+public struct RecordExportOptions: Sendable {
+    /// Include the chat transcript as a section of the document.
+    public var includeTranscript = false
+    /// The public address the record system reaches Neuvo at, for photo URLs.
+    public var baseURL = "urn:neuvo"
+
+    public init(includeTranscript: Bool = false, baseURL: String = "urn:neuvo") {
+        self.includeTranscript = includeTranscript
+        self.baseURL = baseURL
+    }
+}
+
 /// The outbox of closed cases for the patient-record system.
 public enum RecordExport {
     /// Gathers the case and writes its export row, inside the closing transaction.
-    static func write(_ db: Database, id: String, conversationID: String, at now: Timestamp, catalog: Catalog?) throws {
+    static func write(_ db: Database, id: String, conversationID: String, at now: Timestamp, catalog: Catalog?,
+                      options: RecordExportOptions) throws {
         let input = try gather(db, exportID: id, conversationID: conversationID, at: now, catalog: catalog)
+        let document = FHIRDocument.bundle(for: input, baseURL: options.baseURL, includeTranscript: options.includeTranscript)
         try db.run("INSERT INTO record_exports (id, conversation_id, created_at, document) VALUES (?, ?, ?, ?)",
-                   id, conversationID, now.millis, FHIRDocument.bundle(for: input).text)
+                   id, conversationID, now.millis, document.text)
     }
 
     static func gather(_ db: Database, exportID: String, conversationID: String, at now: Timestamp, catalog: Catalog?) throws -> RecordExportInput {
