@@ -24,6 +24,9 @@ struct ProfessionalRoutes: Sendable {
         router.get("/api/v1/pro/events") { request in try await events(request) }
         router.get("/api/v1/pro/colleagues") { request in try await colleagues(request) }
         router.get("/api/v1/pro/cases") { request in try await myCases(request) }
+        // Who may call: a signed-in admin only (others 403).
+        router.get("/api/v1/pro/admin/professionals") { request in try await adminList(request) }
+        router.post("/api/v1/pro/admin/professionals/{username}/queues", bodyLimit: 4096) { request in try await adminSetQueues(request) }
         router.post("/api/v1/pro/cases/{id}/notes", bodyLimit: 32 * 1024) { request in try await addNote(request) }
         router.post("/api/v1/pro/cases/{id}/transfer", bodyLimit: 1024) { request in try await transfer(request) }
         router.post("/api/v1/pro/cases/{id}/consult", bodyLimit: 1024) { request in try await consult(request) }
@@ -35,6 +38,43 @@ struct ProfessionalRoutes: Sendable {
         let (_, professional) = try await auth.require(request)
         let cases = try clinic.activeCaseSummaries(professionalID: professional.id)
         return .respond(.json(.object(["cases": .array(cases)])))
+    }
+
+    func requireAdmin(_ request: Request) async throws -> Professional {
+        let (_, professional) = try await auth.require(request)
+        guard professional.role == .admin else {
+            throw HTTPError(.forbidden, code: "admin_only", message: "Only an administrator can manage work-queue memberships.")
+        }
+        return professional
+    }
+
+    /// Every account with its queues and shifts, and the catalog's queues to choose from.
+    func adminList(_ request: Request) async throws -> HandlerResult {
+        _ = try await requireAdmin(request)
+        let queues = try clinic.activeCatalog()?.queues.map { JSONValue.object(["id": .string($0.id), "name": $0.name.json]) } ?? []
+        var list: [JSONValue] = []
+        for professional in try clinic.professionals() {
+            var json = professional.json.objectValue ?? JSONObject()
+            json["disabled"] = .bool(professional.disabled)
+            list.append(.object(json))
+        }
+        return .respond(.json(.object(["professionals": .array(list), "queues": .array(queues)])))
+    }
+
+    /// `{"queues": ["nurse-general", …]}` sets exactly which queues the account works in.
+    func adminSetQueues(_ request: Request) async throws -> HandlerResult {
+        try ResidentAuth.checkCSRF(request)
+        _ = try await requireAdmin(request)
+        guard let username = request.parameters["username"] else { throw HTTPError.notFound() }
+        guard let items = try request.jsonBody()["queues"]?.arrayValue, items.count <= 50 else {
+            throw HTTPError(.unprocessableContent, code: "invalid_queues", message: "queues must be a list of queue ids.", field: "queues")
+        }
+        let queues = items.compactMap(\.stringValue)
+        guard queues.count == items.count else {
+            throw HTTPError(.unprocessableContent, code: "invalid_queues", message: "queues must be a list of queue ids.", field: "queues")
+        }
+        let updated = try await mappingErrors { try await clinic.setQueues(username: username.lowercased(), queues: queues) }
+        return .respond(.json(updated.json))
     }
 
     /// Who a case can be passed or shown to: every active professional.

@@ -121,6 +121,8 @@ def server(tmp_path_factory):
     _neuvo("catalog", "import", str(catalog), *where)
     _neuvo("user", "add", PRO_USER, "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja",
            "--queues", "nurse,child-health", *where, env={"NEUVO_PASSWORD": PRO_PASSWORD})
+    _neuvo("user", "add", "aino", "--name", "Aino Ylläpitäjä", "--title", "ylläpitäjä", "--role", "admin",
+           *where, env={"NEUVO_PASSWORD": PRO_PASSWORD})
     _neuvo("user", "add", COLLEAGUE, "--name", "Matti Lääkäri", "--title", "lääkäri",
            "--queues", "nurse", *where, env={"NEUVO_PASSWORD": PRO_PASSWORD})
     key = _neuvo("apikey", "create", "record-system", *where).split()[-1]
@@ -464,6 +466,20 @@ def test_live_flow_matches_document(server):
     c.call("GET", whoami, cookie=me, expect=401)
     assert c.call("GET", whoami, cookie=nurse, expect=200).json()["username"] == PRO_USER
 
+    admin = pro(c.call("POST", login, body={"username": "aino", "password": PRO_PASSWORD}, headers=CSRF,
+                       expect=200).cookie("neuvo_pro"))
+    admins = "/api/v1/pro/admin/professionals"
+    assert any(p["username"] == PRO_USER for p in c.call("GET", admins, cookie=admin, expect=200).json()["professionals"])
+    c.error(c.call("GET", admins, cookie=nurse, expect=403), "admin_only")
+    c.call("GET", admins, expect=401)
+    memberships = admins + "/{username}/queues"
+    assert c.call("POST", memberships, f"{admins}/{PRO_USER}/queues", body={"queues": ["nurse", "child-health"]}, headers=CSRF,
+                  cookie=admin, expect=200).json()["queues"] == ["child-health", "nurse"]
+    c.error(c.call("POST", memberships, f"{admins}/{PRO_USER}/queues", body={"queues": ["nowhere"]}, headers=CSRF,
+                   cookie=admin, expect=422), "invalid_queues", "queues")
+    c.call("POST", memberships, f"{admins}/nobody/queues", body={"queues": []}, headers=CSRF, cookie=admin, expect=404)
+    c.error(c.call("POST", memberships, f"{admins}/{PRO_USER}/queues", body={"queues": []}, headers=CSRF, cookie=nurse,
+                   expect=403), "admin_only")
     shifts = "/api/v1/pro/shifts"
     on = c.call("POST", shifts, body={"queueId": "nurse", "onShift": True}, headers=CSRF, cookie=nurse, expect=200)
     assert on.json()["onShift"] == ["nurse"], on
