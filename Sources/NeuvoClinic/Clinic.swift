@@ -14,10 +14,14 @@ public final class Clinic: Sendable {
     /// How closed cases are written for the record system.
     public let exportOptions: RecordExportOptions
 
+    /// Continuity of care: who gets a returning resident's case first, and for how long.
+    public let continuity: ContinuityOptions
+
     public init(store: Store, now: @escaping @Sendable () -> Timestamp = Timestamp.now,
-                exportOptions: RecordExportOptions = RecordExportOptions()) {
+                exportOptions: RecordExportOptions = RecordExportOptions(), continuity: ContinuityOptions = ContinuityOptions()) {
         self.store = store
         self.now = now
         self.exportOptions = exportOptions
+        self.continuity = continuity
     }
 }

@@ -6,7 +6,8 @@ public enum TriageResult: Sendable, Equatable {
     /// The resident must call now; the conversation is closed without queueing.
     case redFlag(id: String, action: PreQuestionnaire.RedFlag.Action, message: LocalizedText)
     /// The conversation waits in `queue` with `urgency`; `position` is 1 for the next to be picked.
-    case queued(queue: WorkQueue, urgency: Urgency, reason: LocalizedText, position: Int)
+    /// `offeredTo` is the professional it is first offered to (continuity of care).
+    case queued(queue: WorkQueue, urgency: Urgency, reason: LocalizedText, position: Int, offeredTo: Int64?)
 }
 
 extension Clinic {
@@ -32,6 +33,7 @@ extension Clinic {
         let answers = try questionnaire.validate(raw, subject: subject)
         let outcome = questionnaire.outcome(for: answers, subject: subject)
         let answersJSON = JSONValue.object(JSONObject(answers.keys.sorted().map { ($0, answers[$0]!.json) }))
+        let continuity = self.continuity
 
         return try await store.write { db in
             guard let row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?",
@@ -58,11 +60,13 @@ extension Clinic {
                     """, catalog.version, service.id, subject.json.text, answersJSON.text, queue.id, route.urgency.rank,
                        route.reason.json.text, now.millis, now.millis, conversationID)
                 let position = try Self.position(db, conversationID: conversationID) ?? 1
+                let offeredTo = try Self.offerToPreviousProfessional(db, conversationID: conversationID, residentSessionID: session.id,
+                                                                     options: continuity, at: now)
                 let event = try ClinicEvent.append(db, conversationID: conversationID, type: "queued", data: .object([
                     "queue": .object(["id": .string(queue.id), "name": queue.name.json]),
                     "urgency": .string(route.urgency.rawValue),
                 ]), at: now)
-                return (.queued(queue: queue, urgency: route.urgency, reason: route.reason, position: position), [event])
+                return (.queued(queue: queue, urgency: route.urgency, reason: route.reason, position: position, offeredTo: offeredTo), [event])
             }
         }
     }

@@ -2,6 +2,7 @@ import NeuvoClinic
 import NeuvoHTTP
 import NeuvoJSON
 import NeuvoStore
+import Synchronization
 
 /// The whole server: store, clinic, event hub, routes and the HTTP engine.
 ///
@@ -21,6 +22,10 @@ public final class NeuvoApp: Sendable {
         public var limits = HTTPLimits()
         /// Addresses of the identity-aware reverse proxy allowed to assert identities.
         public var trustedProxies: [String] = []
+        /// Continuity of care: how recent a previous case counts, and how long the offer lasts.
+        public var continuity = ContinuityOptions()
+        /// How often ended continuity offers are released to the whole queue.
+        public var offerSweepInterval: Duration = .seconds(5)
         /// Include the chat transcript in record documents.
         public var exportTranscript = false
         /// The address the record system reaches Neuvo at (for photo URLs in documents).
@@ -44,7 +49,8 @@ public final class NeuvoApp: Sendable {
         logger = Logger(level: configuration.logLevel, sink: logSink)
         store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
         clinic = Clinic(store: store, now: configuration.clock,
-                        exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL))
+                        exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL),
+                        continuity: configuration.continuity)
         hub = EventHub()
 
         var router = Router()
@@ -82,15 +88,35 @@ public final class NeuvoApp: Sendable {
                           errorReporter: { logger.log(.error, $0) })
     }
 
+    /// The background sweep that releases ended continuity offers.
+    private let sweeper = Mutex<Task<Void, Never>?>(nil)
+
     /// Starts serving; returns the bound port.
     @discardableResult
     public func start() throws -> Int {
         let port = try http.start()
+        let clinic = self.clinic, hub = self.hub, logger = self.logger, interval = configuration.offerSweepInterval
+        sweeper.withLock { task in
+            task = Task.detached {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    do {
+                        let events = try await clinic.expireOffers()
+                        if !events.isEmpty { hub.publish(streams: EventStreams.touched(by: events)) }
+                    } catch {
+                        logger.log(.error, "offer sweep failed with \(type(of: error))")
+                    }
+                }
+            }
+        }
         logger.log(.info, "listening on http://\(configuration.host):\(port)")
         return port
     }
 
-    public func stop() { http.stop() }
+    public func stop() {
+        sweeper.withLock { $0?.cancel() }
+        http.stop()
+    }
 
     /// Blocks until the engine has stopped, then closes the database.
     public func wait() {

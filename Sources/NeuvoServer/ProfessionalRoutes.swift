@@ -210,7 +210,7 @@ struct ProfessionalRoutes: Sendable {
     /// The waiting cases of my queues: urgency first, then waiting time.
     func queue(_ request: Request) async throws -> HandlerResult {
         let (_, professional) = try await auth.require(request)
-        let cases = try clinic.waitingCases(queues: professional.queues)
+        let cases = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id)
         // The cursor lets the page follow the stream from this snapshot on.
         return .respond(.json(.object(["cases": .array(cases.map(\.json)), "cursor": .int64(try clinic.latestEventSeq())])))
     }

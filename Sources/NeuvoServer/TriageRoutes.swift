@@ -77,14 +77,16 @@ struct TriageRoutes: Sendable {
             try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
                                                     subject: body["subject"], answers: body["answers"])
         }
-        hub.publish(streams: EventStreams.touched(by: submitted.events))
+        var streams = EventStreams.touched(by: submitted.events)
+        if case .queued(_, _, _, _, let offeredTo?) = submitted.result { streams.insert(EventStreams.professional(offeredTo)) }
+        hub.publish(streams: streams)
         switch submitted.result {
         case .redFlag(let flag, let action, let message):
             return .respond(.json(.object([
                 "outcome": .string("redFlag"), "redFlag": .string(flag), "action": .string(action.rawValue),
                 "message": message.json,
             ])))
-        case .queued(let queue, let urgency, let reason, let position):
+        case .queued(let queue, let urgency, let reason, let position, _):
             return .respond(.json(.object([
                 "outcome": .string("queued"),
                 "queue": .object(["id": .string(queue.id), "name": queue.name.json]),

@@ -24,7 +24,8 @@ struct CommandLineError: Error, CustomStringConvertible {
 
 let usage = """
     usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L]
-                         [--catalog FILE] [--trusted-proxy ADDR,...] [--public-url URL] [--export-transcript] [--demo]
+                         [--catalog FILE] [--trusted-proxy ADDR,...] [--public-url URL] [--export-transcript]
+                         [--continuity-days N (14; 0 turns it off)] [--continuity-minutes N (30)] [--demo]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
@@ -105,6 +106,12 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--trusted-proxy": proxies = try value(argument)
         case "--public-url": configuration.publicBaseURL = try value(argument)
         case "--export-transcript": configuration.exportTranscript = true
+        case "--continuity-days", "--continuity-minutes":
+            let text = try value(argument)
+            guard let number = Int(text), (0...365 * 24 * 60).contains(number) else {
+                throw CommandLineError(description: "\(argument) needs a whole number, got \(text)")
+            }
+            if argument == "--continuity-days" { configuration.continuity.days = number } else { configuration.continuity.offerMinutes = number }
         case "--name", "--title", "--role", "--queues": options[String(argument.dropFirst(2))] = try value(argument)
         case "-h", "--help": throw CommandLineError(description: usage)
         default:

@@ -100,12 +100,14 @@ extension Clinic {
                 JOIN conversations c ON c.id = e.conversation_id
                 WHERE e.seq > ? AND (c.professional_id = ? AND c.status = 'active'
                     OR c.status = 'active' AND e.conversation_id IN (SELECT conversation_id FROM consultations WHERE professional_id = ?)
-                    OR (e.type IN ('queued', 'picked', 'withdrawn', 'transferred')
-                        AND json_extract(e.data, '$.queue.id') IN (\(placeholders))))
+                    OR (e.type IN ('queued', 'picked', 'withdrawn', 'transferred', 'offerEnded')
+                        AND json_extract(e.data, '$.queue.id') IN (\(placeholders)))
+                    OR (e.type = 'queued' AND c.offered_to = ?))
                 ORDER BY e.seq LIMIT ?
                 """)
             var arguments: [DatabaseValueConvertible] = [after, professional.id, professional.id]
             arguments += queues.isEmpty ? [""] : queues
+            arguments.append(professional.id)
             arguments.append(limit)
             try statement.bind(arguments)
             var events: [ClinicEvent] = []

@@ -12,11 +12,13 @@ public struct WaitingCase: Sendable, Equatable {
     public let identified: Bool
     /// One line from the pre-question answers, in the catalog's Finnish.
     public let summary: String
+    /// Offered to this professional first: they handled the resident's previous case.
+    public let offeredToMe: Bool
 
     public var json: JSONValue {
         var object = JSONObject([("conversationId", .string(conversationID)), ("queueId", .string(queueID)),
                                  ("urgency", .string(urgency.rawValue)), ("queuedAt", .string(queuedAt.rfc3339)),
-                                 ("identified", .bool(identified)), ("summary", .string(summary))])
+                                 ("identified", .bool(identified)), ("summary", .string(summary)), ("offeredToMe", .bool(offeredToMe))])
         if let serviceID { object["serviceId"] = .string(serviceID) }
         if let subjectKind { object["subject"] = .string(subjectKind) }
         return .object(object)
@@ -37,20 +39,24 @@ extension Clinic {
         }
     }
 
-    /// The waiting cases of the given queues, most urgent first, then longest waiting.
-    public func waitingCases(queues: [String]) throws -> [WaitingCase] {
-        guard !queues.isEmpty else { return [] }
+    /// The waiting cases `professionalID` may take: those of the given queues
+    /// not offered to someone else right now, and those offered to them.
+    /// Most urgent first, then longest waiting.
+    public func waitingCases(queues: [String], professionalID: Int64) throws -> [WaitingCase] {
         let catalog = try activeCatalog()
-        let placeholders = Array(repeating: "?", count: queues.count).joined(separator: ", ")
+        let now = self.now()
+        let placeholders = Array(repeating: "?", count: max(queues.count, 1)).joined(separator: ", ")
         return try store.read { db in
             let statement = try db.statement("""
                 SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version,
-                    s.identity_code IS NOT NULL AS identified
+                    s.identity_code IS NOT NULL AS identified, c.offered_to = ? AND c.offered_until > ? AS offered
                 FROM conversations c JOIN resident_sessions s ON s.id = c.resident_session_id
-                WHERE c.status = 'queued' AND c.queue_id IN (\(placeholders))
+                WHERE c.status = 'queued' AND (
+                    c.offered_to = ? AND c.offered_until > ?
+                    OR c.queue_id IN (\(placeholders)) AND (c.offered_to IS NULL OR c.offered_until <= ?))
                 ORDER BY c.urgency_rank, c.queued_at, c.id LIMIT 500
                 """)
-            try statement.bind(queues)
+            try statement.bind([professionalID, now.millis, professionalID, now.millis] + (queues.isEmpty ? [""] : queues) + [now.millis])
             defer { statement.reset() }
             var cases: [WaitingCase] = []
             while try statement.step() {
@@ -63,7 +69,7 @@ extension Clinic {
                     urgency: Urgency.allCases.first { $0.rank == row.int("urgency_rank") } ?? .normal,
                     queuedAt: Timestamp(millis: row.int64("queued_at") ?? 0), serviceID: row.string("service_id"),
                     subjectKind: subject?["kind"]?.stringValue, identified: row.int("identified") == 1,
-                    summary: Self.oneLineSummary(service: service, answers: answers)))
+                    summary: Self.oneLineSummary(service: service, answers: answers), offeredToMe: row.int("offered") == 1))
             }
             return cases
         }
@@ -97,23 +103,27 @@ extension Clinic {
     public func pick(professional: Professional, conversationID: String?) async throws -> (conversation: Conversation, events: [ClinicEvent]) {
         let now = self.now()
         let queues = professional.queues
-        guard !queues.isEmpty else { throw ClinicError.notFound }
         return try await store.write { db in
             let id: String
             if let conversationID {
-                guard let row = try db.row("SELECT status, queue_id FROM conversations WHERE id = ?", conversationID),
-                      let queue = row.string("queue_id"), queues.contains(queue) else { throw ClinicError.notFound }
+                guard let row = try db.row("SELECT status, queue_id, offered_to, offered_until FROM conversations WHERE id = ?", conversationID),
+                      let queue = row.string("queue_id") else { throw ClinicError.notFound }
+                let offer = row.int64("offered_until").map { $0 > now.millis } == true ? row.int64("offered_to") : nil
+                // Visible: offered to me, or in my queues and not offered to someone else now.
+                guard offer == professional.id || (queues.contains(queue) && offer == nil) else { throw ClinicError.notFound }
                 guard row.string("status") == "queued" else {
                     throw ClinicError.conflict(code: "case_taken", message: "Someone else already picked this case, or it left the queue.")
                 }
                 id = conversationID
             } else {
-                let placeholders = Array(repeating: "?", count: queues.count).joined(separator: ", ")
+                let placeholders = Array(repeating: "?", count: max(queues.count, 1)).joined(separator: ", ")
                 let statement = try db.statement("""
-                    SELECT id FROM conversations WHERE status = 'queued' AND queue_id IN (\(placeholders))
+                    SELECT id FROM conversations WHERE status = 'queued' AND (
+                        offered_to = ? AND offered_until > ?
+                        OR queue_id IN (\(placeholders)) AND (offered_to IS NULL OR offered_until <= ?))
                     ORDER BY urgency_rank, queued_at, id LIMIT 1
                     """)
-                try statement.bind(queues)
+                try statement.bind([professional.id, now.millis] + (queues.isEmpty ? [""] : queues) + [now.millis])
                 // Reset at once: a statement left open across COMMIT would pin the WAL.
                 defer { statement.reset() }
                 guard try statement.step(), let next = statement.row().string("id") else {
@@ -122,7 +132,8 @@ extension Clinic {
                 id = next
             }
             try db.run("""
-                UPDATE conversations SET status = 'active', professional_id = ?, picked_at = ?, updated_at = ?, handled_via = 'picked'
+                UPDATE conversations SET status = 'active', professional_id = ?, picked_at = ?, updated_at = ?, handled_via = 'picked',
+                    offered_to = NULL, offered_until = NULL
                 WHERE id = ? AND status = 'queued'
                 """, professional.id, now.millis, now.millis, id)
             try db.run("INSERT OR IGNORE INTO case_participants (conversation_id, professional_id, role, since) VALUES (?, ?, 'handler', ?)",

@@ -1,0 +1,88 @@
+import Foundation
+import NeuvoJSON
+import NeuvoTestSupport
+import Testing
+
+/// Continuity of care: a returning identified resident's case goes first to the
+/// professional who closed their previous case, then to the whole queue.
+@Suite struct ContinuityTests {
+    @Test func offeredFirstToThePreviousProfessionalThenToEveryone() async throws {
+        let clock = TestClock()
+        let app = try TestApp { configuration in
+            configuration.clock = { clock.now }
+            configuration.trustedProxies = ["127.0.0.1"]
+            configuration.offerSweepInterval = .milliseconds(100)
+            configuration.continuity.offerMinutes = 10
+        }
+        defer { app.stop() }
+        try await app.app.clinic.importCatalog(Array(testCatalogJSON.utf8))
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        try await app.addProfessional("pekka", queues: ["nurse"], name: "Pekka Hoitaja")
+        let identity = [("X-Neuvo-Identity", "131052-308T")]
+
+        // The first case: Hanna handles and closes it.
+        let first = try app.resident()
+        let earlier = try #require(try first.post("/api/v1/conversations", "{}", headers: Resident.stateHeaders + identity).json?["id"]?.stringValue)
+        _ = try first.submit(earlier, answers: TriageAPITests.calm)
+        let handler = try app.workspace("hanna")
+        _ = try handler.post("/api/v1/pro/pick", "{}")
+        _ = try handler.post("/api/v1/pro/cases/\(earlier)/close", #"{"outcome": "adviceGiven", "instructions": "x", "summary": "y"}"#)
+
+        // A week later the same person, in a new browser session, comes back.
+        clock.advance(minutes: 7 * 24 * 60)
+        let hanna = try app.workspace("hanna"), pekka = try app.workspace("pekka")
+        let again = try app.resident()
+        let later = try #require(try again.post("/api/v1/conversations", "{}", headers: Resident.stateHeaders + identity).json?["id"]?.stringValue)
+        _ = try again.submit(later, answers: TriageAPITests.calm)
+        let hannas = try #require(try hanna.get("/api/v1/pro/queue").json?["cases"]?.arrayValue)
+        #expect(hannas.map { $0["conversationId"]?.stringValue } == [later])
+        #expect(hannas.first?["offeredToMe"] == .bool(true))
+        #expect(try pekka.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.isEmpty == true)
+        #expect(try pekka.post("/api/v1/pro/pick", "{}").json?["error"]?["code"]?.stringValue == "queue_empty")
+        #expect(try pekka.post("/api/v1/pro/pick", #"{"conversationId": "\#(later)"}"#).status == 404)
+
+        // The offer runs out: Pekka's stream wakes and the case is everyone's.
+        let cursor = try #require(try pekka.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
+        let poller = try app.client()
+        let before = app.app.hub.waiterCount
+        try poller.send(RawClient.request("GET", "/api/v1/pro/events?after=\(cursor)&wait=20", headers: pekka.headers()))
+        let deadline = Date().addingTimeInterval(5)
+        while app.app.hub.waiterCount == before && Date() < deadline { usleep(10_000) }
+        clock.advance(minutes: 11)
+        let woken = try poller.readResponse()
+        #expect(woken.json?["events"]?.arrayValue?.first?["type"]?.stringValue == "offerEnded", "\(woken.status) \(woken.text)")
+        let pekkas = try pekka.get("/api/v1/pro/queue").json?["cases"]?.arrayValue
+        #expect(pekkas?.map { $0["conversationId"]?.stringValue } == [later])
+        #expect(pekkas?.first?["offeredToMe"] == .bool(false))
+        #expect(try pekka.post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == later)
+    }
+
+    @Test func anonymousAndLongAgoCasesGoToTheWholeQueue() async throws {
+        let clock = TestClock()
+        let app = try TestApp { configuration in
+            configuration.clock = { clock.now }
+            configuration.trustedProxies = ["127.0.0.1"]
+        }
+        defer { app.stop() }
+        try await app.app.clinic.importCatalog(Array(testCatalogJSON.utf8))
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        try await app.addProfessional("pekka", queues: ["nurse"])
+        let identity = [("X-Neuvo-Identity", "131052-308T")]
+        let first = try app.resident()
+        let earlier = try #require(try first.post("/api/v1/conversations", "{}", headers: Resident.stateHeaders + identity).json?["id"]?.stringValue)
+        _ = try first.submit(earlier, answers: TriageAPITests.calm)
+        let hanna = try app.workspace("hanna")
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        _ = try hanna.post("/api/v1/pro/cases/\(earlier)/close", #"{"outcome": "adviceGiven", "instructions": "x", "summary": "y"}"#)
+        // An anonymous resident: no offer.
+        let (_, anonymous) = try app.queuedResident()
+        // The same person after 15 days: too long ago.
+        clock.advance(minutes: 15 * 24 * 60)
+        let again = try app.resident()
+        let later = try #require(try again.post("/api/v1/conversations", "{}", headers: Resident.stateHeaders + identity).json?["id"]?.stringValue)
+        _ = try again.submit(later, answers: TriageAPITests.calm)
+        let pekka = try app.workspace("pekka")
+        let seen = try pekka.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.compactMap { $0["conversationId"]?.stringValue }
+        #expect(seen == [anonymous, later])
+    }
+}
