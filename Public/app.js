@@ -18,7 +18,7 @@ const T = {
     serviceH: "Mitä asiasi koskee?", questionsH: "Esitiedot: {s}",
     questionsIntro: "Vastauksesi auttavat ohjaamaan asiasi oikealle ammattilaiselle.", optional: "(vapaaehtoinen)",
     yes: "Kyllä", no: "Ei", chars: "{n}/{max} merkkiä", range: "{min}–{max}",
-    photoSoon: "Kuvien lähettäminen tulee pian. Voit kertoa asiasta keskustelussa.", submit: "Lähetä vastaukset", sending: "Lähetetään…",
+    submit: "Lähetä vastaukset", sending: "Lähetetään…",
     forSelf: "Oma asiasi", forChild: "Lapsen asia: {name}", forOther: "Asia: {name} ({rel})",
     rf112: "Soita heti 112", rf116: "Soita päivystysapuun 116117", call112: "Soita 112", call116: "Soita 116117",
     redflagNote: "Vastaustesi perusteella asia ei voi odottaa chatissa. Asiaasi ei laitettu jonoon.",
@@ -39,7 +39,23 @@ const T = {
     announceMsg: "Uusi viesti, {who}: {text}", announcePicked: "{who} aloitti asiasi käsittelyn.",
     reconnecting: "Yhteys katkesi, yhdistetään uudelleen…", noCatalog: "Palvelu ei ole juuri nyt käytettävissä. Yritä myöhemmin uudelleen.",
     offline: "Palveluun ei saada yhteyttä. Tarkista verkkoyhteys ja yritä uudelleen.", failed: "Jokin meni vikaan. Yritä uudelleen.",
-    emptyMsg: "Kirjoita viesti ennen lähettämistä."
+    emptyMsg: "Kirjoita viesti ennen lähettämistä.",
+    addPhoto: "Lisää kuva", attachPhoto: "Liitä kuva", photoPrivacy: "Sijaintitiedot poistetaan kuvasta.",
+    photoHint: "Voit lisätä enintään {max} kuvaa (JPEG, PNG tai WebP, enintään 10 Mt kukin). Kuvat lähetetään vastaustesi jälkeen.",
+    photoHint1: "Voit lisätä yhden kuvan (JPEG, PNG tai WebP, enintään 10 Mt). Kuva lähetetään vastaustesi jälkeen.",
+    photoCount: "Valittu {n}/{max} kuvaa.", thumbAlt: "Valittu kuva {n}: {name}", removePhoto: "Poista", removePhotoN: "Poista kuva {n}",
+    photoRemoved: "Kuva poistettu.",
+    ePhotoType: "{name} ei ole JPEG-, PNG- tai WebP-kuva. Valitse toinen kuva.",
+    ePhotoSize: "{name} on liian suuri: kuvan enimmäiskoko on 10 Mt.",
+    ePhotoMaxQ: "Voit lisätä enintään {max} kuvaa.", ePhotoCount: "Keskusteluun voi liittää enintään {max} kuvaa.",
+    ePhotoEnded: "Keskustelu on päättynyt, joten kuvaa ei voi enää lähettää.",
+    photoSending: "Lähetetään kuvaa…", photosSending: "Lähetetään kuvia, {n} jäljellä…", photoSent: "Kuva lähetetty.",
+    photoAltMine: "Kuva (sinulta)", photoAltTheirs: "Kuva ammattilaiselta", opensNew: "(avautuu täysikokoisena uuteen välilehteen)",
+    announcePhoto: "Uusi kuva, {who}.",
+    feedbackH: "Palaute", scoreLegend: "Kuinka todennäköisesti suosittelisit tätä palvelua ystävällesi?",
+    scoreHint: "0 = en lainkaan todennäköisesti, 10 = erittäin todennäköisesti", commentLabel: "Haluatko kertoa lisää?",
+    feedbackSend: "Lähetä palaute", feedbackThanks: "Kiitos palautteestasi!", feedbackAlready: "Palautteesi on jo vastaanotettu. Kiitos!",
+    eScore: "Valitse luku väliltä 0–10.", eNotClosed: "Palautetta voi antaa, kun asiasi on käsitelty."
   },
   sv: {
     title: "Neuvo – digital mottagning", brand: "Neuvo – digital mottagning", skip: "Hoppa till innehållet",
@@ -56,7 +72,7 @@ const T = {
     serviceH: "Vad gäller ditt ärende?", questionsH: "Förhandsfrågor: {s}",
     questionsIntro: "Dina svar hjälper oss att styra ärendet till rätt yrkesperson.", optional: "(frivillig)",
     yes: "Ja", no: "Nej", chars: "{n}/{max} tecken", range: "{min}–{max}",
-    photoSoon: "Snart kan du skicka bilder. Du kan berätta om saken i chatten.", submit: "Skicka svaren", sending: "Skickas…",
+    submit: "Skicka svaren", sending: "Skickas…",
     forSelf: "Ditt eget ärende", forChild: "Barnets ärende: {name}", forOther: "Ärende: {name} ({rel})",
     rf112: "Ring 112 nu", rf116: "Ring jourhjälpen 116117", call112: "Ring 112", call116: "Ring 116117",
     redflagNote: "Utifrån dina svar kan ärendet inte vänta i chatten. Ärendet placerades inte i kö.",
@@ -77,7 +93,23 @@ const T = {
     announceMsg: "Nytt meddelande, {who}: {text}", announcePicked: "{who} började behandla ditt ärende.",
     reconnecting: "Anslutningen bröts, återansluter…", noCatalog: "Tjänsten är inte tillgänglig just nu. Försök igen senare.",
     offline: "Tjänsten kan inte nås. Kontrollera nätverksanslutningen och försök igen.", failed: "Något gick fel. Försök igen.",
-    emptyMsg: "Skriv ett meddelande innan du skickar."
+    emptyMsg: "Skriv ett meddelande innan du skickar.",
+    addPhoto: "Lägg till bild", attachPhoto: "Bifoga bild", photoPrivacy: "Platsuppgifterna tas bort från bilden.",
+    photoHint: "Du kan lägga till högst {max} bilder (JPEG, PNG eller WebP, högst 10 MB per bild). Bilderna skickas efter dina svar.",
+    photoHint1: "Du kan lägga till en bild (JPEG, PNG eller WebP, högst 10 MB). Bilden skickas efter dina svar.",
+    photoCount: "{n}/{max} bilder valda.", thumbAlt: "Vald bild {n}: {name}", removePhoto: "Ta bort", removePhotoN: "Ta bort bild {n}",
+    photoRemoved: "Bilden togs bort.",
+    ePhotoType: "{name} är inte en JPEG-, PNG- eller WebP-bild. Välj en annan bild.",
+    ePhotoSize: "{name} är för stor: en bild får vara högst 10 MB.",
+    ePhotoMaxQ: "Du kan lägga till högst {max} bilder.", ePhotoCount: "Högst {max} bilder kan bifogas till samtalet.",
+    ePhotoEnded: "Samtalet har avslutats, så bilden kan inte längre skickas.",
+    photoSending: "Bilden skickas…", photosSending: "Bilderna skickas, {n} kvar…", photoSent: "Bilden skickades.",
+    photoAltMine: "Bild (från dig)", photoAltTheirs: "Bild från yrkespersonen", opensNew: "(öppnas i full storlek i en ny flik)",
+    announcePhoto: "Ny bild, {who}.",
+    feedbackH: "Respons", scoreLegend: "Hur sannolikt är det att du skulle rekommendera den här tjänsten till en vän?",
+    scoreHint: "0 = inte alls sannolikt, 10 = mycket sannolikt", commentLabel: "Vill du berätta mer?",
+    feedbackSend: "Skicka respons", feedbackThanks: "Tack för din respons!", feedbackAlready: "Din respons har redan tagits emot. Tack!",
+    eScore: "Välj ett tal mellan 0 och 10.", eNotClosed: "Du kan ge respons när ditt ärende har behandlats."
   },
   en: {
     title: "Neuvo – digital clinic", brand: "Neuvo – digital clinic", skip: "Skip to content",
@@ -94,7 +126,7 @@ const T = {
     serviceH: "What is your matter about?", questionsH: "Pre-questions: {s}",
     questionsIntro: "Your answers help us direct your matter to the right professional.", optional: "(optional)",
     yes: "Yes", no: "No", chars: "{n}/{max} characters", range: "{min}–{max}",
-    photoSoon: "Sending photos is coming soon. You can describe the matter in the chat.", submit: "Send answers", sending: "Sending…",
+    submit: "Send answers", sending: "Sending…",
     forSelf: "Your own matter", forChild: "Child's matter: {name}", forOther: "Matter of {name} ({rel})",
     rf112: "Call 112 now", rf116: "Call the medical helpline 116117", call112: "Call 112", call116: "Call 116117",
     redflagNote: "Based on your answers this cannot wait for the chat. Your matter was not put in a queue.",
@@ -115,16 +147,35 @@ const T = {
     announceMsg: "New message from {who}: {text}", announcePicked: "{who} started handling your matter.",
     reconnecting: "Connection lost, reconnecting…", noCatalog: "The service is not available right now. Please try again later.",
     offline: "The service cannot be reached. Check your connection and try again.", failed: "Something went wrong. Please try again.",
-    emptyMsg: "Write a message before sending."
+    emptyMsg: "Write a message before sending.",
+    addPhoto: "Add photo", attachPhoto: "Attach photo", photoPrivacy: "Location data is removed from the photo.",
+    photoHint: "You can add up to {max} photos (JPEG, PNG or WebP, up to 10 MB each). They are sent after your answers.",
+    photoHint1: "You can add one photo (JPEG, PNG or WebP, up to 10 MB). It is sent after your answers.",
+    photoCount: "{n} of {max} photos chosen.", thumbAlt: "Chosen photo {n}: {name}", removePhoto: "Remove", removePhotoN: "Remove photo {n}",
+    photoRemoved: "Photo removed.",
+    ePhotoType: "{name} is not a JPEG, PNG or WebP image. Choose another photo.",
+    ePhotoSize: "{name} is too large: a photo can be at most 10 MB.",
+    ePhotoMaxQ: "You can add at most {max} photos.", ePhotoCount: "A conversation can hold at most {max} photos.",
+    ePhotoEnded: "The conversation has ended, so the photo can no longer be sent.",
+    photoSending: "Sending photo…", photosSending: "Sending photos, {n} left…", photoSent: "Photo sent.",
+    photoAltMine: "Photo (from you)", photoAltTheirs: "Photo from the professional", opensNew: "(opens full size in a new tab)",
+    announcePhoto: "New photo from {who}.",
+    feedbackH: "Feedback", scoreLegend: "How likely is it that you would recommend this service to a friend?",
+    scoreHint: "0 = not at all likely, 10 = extremely likely", commentLabel: "Would you like to tell us more?",
+    feedbackSend: "Send feedback", feedbackThanks: "Thank you for your feedback!", feedbackAlready: "Your feedback has already been received. Thank you!",
+    eScore: "Choose a number from 0 to 10.", eNotClosed: "Feedback can be given once your matter has been handled."
   }
 };
 
 const $ = (id) => document.getElementById(id);
-const KEY_LANG = "neuvo.lang", KEY_CONV = "neuvo.conversation", KEY_OUTBOX = "neuvo.outbox";
+const KEY_LANG = "neuvo.lang", KEY_CONV = "neuvo.conversation", KEY_OUTBOX = "neuvo.outbox", KEY_FEEDBACK = "neuvo.feedback.";
+const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp"], PHOTO_MAX_BYTES = 10 * 1024 * 1024, PHOTO_MAX = 10;
 const STEPS = ["subject", "service", "questions", "conversation"];
 const S = {
   lang: "fi", catalog: null, step: "loading", path: [], service: null, answers: {},
-  subject: null, conv: null, cursor: 0, messages: new Map(), outbox: [], failed: [], gen: 0, live: false
+  subject: null, conv: null, cursor: 0, messages: new Map(), outbox: [], failed: [], gen: 0, live: false,
+  // Photos: chosen in the pre-questions (by question id), being uploaded, and in the conversation (by photo id).
+  drafts: {}, uploads: [], photos: new Map(), photoNodes: new Map()
 };
 
 function store(key, value) {
@@ -166,7 +217,7 @@ function applyLang() {
   if (S.step === "service") renderServices();
   if (S.step === "questions") renderQuestions();
   if (S.step === "redflag") renderRedFlag();
-  if (S.step === "conversation") { renderStatus(); renderMessages(); }
+  if (S.step === "conversation") { renderStatus(); renderMessages(); renderUploads(); }
 }
 
 // Clears, then sets after a moment, so a repeated text is read again; texts in quick succession are joined.
@@ -285,7 +336,7 @@ function renderServices() {
 }
 function chooseService(node) {
   if (node.children && node.children.length) { S.path.push(node); go("service"); return; }
-  if (S.service !== node) S.answers = {};
+  if (S.service !== node) { S.answers = {}; clearDrafts(); }
   S.service = node;
   go("questions");
 }
@@ -342,7 +393,7 @@ function questionBlock(q) {
   const err = h("p", { class: "error", id: errId, hidden: true });
   const help = q.help ? h("p", { class: "hint", id: helpId, text: loc(q.help) }) : null;
   const desc = help ? helpId : null;
-  const textNode = [loc(q.text), q.required || q.type === "photo" ? null : h("span", { class: "opt", text: " " + t("optional") })];
+  const textNode = [loc(q.text), q.required ? null : h("span", { class: "opt", text: " " + t("optional") })];
   const a = S.answers[q.id];
   const set = (v) => { S.answers[q.id] = v; syncQuestions(); };
   let body;
@@ -375,10 +426,72 @@ function questionBlock(q) {
       h("textarea", { id, rows: 3, maxlength: max, "aria-describedby": [desc, countId].filter(Boolean).join(" "),
         oninput: (e) => { count.textContent = t("chars", { n: e.target.value.length, max }); S.answers[q.id] = e.target.value; syncQuestions(); } }, a || ""),
       count);
+  } else if (q.type === "photo") {
+    body = photoQuestion(q, id, textNode, help, err);
   } else {
-    body = h("div", { class: "field" }, h("p", { class: "qtext", text: loc(q.text) }), help, h("p", { class: "hint soon", text: t("photoSoon") }));
+    body = h("div", { class: "field" }, h("p", { class: "qtext", text: loc(q.text) }), help, err);
   }
   return h("div", { class: "question", id: "question-" + q.id, "data-question": q.id }, body);
+}
+// A photo question: a picker (on a phone it offers the camera and the gallery; `capture` would hide the
+// gallery), thumbnails from object URLs and remove buttons. The photos are uploaded once the answers
+// have put the matter in a queue (not on a red flag).
+function photoQuestion(q, id, textNode, help, err) {
+  const max = q.maxCount || 1, list = S.drafts[q.id] || [];
+  const textId = id + "-text", hintId = id + "-hint";
+  const input = h("input", { type: "file", id, accept: PHOTO_TYPES.join(","), multiple: max > 1, hidden: true,
+    onchange: (e) => addDrafts(q, e.target) });
+  return h("div", { class: "field photo-q", role: "group", "aria-labelledby": textId },
+    h("p", { class: "qtext", id: textId }, textNode), help, err,
+    h("p", { class: "hint", id: hintId, text: t(max > 1 ? "photoHint" : "photoHint1", { max }) + " " + t("photoPrivacy") }),
+    list.length ? h("ul", { class: "thumbs" }, list.map((d, i) => h("li", { class: "thumb" },
+      h("img", { src: d.url, alt: t("thumbAlt", { n: i + 1, name: d.file.name }) }),
+      h("button", { type: "button", class: "secondary remove", "aria-label": t("removePhotoN", { n: i + 1 }),
+        text: t("removePhoto"), onclick: () => removeDraft(q, i) })))) : null,
+    list.length ? h("p", { class: "hint", text: t("photoCount", { n: list.length, max }) }) : null,
+    h("div", { class: "actions tight" },
+      h("button", { type: "button", class: "secondary add-photo", disabled: list.length >= max,
+        "aria-describedby": [help ? id + "-help" : null, hintId].filter(Boolean).join(" "),
+        text: t("addPhoto"), onclick: () => input.click() })),
+    input);
+}
+function photoProblem(file) {
+  if (!PHOTO_TYPES.includes(file.type)) return "ePhotoType";
+  if (file.size > PHOTO_MAX_BYTES) return "ePhotoSize";
+  return "";
+}
+function addDrafts(q, input) {
+  const max = q.maxCount || 1, list = (S.drafts[q.id] ||= []);
+  let problem = null;
+  for (const file of input.files) {
+    const key = photoProblem(file);
+    if (key) { problem ||= [key, { name: file.name }]; continue; }
+    if (list.length >= max) { problem ||= ["ePhotoMaxQ", { max }]; break; }
+    list.push({ file, url: URL.createObjectURL(file) });
+  }
+  input.value = "";
+  redrawQuestion(q, problem);
+  const block = $("question-" + q.id), add = block.querySelector(".add-photo");
+  (add.disabled ? [...block.querySelectorAll(".remove")].pop() : add)?.focus();
+  announce(problem ? t(problem[0], problem[1]) : t("photoCount", { n: list.length, max }));
+}
+function removeDraft(q, i) {
+  const list = S.drafts[q.id] || [];
+  const [d] = list.splice(i, 1);
+  if (d) URL.revokeObjectURL(d.url);
+  redrawQuestion(q);
+  const block = $("question-" + q.id), removes = block.querySelectorAll(".remove");
+  (removes[Math.min(i, removes.length - 1)] || block.querySelector(".add-photo")).focus();
+  announce(t("photoRemoved"));
+}
+function redrawQuestion(q, problem) {
+  $("question-" + q.id).replaceWith(questionBlock(q));
+  syncQuestions();
+  if (problem) setQuestionError(q.id, problem[0], problem[1]);
+}
+function clearDrafts() {
+  for (const list of Object.values(S.drafts)) for (const d of list) URL.revokeObjectURL(d.url);
+  S.drafts = {};
 }
 function syncQuestions() {
   const { shown } = evaluate();
@@ -417,6 +530,7 @@ async function submitAnswers(e) {
   showError("err-submit", "");
   const { first, values } = validateQuestions();
   if (first) { questionInputs(first)[0]?.focus(); return; }
+  const { shown } = evaluate();
   const button = $("submit-answers");
   if (button.disabled) return;
   button.disabled = true;
@@ -441,12 +555,17 @@ async function submitAnswers(e) {
     if (result.outcome === "redFlag") {
       S.conv.status = "closed";
       S.conv.redFlag = { action: result.action, message: result.message };
+      clearDrafts();
       go("redflag");
     } else {
       Object.assign(S.conv, { status: "queued", queue: result.queue, position: result.position, subject: S.subject });
       S.live = false;
+      const photos = (S.service.questions || []).filter((q) => q.type === "photo" && shown.has(q.id))
+        .flatMap((q) => (S.drafts[q.id] || []).map((d) => d.file));
+      clearDrafts();
       go("conversation");
       poll();
+      if (photos.length) queuePhotos(photos);
     }
   } catch (err) {
     if (err.status === 409) { resume(S.conv.id); return; }
@@ -491,7 +610,13 @@ function setConversation(conv) {
   S.conv = conv;
   S.cursor = 0;
   S.messages = new Map();
+  S.photos = new Map();
+  S.photoNodes = new Map();
   S.live = false;
+  $("feedback-form").reset();
+  showError("err-score", "");
+  showError("err-feedback", "");
+  showError("err-photo", "");
   store(KEY_CONV, conv ? conv.id : null);
 }
 const terminal = (status) => status === "closed" || status === "withdrawn";
@@ -534,7 +659,8 @@ function renderStatus() {
   if ($("withdraw").hidden) $("withdraw-confirm").hidden = true;
   for (const b of document.querySelectorAll("#step-conversation .new-matter")) b.hidden = !terminal(status);
   $("chat-form").hidden = terminal(status);
-  $("chat").hidden = terminal(status) && !S.messages.size;
+  $("chat").hidden = terminal(status) && !S.messages.size && !S.photos.size;
+  renderFeedback();
 }
 
 function fmtTime(at) {
@@ -544,11 +670,14 @@ function fmtTime(at) {
   return new Intl.DateTimeFormat(S.lang + "-FI", same ? { hour: "2-digit", minute: "2-digit" } : { day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit" }).format(d);
 }
 function renderMessages() {
-  const confirmed = [...S.messages.values()].sort((a, b) => a.seq - b.seq);
+  // Messages and photos in event order; one known only from its POST answer (no seq yet) goes last.
+  const confirmed = [...S.messages.values(), ...S.photos.values()]
+    .sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity) || String(a.at).localeCompare(String(b.at)));
   const items = confirmed.concat(S.outbox.concat(S.failed).filter((p) => p.conv === S.conv?.id && !confirmed.some((m) => m.clientId === p.clientId)));
   const box = $("messages-box");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   $("messages").replaceChildren(...items.map((m) => {
+    if (m.mediaType) return photoItem(m);
     const mine = m.author ? m.author === "resident" : true;
     const name = mine ? t("you") : who(m.professional) || t("someone");
     const state = m.error ? t("msgFailed", { e: m.error }) : m.seq ? fmtTime(m.at) : t("msgSending");
@@ -572,6 +701,12 @@ function applyEvent(ev) {
       if (S.live && !known && !mine) announce(t("announceMsg", { who: d.author === "resident" ? t("you") : who(d.professional) || t("someone"), text: d.text }));
       break;
     }
+    case "photo": {
+      const known = S.photos.has(d.id);
+      addPhoto(d, ev.seq);
+      if (S.live && !known && d.author !== "resident") announce(t("announcePhoto", { who: who(c.professional) || t("someone") }));
+      break;
+    }
     case "queued": c.status = "queued"; c.queue = d.queue; break;
     case "redFlag": c.status = "closed"; c.redFlag = { action: d.action, message: d.message }; break;
     case "withdrawn": c.status = "withdrawn"; break;
@@ -580,7 +715,10 @@ function applyEvent(ev) {
     case "transferred":
       if (d.queue) { c.status = "queued"; c.queue = d.queue; c.professional = null; } else if (d.professional) c.professional = d.professional;
       break;
-    case "closed": c.status = "closed"; c.instructions = d.instructions; if (d.professional) c.professional = d.professional; break;
+    case "closed":
+      c.status = "closed"; c.instructions = d.instructions; c.closedOutcome = d.outcome || "closed";
+      if (d.professional) c.professional = d.professional;
+      break;
     case "status": if (d.status) c.status = d.status; break;
   }
 }
@@ -679,6 +817,167 @@ async function deliver(item) {
   }
 }
 
+// ---- Photos in the conversation ---------------------------------------------------------
+function addPhoto(d, seq) {
+  const old = S.photos.get(d.id);
+  S.photos.set(d.id, { id: d.id, author: d.author, mediaType: d.mediaType, width: d.width, height: d.height, size: d.size, at: d.at,
+    seq: seq ?? old?.seq, professional: old ? old.professional : d.author === "resident" ? null : S.conv?.professional });
+}
+// One element per photo, kept across renders, so the image is not fetched again.
+function photoItem(p) {
+  const mine = p.author === "resident";
+  let li = S.photoNodes.get(p.id);
+  if (!li) {
+    const url = `/api/v1/conversations/${encodeURIComponent(S.conv.id)}/photos/${encodeURIComponent(p.id)}`;
+    li = h("li", { class: "msg photo " + (mine ? "mine" : "theirs"), "data-photo-id": p.id },
+      h("p", { class: "meta" }, h("span", { class: "who" }), " ", h("span", { class: "when" })),
+      h("a", { class: "photo-link", href: url, target: "_blank", rel: "noopener" },
+        h("img", { src: url, alt: "", ...fitBox(p.width, p.height) }),
+        h("span", { class: "sr-only opens" })));
+    S.photoNodes.set(p.id, li);
+  }
+  li.querySelector(".who").textContent = mine ? t("you") : who(p.professional) || t("someone");
+  li.querySelector(".when").textContent = fmtTime(p.at);
+  li.querySelector("img").alt = t(mine ? "photoAltMine" : "photoAltTheirs");
+  li.querySelector(".opens").textContent = " " + t("opensNew");
+  return li;
+}
+// The shown size (the photo's own, scaled down to fit 240×300): reserves the space before the image loads.
+function fitBox(width, height) {
+  if (!(width > 0 && height > 0)) return {};
+  const scale = Math.min(1, 240 / width, 300 / height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+function choosePhotos(e) {
+  const files = [...e.target.files];
+  e.target.value = "";
+  queuePhotos(files);
+}
+// Checked here first (type, size, count); the server checks again and strips location and other metadata.
+function queuePhotos(files) {
+  if (!S.conv) return;
+  showError("err-photo", "");
+  for (const file of files) {
+    const key = photoProblem(file);
+    if (key) { showError("err-photo", key, { name: file.name }); continue; }
+    if (S.photos.size + S.uploads.filter((u) => u.conv === S.conv.id).length >= PHOTO_MAX) {
+      showError("err-photo", "ePhotoCount", { max: PHOTO_MAX });
+      break;
+    }
+    S.uploads.push({ conv: S.conv.id, file, clientId: uuid() });
+  }
+  renderUploads();
+  pumpUploads();
+}
+function renderUploads() {
+  const n = S.uploads.filter((u) => u.conv === S.conv?.id).length;
+  $("photo-status").textContent = n > 1 ? t("photosSending", { n }) : n ? t("photoSending") : "";
+}
+const PHOTO_ERRORS = { photo_too_large: "ePhotoSize", unsupported_photo: "ePhotoType", too_many_photos: "ePhotoCount", conversation_closed: "ePhotoEnded" };
+async function pumpUploads() {
+  if (S.uploading) return;
+  S.uploading = true;
+  try {
+    while (S.uploads.length) {
+      const item = S.uploads[0];
+      renderUploads();
+      try {
+        const photo = await uploadPhoto(item);
+        if (S.conv?.id === item.conv) {
+          addPhoto(photo);
+          S.justSent = true;
+          renderMessages();
+          announce(t("photoSent"));
+        }
+      } catch (err) {
+        if (S.conv?.id === item.conv) {
+          const key = PHOTO_ERRORS[err.code];
+          if (key) showError("err-photo", key, { name: item.file.name, max: PHOTO_MAX });
+          else showRawError("err-photo", err.status ? err.message : t("offline"));
+        }
+        // A full or ended conversation takes no more photos: the rest of its queue is dropped.
+        if (err.code === "too_many_photos" || err.code === "conversation_closed") S.uploads = S.uploads.filter((u) => u === item || u.conv !== item.conv);
+      }
+      S.uploads.shift();
+    }
+  } finally {
+    S.uploading = false;
+    renderUploads();
+  }
+}
+// The body is the file itself. A network failure or a 5xx is retried with the same X-Client-Id, which
+// the server answers with the photo already stored (200) if the first try did arrive.
+async function uploadPhoto(item) {
+  const started = Date.now();
+  for (let delay = 1000; ; delay = Math.min(delay * 2, 5000)) {
+    let response = null, data = null;
+    try {
+      response = await fetch(`/api/v1/conversations/${encodeURIComponent(item.conv)}/photos`, {
+        method: "POST", body: item.file,
+        headers: { "X-Requested-With": "neuvo", "Content-Type": item.file.type, "X-Client-Id": item.clientId }
+      });
+      try { data = await response.json(); } catch (e) { /* empty */ }
+    } catch (e) { /* network: tried again below */ }
+    if (response?.ok) return data;
+    if (response && response.status < 500 && response.status !== 429) {
+      const err = new Error(data?.error?.message || "HTTP " + response.status);
+      Object.assign(err, { status: response.status, code: data?.error?.code });
+      throw err;
+    }
+    if (Date.now() - started > 60000) { const err = new Error("network"); err.status = 0; throw err; }
+    await sleep(delay);
+  }
+}
+
+// ---- Feedback, once a professional has closed the matter -------------------------------------
+function buildScale() {
+  $("score-scale").replaceChildren(...Array.from({ length: 11 }, (_, n) => h("div", { class: "score" },
+    h("input", { type: "radio", name: "score", id: "score-" + n, value: String(n) }),
+    h("label", { for: "score-" + n, text: String(n) }))));
+}
+function renderFeedback() {
+  const c = S.conv, show = !!(c && c.status === "closed" && c.closedOutcome && !c.redFlag);
+  $("feedback").hidden = !show;
+  if (!show) return;
+  const done = load(KEY_FEEDBACK + c.id);
+  $("feedback-form").hidden = !!done;
+  $("feedback-thanks").hidden = !done;
+  $("feedback-thanks").textContent = done ? t(done === "already" ? "feedbackAlready" : "feedbackThanks") : "";
+  $("feedback-count").textContent = t("chars", { n: $("feedback-comment").value.length, max: 1000 });
+}
+async function sendFeedback(e) {
+  e.preventDefault();
+  const c = S.conv, button = $("feedback-submit");
+  if (!c || button.disabled) return;
+  showError("err-score", "");
+  showError("err-feedback", "");
+  const checked = document.querySelector("input[name=score]:checked");
+  $("score-group").setAttribute("aria-describedby", checked ? "score-hint" : "err-score score-hint");
+  if (!checked) { showError("err-score", "eScore"); $("score-0").focus(); return; }
+  const body = { score: Number(checked.value) }, comment = $("feedback-comment").value.trim();
+  if (comment) body.comment = comment;
+  button.disabled = true;
+  button.textContent = t("sending");
+  try {
+    await api(`/api/v1/conversations/${encodeURIComponent(c.id)}/feedback`, body);
+    feedbackDone(c, "given");
+  } catch (err) {
+    if (err.code === "feedback_given") feedbackDone(c, "already");
+    else if (err.code === "invalid_score") showError("err-score", "eScore");
+    else if (err.code === "not_closed") showError("err-feedback", "eNotClosed");
+    else showRawError("err-feedback", err.status ? err.message : t("offline"));
+  } finally {
+    button.disabled = false;
+    button.textContent = t("feedbackSend");
+  }
+}
+function feedbackDone(c, how) {
+  store(KEY_FEEDBACK + c.id, how);
+  if (S.conv !== c) return;
+  renderFeedback();
+  $("feedback-thanks").focus();
+}
+
 // ---- Red flag --------------------------------------------------------------------------
 function renderRedFlag() {
   const rf = S.conv?.redFlag;
@@ -711,6 +1010,7 @@ async function withdraw() {
 }
 function newMatter() {
   setConversation(null);
+  clearDrafts();
   S.path = []; S.service = null; S.answers = {}; S.subject = null;
   $("subject-form").reset();
   syncSubjectFields();
@@ -773,6 +1073,11 @@ function init() {
   $("questions-form").addEventListener("submit", submitAnswers);
   $("chat-form").addEventListener("submit", sendChat);
   $("chat-text").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) sendChat(e); });
+  $("attach-photo").addEventListener("click", () => $("chat-photo").click());
+  $("chat-photo").addEventListener("change", choosePhotos);
+  buildScale();
+  $("feedback-form").addEventListener("submit", sendFeedback);
+  $("feedback-comment").addEventListener("input", renderFeedback);
   $("withdraw").addEventListener("click", askWithdraw);
   $("withdraw-yes").addEventListener("click", withdraw);
   $("withdraw-no").addEventListener("click", () => { $("withdraw-confirm").hidden = true; $("withdraw").focus(); });

@@ -3,8 +3,9 @@
 //
 // Plain DOM, no framework. Text from the server is only ever put in with
 // textContent. One long poll (GET /api/v1/pro/events) drives everything live:
-// queue changes re-fetch the queue, messages and notes are merged into the
-// open cases (deduplicated by id and clientId).
+// queue changes re-fetch the queue, messages, photos and notes are merged into
+// the open cases (deduplicated by id and clientId). Admins also get the
+// "users and queues" view (#admin).
 (() => {
 
 // ---------------------------------------------------------------- strings
@@ -62,6 +63,25 @@ const STRINGS = {
     shiftOn: "Olet nyt vuorossa jonossa {queue}.", shiftOff: "Et ole enää vuorossa jonossa {queue}.",
     consultantBadge: "Konsultaatio", unread: "uusia viestejä",
     titleSuffix: "Neuvo", unknownService: "Palvelu ei tiedossa",
+    professional: "Ammattilainen", attachPhoto: "Liitä kuva", photoHint: "Kuva: JPEG, PNG tai WebP, enintään 10 Mt.",
+    photoAltResident: "Asiakkaan lähettämä kuva, {size}", photoAltPro: "Ammattilaisen lähettämä kuva, {size}",
+    openFullSize: "avaa täysikokoisena", photoTitleResident: "Asiakkaan kuva", photoTitlePro: "Ammattilaisen kuva",
+    photoFit: "Sovita ikkunaan", close: "Sulje", photoLoadError: "Kuvaa ei voitu näyttää.",
+    photoSending: "Lähetetään kuvaa…", photoAdded: "Kuva liitetty keskusteluun.", newPhotoIn: "Uusi kuva asiakkaalta: {what}",
+    photoTooLarge: "Kuva on liian suuri. Suurin sallittu koko on 10 Mt.",
+    photoUnsupported: "Tiedosto ei ole kelvollinen JPEG-, PNG- tai WebP-kuva.",
+    photoTooMany: "Asiaan voi liittää enintään 10 kuvaa.", photoCaseClosed: "Asia on päättynyt, joten kuvaa ei voi liittää.",
+    photoNotSent: "Kuvaa ei liitetty. {reason}", photoEmpty: "Tiedosto on tyhjä.",
+    navLabel: "Näkymä", navWorkspace: "Työtila", navAdmin: "Käyttäjät ja jonot",
+    adminTitle: "Käyttäjät ja jonot",
+    adminIntro: "Valitse, missä jonoissa kukin ammattilainen työskentelee, ja tallenna rivi kerrallaan. Jonosta poistaminen päättää myös vuoron siinä jonossa.",
+    adminCaption: "Ammattilaiset ja heidän jononsa", adminProfessional: "Ammattilainen", adminSaveColumn: "Tallennus",
+    adminSave: "Tallenna", adminSaving: "Tallennetaan…", adminSaved: "Tallennettu", adminUnsaved: "Tallentamatta",
+    adminSavedAnnounce: "{who}: jonot tallennettu.", adminOnShift: "vuorossa", adminRoleAdmin: "pääkäyttäjä",
+    adminDisabled: "ei käytössä", adminOnly: "Vain pääkäyttäjä voi muuttaa jonoja.",
+    adminInvalidQueues: "Jotakin valittua jonoa ei ole palveluvalikoimassa. Lataa lista uudelleen.",
+    adminUserGone: "Käyttäjää ei löytynyt.", adminLoadFailed: "Käyttäjälistaa ei voitu ladata.", adminLoading: "Ladataan…",
+    adminNoQueues: "Palveluvalikoimassa ei ole jonoja.",
   },
   sv: {
     appSubtitle: "arbetsvy för yrkespersoner", language: "Språk", skipToCase: "Gå till ärendet",
@@ -115,6 +135,25 @@ const STRINGS = {
     shiftOn: "Du är nu i tjänst i kön {queue}.", shiftOff: "Du är inte längre i tjänst i kön {queue}.",
     consultantBadge: "Konsultation", unread: "nya meddelanden",
     titleSuffix: "Neuvo", unknownService: "Okänd tjänst",
+    professional: "Yrkesperson", attachPhoto: "Bifoga bild", photoHint: "Bild: JPEG, PNG eller WebP, högst 10 MB.",
+    photoAltResident: "Bild från klienten, {size}", photoAltPro: "Bild från yrkespersonen, {size}",
+    openFullSize: "öppna i full storlek", photoTitleResident: "Klientens bild", photoTitlePro: "Yrkespersonens bild",
+    photoFit: "Anpassa till fönstret", close: "Stäng", photoLoadError: "Bilden kunde inte visas.",
+    photoSending: "Bilden skickas…", photoAdded: "Bilden har bifogats till samtalet.", newPhotoIn: "Ny bild från klienten: {what}",
+    photoTooLarge: "Bilden är för stor. Den största tillåtna storleken är 10 MB.",
+    photoUnsupported: "Filen är inte en giltig JPEG-, PNG- eller WebP-bild.",
+    photoTooMany: "Högst 10 bilder kan bifogas till ett ärende.", photoCaseClosed: "Ärendet har avslutats, så bilder kan inte bifogas.",
+    photoNotSent: "Bilden bifogades inte. {reason}", photoEmpty: "Filen är tom.",
+    navLabel: "Vy", navWorkspace: "Arbetsvy", navAdmin: "Användare och köer",
+    adminTitle: "Användare och köer",
+    adminIntro: "Välj i vilka köer varje yrkesperson arbetar och spara en rad i taget. Att ta bort en kö avslutar också tjänstgöringen i den kön.",
+    adminCaption: "Yrkespersoner och deras köer", adminProfessional: "Yrkesperson", adminSaveColumn: "Spara",
+    adminSave: "Spara", adminSaving: "Sparar…", adminSaved: "Sparat", adminUnsaved: "Inte sparat",
+    adminSavedAnnounce: "{who}: köerna sparade.", adminOnShift: "i tjänst", adminRoleAdmin: "administratör",
+    adminDisabled: "inaktiverad", adminOnly: "Endast en administratör kan ändra köer.",
+    adminInvalidQueues: "Någon vald kö finns inte i tjänsteutbudet. Ladda listan på nytt.",
+    adminUserGone: "Användaren hittades inte.", adminLoadFailed: "Användarlistan kunde inte laddas.", adminLoading: "Laddar…",
+    adminNoQueues: "Tjänsteutbudet har inga köer.",
   },
   en: {
     appSubtitle: "professional workspace", language: "Language", skipToCase: "Skip to the case",
@@ -168,6 +207,25 @@ const STRINGS = {
     shiftOn: "You are now on shift in {queue}.", shiftOff: "You are no longer on shift in {queue}.",
     consultantBadge: "Consultation", unread: "new messages",
     titleSuffix: "Neuvo", unknownService: "Unknown service",
+    professional: "Professional", attachPhoto: "Attach photo", photoHint: "Photo: JPEG, PNG or WebP, at most 10 MB.",
+    photoAltResident: "Photo from the client, {size}", photoAltPro: "Photo from the professional, {size}",
+    openFullSize: "open at full size", photoTitleResident: "Client's photo", photoTitlePro: "Professional's photo",
+    photoFit: "Fit to window", close: "Close", photoLoadError: "The photo could not be shown.",
+    photoSending: "Sending photo…", photoAdded: "Photo attached to the conversation.", newPhotoIn: "New photo from the client: {what}",
+    photoTooLarge: "The photo is too large. The limit is 10 MB.",
+    photoUnsupported: "The file is not a valid JPEG, PNG or WebP image.",
+    photoTooMany: "A case can hold at most 10 photos.", photoCaseClosed: "The case has ended, so photos cannot be attached.",
+    photoNotSent: "Photo not attached. {reason}", photoEmpty: "The file is empty.",
+    navLabel: "View", navWorkspace: "Workspace", navAdmin: "Users and queues",
+    adminTitle: "Users and queues",
+    adminIntro: "Choose which queues each professional works in, and save one row at a time. Removing a queue also ends the shift in it.",
+    adminCaption: "Professionals and their queues", adminProfessional: "Professional", adminSaveColumn: "Save",
+    adminSave: "Save", adminSaving: "Saving…", adminSaved: "Saved", adminUnsaved: "Not saved",
+    adminSavedAnnounce: "{who}: queues saved.", adminOnShift: "on shift", adminRoleAdmin: "admin",
+    adminDisabled: "disabled", adminOnly: "Only an administrator can change queues.",
+    adminInvalidQueues: "A chosen queue is not in the service catalog. Reload the list.",
+    adminUserGone: "The user was not found.", adminLoadFailed: "The user list could not be loaded.", adminLoading: "Loading…",
+    adminNoQueues: "The service catalog has no queues.",
   },
 };
 const LANGS = ["fi", "sv", "en"];
@@ -233,12 +291,13 @@ class NetworkError extends Error {}
 
 let serverOffset = 0; // server clock minus ours, ms (from the Date header)
 
-async function api(method, path, body, { signal } = {}) {
-  const init = { method, credentials: "same-origin", cache: "no-store", signal, headers: {} };
+// `raw` sends a Blob (a photo) as the body with its own content type instead of JSON.
+async function api(method, path, body, { signal, raw = null, contentType = null, headers = null } = {}) {
+  const init = { method, credentials: "same-origin", cache: "no-store", signal, headers: Object.assign({}, headers) };
   if (method !== "GET") {
     init.headers["X-Requested-With"] = "neuvo";
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body ?? {});
+    init.headers["Content-Type"] = raw ? contentType : "application/json";
+    init.body = raw || JSON.stringify(body ?? {});
   }
   let response;
   try {
@@ -293,12 +352,14 @@ const state = {
   pollAbort: null,
   dropped: new Set(), // cases closed or passed on here: late events about them are ignored
   rendered: null,     // the case whose drafts are in the text boxes
+  admin: { professionals: [], queues: [], drafts: new Map(), status: new Map(), loaded: false, loading: null },
 };
 
 function caseRecord(id) {
   let c = state.cases.get(id);
   if (!c) {
     c = { id, view: null, messages: new Map(), notes: new Map(), pending: new Map(), unread: 0,
+          photos: new Map(), pendingPhotos: new Map(), photosKnown: false,
           closed: false, loading: null, stale: false, draft: "", noteDraft: "" };
     state.cases.set(id, c);
     if (!state.order.includes(id)) state.order.push(id);
@@ -469,10 +530,12 @@ function applyStrings() {
   document.documentElement.lang = lang;
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   $("lang-select").value = lang;
+  $("view-nav").setAttribute("aria-label", t("navLabel"));
   renderShifts();
   renderQueue();
   renderMine();
   renderCase();
+  renderAdmin();
   updateTitle();
 }
 
@@ -480,6 +543,9 @@ function setLanguage(next) {
   if (!LANGS.includes(next) || next === lang) return;
   lang = next;
   try { localStorage.setItem(LANG_KEY, lang); } catch { /* ignore */ }
+  // The chat and the notes are rebuilt in the new language (quietly, as on a case switch).
+  delete $("message-list").dataset.owner;
+  delete $("note-list").dataset.owner;
   applyStrings();
   // Question texts and ready replies come from the server in the chosen language.
   if (state.current) reloadCase(state.current);
@@ -487,11 +553,36 @@ function setLanguage(next) {
 
 // ---------------------------------------------------------------- views
 
+function isAdmin() { return !!(state.me && state.me.role === "admin"); }
+
 function showView(name) {
   show($("login-view"), name === "login");
   show($("workspace"), name === "workspace");
-  show($("user-box"), name === "workspace");
+  show($("admin-view"), name === "admin");
+  show($("user-box"), name !== "login");
+  show($("view-nav"), name !== "login" && isAdmin());
+  $("nav-workspace").setAttribute("aria-current", name === "workspace" ? "page" : "false");
+  $("nav-admin").setAttribute("aria-current", name === "admin" ? "page" : "false");
 }
+
+// The admin view is #admin, for admins only; anyone else stays in the workspace.
+function route({ focus = false } = {}) {
+  if (!state.me) return;
+  if (location.hash === "#admin" && isAdmin()) {
+    const wasShown = !$("admin-view").hidden;
+    showView("admin");
+    loadAdmin();
+    if (focus && !wasShown) $("admin-heading").focus();
+    return;
+  }
+  if (location.hash === "#admin") history.replaceState(null, "", location.pathname + location.search);
+  const wasShown = !$("workspace").hidden;
+  showView("workspace");
+  if (focus && !wasShown) {
+    if (state.current && !$("message-form").hidden) $("message-input").focus(); else $("pick-next").focus();
+  }
+}
+window.addEventListener("hashchange", () => route({ focus: true }));
 
 function showLogin(message) {
   showView("login");
@@ -557,6 +648,8 @@ function onSignedOut(expired) {
   state.rendered = null;
   state.dropped.clear();
   state.queue = [];
+  state.admin = { professionals: [], queues: [], drafts: new Map(), status: new Map(), loaded: false, loading: null };
+  renderAdmin();
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
   stopBlink();
   updateTitle();
@@ -571,7 +664,9 @@ async function startWorkspace(me) {
   state.queue = [];
   state.queueLoaded = false;
   $("user-name").textContent = `${me.displayName}, ${me.title}`;
-  showView("workspace");
+  // An administrator who works in no queue starts in the admin view.
+  if (isAdmin() && !(me.queues || []).length && !location.hash) history.replaceState(null, "", "#admin");
+  route();
   hideAlert();
   if (!state.catalog) {
     try {
@@ -597,7 +692,162 @@ async function startWorkspace(me) {
   renderCase();
   loadColleagues();
   pollLoop(generation);
-  $("pick-next").focus();
+  if (!$("admin-view").hidden) $("admin-heading").focus(); else $("pick-next").focus();
+}
+
+// ---------------------------------------------------------------- administration
+
+async function loadAdmin() {
+  const a = state.admin;
+  if (a.loading) return a.loading;
+  const generation = state.generation;
+  show($("admin-loading"), !a.loaded);
+  a.loading = (async () => {
+    let r = null;
+    try { r = await api("GET", "/api/v1/pro/admin/professionals"); } catch { r = null; }
+    if (generation !== state.generation) return;
+    a.loading = null;
+    $("admin-loading").hidden = true;
+    const msg = $("admin-message");
+    if (!r || !r.ok || !r.data) {
+      if (r && r.status === 401) return;
+      msg.textContent = r && r.status === 403 ? t("adminOnly") : `${t("adminLoadFailed")} ${errorText(r)}`;
+      msg.hidden = false;
+      return;
+    }
+    msg.hidden = true;
+    a.professionals = r.data.professionals || [];
+    a.queues = r.data.queues || [];
+    // Rows with unsaved ticks keep them; the others show what was saved.
+    for (const p of a.professionals) {
+      if (!adminDirty(p.username)) a.drafts.set(p.username, new Set(p.queues || []));
+    }
+    a.loaded = true;
+    renderAdmin();
+  })();
+  return a.loading;
+}
+
+function adminProfessional(username) {
+  return state.admin.professionals.find((p) => p.username === username) || null;
+}
+function adminDirty(username) {
+  const p = adminProfessional(username);
+  const draft = state.admin.drafts.get(username);
+  if (!p || !draft) return false;
+  const saved = new Set(p.queues || []);
+  return saved.size !== draft.size || [...draft].some((q) => !saved.has(q));
+}
+function adminStatus(username) {
+  // Kept as string keys, so a language switch changes them too.
+  const s = state.admin.status.get(username);
+  if (s) return { kind: s.kind, text: s.key ? t(s.key) : s.text };
+  return adminDirty(username) ? { kind: "unsaved", text: t("adminUnsaved") } : null;
+}
+
+// A table: a row per professional, a column per queue, a checkbox in each cell.
+function renderAdmin() {
+  const a = state.admin;
+  const head = $("admin-head-row");
+  const body = $("admin-rows");
+  const focused = document.activeElement && body.contains(document.activeElement) ? document.activeElement.id : null;
+  show($("admin-table-wrap"), a.loaded);
+  if (!a.loaded) { head.replaceChildren(); body.replaceChildren(); return; }
+  head.replaceChildren(
+    el("th", { scope: "col", class: "admin-who" }, t("adminProfessional")),
+    ...a.queues.map((q) => el("th", { scope: "col", class: "admin-queue", id: `aqh-${q.id}` }, localized(q.name))),
+    el("th", { scope: "col", class: "admin-save" }, t("adminSaveColumn")));
+  body.replaceChildren(...a.professionals.map((p) => {
+    const draft = a.drafts.get(p.username) || new Set(p.queues || []);
+    const onShift = new Set(p.onShift || []);
+    const who = el("th", { scope: "row", class: "admin-who" },
+      el("span", { class: "admin-name" }, p.displayName),
+      el("span", { class: "admin-sub" }, [p.title, p.username].filter(Boolean).join(" · ")),
+      p.role === "admin" || p.disabled ? el("span", { class: "admin-tags" },
+        p.role === "admin" ? el("span", { class: "tag queue" }, t("adminRoleAdmin")) : null,
+        p.disabled ? el("span", { class: "tag" }, t("adminDisabled")) : null) : null);
+    const cells = a.queues.map((q) => {
+      const id = `aq-${p.username}-${q.id}`;
+      const box = el("input", { type: "checkbox", id, dataset: { user: p.username, queue: q.id } });
+      box.checked = draft.has(q.id);
+      box.addEventListener("change", () => {
+        const d = a.drafts.get(p.username) || new Set(p.queues || []);
+        if (box.checked) d.add(q.id); else d.delete(q.id);
+        a.drafts.set(p.username, d);
+        a.status.delete(p.username);
+        updateAdminStatus(p.username);
+      });
+      return el("td", { class: "admin-cell" },
+        el("span", { class: "admin-check" }, box,
+          el("label", { for: id, class: "visually-hidden" }, `${p.displayName}: ${localized(q.name)}`),
+          onShift.has(q.id) ? el("span", { class: "tag ok shift-tag" }, t("adminOnShift")) : null));
+    });
+    const save = el("button", { type: "button", class: "button small", id: `as-${p.username}`, dataset: { save: p.username } },
+      t("adminSave"), el("span", { class: "visually-hidden" }, `: ${p.displayName}`));
+    save.addEventListener("click", () => saveAdminRow(p.username));
+    const status = el("span", { class: "admin-status", id: `ast-${p.username}` });
+    return el("tr", { dataset: { user: p.username } }, who, ...cells,
+      el("td", { class: "admin-save" }, el("span", { class: "admin-save-box" }, save, status)));
+  }));
+  for (const p of a.professionals) updateAdminStatus(p.username);
+  if (!a.queues.length) {
+    const msg = $("admin-message");
+    msg.textContent = t("adminNoQueues");
+    msg.hidden = false;
+  }
+  if (focused && $(focused)) $(focused).focus();
+}
+
+function updateAdminStatus(username) {
+  const node = $(`ast-${username}`);
+  if (!node) return;
+  const s = adminStatus(username);
+  node.textContent = s ? s.text : "";
+  node.dataset.kind = s ? s.kind : "";
+  // The row with changes to save stands out.
+  const button = $(`as-${username}`);
+  if (button) button.classList.toggle("primary", adminDirty(username));
+}
+
+async function saveAdminRow(username) {
+  const a = state.admin;
+  const p = adminProfessional(username);
+  if (!p) return;
+  const draft = a.drafts.get(username) || new Set(p.queues || []);
+  // In the catalog's order, so the answer reads the same as the table.
+  const queues = a.queues.map((q) => q.id).filter((id) => draft.has(id));
+  const button = $(`as-${username}`);
+  if (button) button.setAttribute("aria-busy", "true");
+  a.status.set(username, { kind: "busy", key: "adminSaving" });
+  updateAdminStatus(username);
+  let r = null;
+  try { r = await api("POST", `/api/v1/pro/admin/professionals/${encodeURIComponent(username)}/queues`, { queues }); } catch { r = null; }
+  const again = $(`as-${username}`);
+  if (again) again.removeAttribute("aria-busy");
+  if (r && r.ok && r.data) {
+    const updated = Object.assign({}, p, r.data, { disabled: p.disabled });
+    a.professionals = a.professionals.map((x) => (x.username === username ? updated : x));
+    a.drafts.set(username, new Set(updated.queues || []));
+    a.status.set(username, { kind: "ok", key: "adminSaved" });
+    announce(t("adminSavedAnnounce", { who: updated.displayName }));
+    if (state.me && updated.id === state.me.id) {
+      state.me = Object.assign({}, state.me, { queues: updated.queues, onShift: updated.onShift });
+      renderShifts();
+      scheduleQueueRefresh();
+    }
+    renderAdmin();
+    return;
+  }
+  if (r && r.status === 401) return;
+  const code = r && r.error && r.error.code;
+  const text = !r ? t("networkError")
+    : r.status === 403 || code === "admin_only" ? t("adminOnly")
+    : r.status === 422 || code === "invalid_queues" ? t("adminInvalidQueues")
+    : r.status === 404 ? t("adminUserGone")
+    : errorText(r);
+  a.status.set(username, { kind: "error", text });
+  updateAdminStatus(username);
+  announce(`${p.displayName}: ${text}`);
 }
 
 // ---------------------------------------------------------------- shifts
@@ -809,6 +1059,12 @@ async function reloadCase(id, { live = false } = {}) {
     c.view = r.data;
     for (const m of r.data.messages || []) mergeMessage(c, m, live && !first);
     for (const n of r.data.notes || []) mergeNote(c, n);
+    if (Array.isArray(r.data.photos)) {
+      for (const p of r.data.photos) mergePhoto(c, p, false);
+      c.photosKnown = true;
+    } else if (!c.photosKnown) {
+      requestPhotoScan();
+    }
     if (r.data.conversation.status !== "active") c.closed = true;
     if (state.current === id) renderCase();
     renderMine();
@@ -867,10 +1123,90 @@ function mergeNote(c, n) {
   return true;
 }
 
+// Merges one photo (from the stream, the history scan or a POST answer).
+// Returns true if the timeline changed.
+function mergePhoto(c, p, live) {
+  if (!p || !p.id) return false;
+  const known = c.photos.get(p.id);
+  if (known) {
+    let changed = false;
+    // A POST answer has no place in the log; the stream's copy gives it one.
+    if (known.seq == null && p.seq != null) { known.seq = p.seq; changed = true; }
+    if (p.mine && !known.mine) { known.mine = true; changed = true; }
+    return changed;
+  }
+  c.photos.set(p.id, Object.assign({ kind: "photo" }, p));
+  if (live && p.author === "resident") {
+    if (state.current !== c.id || document.visibilityState !== "visible") c.unread++;
+    if (state.current !== c.id) announce(t("newPhotoIn", { what: caseLabel(c) }));
+    if (document.visibilityState !== "visible") startBlink(t("newMessageTitle"));
+  }
+  return true;
+}
+
+function photoFromEvent(ev) {
+  const data = ev.data || {};
+  return Object.assign({}, data, { seq: ev.seq, at: data.at || ev.at });
+}
+
+// Messages and photos in the order of the event log (what has no place yet
+// goes last), then what is still being sent.
+function byLogOrder(a, b) {
+  const sa = a.seq ?? Infinity, sb = b.seq ?? Infinity;
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  return String(a.at || "").localeCompare(String(b.at || ""));
+}
 function sortedMessages(c) {
-  const list = [...c.messages.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  const list = [...c.messages.values(), ...c.photos.values()].sort(byLogOrder);
   for (const p of c.pending.values()) list.push(p);
+  for (const p of c.pendingPhotos.values()) list.push(p);
   return list;
+}
+function timelineKey(m) {
+  if (m.kind === "photo") return m.id ? "photo:" + m.id : "photo-pending:" + m.clientId;
+  return m.id || "pending:" + m.clientId;
+}
+
+// The case view does not list photos (yet): they are found in the history of
+// the professional's stream. One pass from the start serves every case that
+// still needs it; the live stream brings anything after its cursor.
+const PHOTO_SCAN_PAGES = 25;
+let photoScan = null;
+let photoScanAgain = false;
+function requestPhotoScan() {
+  if (photoScan) { photoScanAgain = true; return photoScan; }
+  const waiting = [...state.cases.values()].filter((c) => !c.photosKnown).map((c) => c.id);
+  if (!waiting.length) return Promise.resolve();
+  const generation = state.generation;
+  const stopAt = state.cursor;
+  photoScan = (async () => {
+    let after = 0;
+    let done = false;
+    for (let page = 0; page < PHOTO_SCAN_PAGES && !done; page++) {
+      let r = null;
+      try { r = await api("GET", `/api/v1/pro/events?after=${after}`); } catch { r = null; }
+      if (generation !== state.generation) return;
+      if (!r || !r.ok || !r.data) return; // tried again on the next reading of the case
+      const events = r.data.events || [];
+      const touched = new Set();
+      for (const ev of events) {
+        if (ev.type !== "photo") continue;
+        const c = state.cases.get(eventCaseId(ev));
+        if (c && mergePhoto(c, photoFromEvent(ev), false)) touched.add(c.id);
+      }
+      const current = state.current && state.cases.get(state.current);
+      if (current && touched.has(current.id) && current.view) renderMessages(current);
+      const next = typeof r.data.next === "number" ? r.data.next : after;
+      done = !events.length || next <= after || next >= stopAt;
+      after = next;
+    }
+    // Also after the page cap: scanning again would not get further.
+    for (const id of waiting) { const c = state.cases.get(id); if (c) c.photosKnown = true; }
+  })().finally(() => {
+    photoScan = null;
+    if (photoScanAgain) { photoScanAgain = false; requestPhotoScan(); }
+  });
+  return photoScan;
 }
 
 // Keeps a list's items in step with `items` by key: existing nodes stay (so a
@@ -910,11 +1246,19 @@ function renderKeyed(list, owner, items, keyOf, render, update) {
 function renderMessages(c) {
   const list = $("message-list");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  const wanted = sortedMessages(c).map((m) => (m.id && m.clientId ? Object.assign({ replaces: "pending:" + m.clientId }, m) : m));
-  const switching = renderKeyed(list, c.id, wanted, (m) => m.id || "pending:" + m.clientId, renderMessage, (li, m) => {
+  const wanted = sortedMessages(c).map((m) => (m.id && m.clientId
+    ? Object.assign({ replaces: (m.kind === "photo" ? "photo-pending:" : "pending:") + m.clientId }, m) : m));
+  const render = (m) => (m.kind === "photo" ? renderPhoto(c, m) : renderMessage(m));
+  const switching = renderKeyed(list, c.id, wanted, timelineKey, render, (li, m) => {
+    if (m.kind === "photo" && !m.pending) {
+      const author = li.querySelector(".msg-author");
+      const who = photoAuthor(m);
+      if (author && author.textContent !== who) author.textContent = who;
+      return;
+    }
     if (!m.pending) return;
     const status = li.querySelector(".msg-status");
-    if (status) status.textContent = pendingStatus(m);
+    if (status) status.textContent = m.kind === "photo" ? pendingPhotoStatus(m) : pendingStatus(m);
   });
   show($("chat-empty"), wanted.length === 0);
   if (switching || atBottom || wanted.some((m) => m.pending)) list.scrollTop = list.scrollHeight;
@@ -936,6 +1280,166 @@ function renderMessage(m) {
   if (m.pending) li.append(el("p", { class: "msg-status" }, pendingStatus(m)));
   return li;
 }
+
+// ---------------------------------------------------------------- photos
+
+const PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp"];
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+const THUMB_W = 240, THUMB_H = 180;
+
+function photoUrl(caseId, photoId) {
+  return `/api/v1/pro/cases/${encodeURIComponent(caseId)}/photos/${encodeURIComponent(photoId)}`;
+}
+function dimensions(p) { return `${p.width} × ${p.height} px`; }
+function bytesText(n) {
+  if (typeof n !== "number") return "";
+  const locale = lang === "en" ? "en-GB" : lang === "sv" ? "sv-FI" : "fi-FI";
+  const [k, m] = lang === "fi" ? ["kt", "Mt"] : ["kB", "MB"];
+  if (n < 1024 * 1024) return `${Math.max(1, Math.round(n / 1024)).toLocaleString(locale)} ${k}`;
+  return `${(n / (1024 * 1024)).toLocaleString(locale, { maximumFractionDigits: 1 })} ${m}`;
+}
+// Fits the thumbnail in THUMB_W × THUMB_H; a very small image is enlarged a
+// little so that it can be seen and clicked.
+function thumbSize(w, h) {
+  if (!(w > 0 && h > 0)) return [THUMB_W, THUMB_H];
+  const scale = Math.min(THUMB_W / w, THUMB_H / h, Math.max(1, 120 / Math.max(w, h)));
+  return [Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale))];
+}
+function photoAuthor(p) {
+  if (p.author !== "professional") return t("client");
+  return p.mine && state.me ? `${state.me.displayName}, ${state.me.title}` : t("professional");
+}
+function photoAlt(p) {
+  return t(p.author === "professional" ? "photoAltPro" : "photoAltResident", { size: dimensions(p) });
+}
+function pendingPhotoStatus(p) {
+  return p.retrying ? t("sendFailed") : t("photoSending");
+}
+
+function renderPhoto(c, p) {
+  const mine = p.author === "professional";
+  const meta = el("p", { class: "msg-meta" }, el("span", { class: "msg-author" }, photoAuthor(p)),
+    p.at ? el("time", { datetime: p.at }, clockText(p.at)) : null);
+  const li = el("li", { class: "msg msg-photo " + (mine ? "msg-pro" : "msg-resident") + (p.pending ? " pending" : "") }, meta);
+  if (p.pending) {
+    li.append(el("p", { class: "msg-status" }, pendingPhotoStatus(p)));
+    return li;
+  }
+  const [w, h] = thumbSize(p.width, p.height);
+  const img = el("img", { class: "photo-thumb-img", src: photoUrl(c.id, p.id), width: w, height: h, alt: photoAlt(p), decoding: "async" });
+  const button = el("button", { type: "button", class: "photo-thumb", dataset: { photo: p.id } },
+    img, el("span", { class: "visually-hidden" }, ` – ${t("openFullSize")}`));
+  button.addEventListener("click", () => openPhoto(c.id, p.id, button));
+  img.addEventListener("error", () => {
+    button.replaceWith(el("p", { class: "msg-status" }, t("photoLoadError")));
+  }, { once: true });
+  li.append(button);
+  return li;
+}
+
+function setPhotoFit(fit) {
+  $("photo-frame").classList.toggle("fit", fit);
+  $("photo-fit").setAttribute("aria-pressed", String(fit));
+}
+
+function openPhoto(caseId, photoId, opener) {
+  const c = state.cases.get(caseId);
+  const p = c && c.photos.get(photoId);
+  if (!p) return;
+  dialogReturn = opener || document.activeElement;
+  const img = $("photo-full");
+  $("photo-load-error").hidden = true;
+  img.hidden = false;
+  img.alt = photoAlt(p);
+  // The real size, so the layout (and the scroll to the middle) is right before it loads.
+  img.width = p.width;
+  img.height = p.height;
+  img.src = photoUrl(caseId, p.id);
+  $("photo-title").textContent = t(p.author === "professional" ? "photoTitlePro" : "photoTitleResident")
+    + (p.at ? ` ${clockText(p.at)}` : "");
+  $("photo-info").textContent = [dimensions(p), bytesText(p.size)].filter(Boolean).join(" · ");
+  setPhotoFit(false);
+  openDialog($("photo-dialog"));
+  const frame = $("photo-frame");
+  frame.scrollLeft = Math.max(0, (frame.scrollWidth - frame.clientWidth) / 2);
+  frame.scrollTop = Math.max(0, (frame.scrollHeight - frame.clientHeight) / 2);
+  frame.focus();
+}
+
+$("photo-fit").addEventListener("click", () => setPhotoFit(!$("photo-frame").classList.contains("fit")));
+$("photo-full").addEventListener("error", () => {
+  const img = $("photo-full");
+  if (!img.getAttribute("src") || !$("photo-dialog").open) return;
+  img.hidden = true;
+  const err = $("photo-load-error");
+  err.textContent = t("photoLoadError");
+  err.hidden = false;
+});
+$("photo-dialog").addEventListener("close", () => { $("photo-full").removeAttribute("src"); });
+
+function showPhotoError(text) {
+  const err = $("photo-error");
+  err.textContent = text;
+  err.hidden = !text;
+}
+
+function photoErrorText(r) {
+  if (!r) return t("networkError");
+  const code = r.error && r.error.code;
+  if (r.status === 413 || code === "photo_too_large") return t("photoTooLarge");
+  if (r.status === 415 || code === "unsupported_photo" || code === "csrf") return t("photoUnsupported");
+  if (code === "too_many_photos") return t("photoTooMany");
+  if (code === "conversation_closed") return t("photoCaseClosed");
+  if (r.status === 404) return t("caseGone");
+  return errorText(r);
+}
+
+// Sends the file as it is (the server strips its metadata). Retries reuse the
+// X-Client-Id, so a photo that did arrive is not added twice.
+async function attachPhoto(file) {
+  const c = currentHandledCase();
+  if (!c) return;
+  showPhotoError("");
+  const problem = !PHOTO_TYPES.includes(file.type) ? t("photoUnsupported")
+    : file.size === 0 ? t("photoEmpty")
+    : file.size > PHOTO_MAX_BYTES ? t("photoTooLarge") : null;
+  if (problem) { showPhotoError(t("photoNotSent", { reason: problem })); return; }
+  const generation = state.generation;
+  const pending = { kind: "photo", pending: true, clientId: newClientId(), author: "professional", at: new Date(now()).toISOString() };
+  c.pendingPhotos.set(pending.clientId, pending);
+  if (state.current === c.id) renderMessages(c);
+  let r = null;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      r = await api("POST", `/api/v1/pro/cases/${encodeURIComponent(c.id)}/photos`, null,
+                    { raw: file, contentType: file.type, headers: { "X-Client-Id": pending.clientId } });
+    } catch { r = null; }
+    if (generation !== state.generation) return;
+    if (r && r.status < 500 && r.status !== 408 && r.status !== 429) break;
+    pending.retrying = true;
+    if (state.current === c.id) renderMessages(c);
+    await sleep(1000 * (attempt + 1));
+  }
+  c.pendingPhotos.delete(pending.clientId);
+  if (r && r.ok) {
+    mergePhoto(c, Object.assign({ clientId: pending.clientId, mine: true }, r.data), false);
+    if (state.current === c.id) renderMessages(c);
+    announce(t("photoAdded"));
+    return;
+  }
+  if (state.current === c.id) renderMessages(c);
+  if (r && r.status === 401) return;
+  if (state.current === c.id) showPhotoError(t("photoNotSent", { reason: photoErrorText(r) }));
+  else showAlert(t("photoNotSent", { reason: photoErrorText(r) }));
+  if (r && (r.status === 404 || r.status === 409)) reloadCase(c.id);
+}
+
+$("photo-button").addEventListener("click", () => $("photo-input").click());
+$("photo-input").addEventListener("change", (e) => {
+  const file = e.target.files && e.target.files[0];
+  e.target.value = ""; // the same file can be chosen again
+  if (file) attachPhoto(file);
+});
 
 function renderNotes(c) {
   const list = $("note-list");
@@ -1105,6 +1609,7 @@ function renderCase() {
     state.rendered = c.id;
     $("message-input").value = c.draft || "";
     $("note-input").value = c.noteDraft || "";
+    showPhotoError("");
   }
   renderMessages(c);
   renderNotes(c);
@@ -1379,6 +1884,11 @@ function handleEvents(events) {
                          : (findCaseWithMessage(data.id) || findCaseWithMessage(data.clientId));
         if (c) { if (mergeNote(c, Object.assign({ at: ev.at }, data))) touched.add(c.id); }
         else if (!caseId) scheduleResync();
+        break;
+      }
+      case "photo": {
+        const c = caseId ? (state.cases.get(caseId) || adoptCase(caseId)) : null;
+        if (c && mergePhoto(c, photoFromEvent(ev), true)) touched.add(c.id);
         break;
       }
       case "closed":

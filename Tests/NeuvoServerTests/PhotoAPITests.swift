@@ -49,6 +49,7 @@ import Testing
         let hanna = try app.workspace("hanna")
         #expect(try hanna.get("/api/v1/pro/cases/\(id)/photos/\(photoID)").status == 404)
         _ = try hanna.post("/api/v1/pro/pick", "{}")
+        #expect(try hanna.get("/api/v1/pro/cases/\(id)").json?["photos"]?.arrayValue?.first?["id"]?.stringValue == photoID)
         let seen = try hanna.get("/api/v1/pro/cases/\(id)/photos/\(photoID)")
         #expect(seen.status == 200)
         #expect(seen.body == stored)

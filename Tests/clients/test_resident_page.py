@@ -3,7 +3,12 @@
 A real Neuvo binary serves the page and the API with the test catalog
 (Tests/NeuvoTestSupport/TestCatalog.swift); selenium walks the resident's
 journey: whose matter → service → pre-questions → queue and chat, plus the
-red-flag stop, the language switch, a 360 px phone and a clean console.
+red-flag stop, the language switch, a 360 px phone, photos (in the chat and in
+the pre-questions, with their location metadata gone), feedback after a
+professional closes the matter, and a clean console.
+
+Screenshots at 360×800 (the chat with a photo, the feedback form) are written to
+$NEUVO_SCREENSHOTS when set, else to the module's temporary folder.
 
 Run: "${NEUVO_VENV:-$HOME/.cache/neuvo-venv}/bin/python" -m pytest -q Tests/clients/test_resident_page.py
 Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
@@ -11,16 +16,21 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import queue
 import re
 import signal
+import sqlite3
+import struct
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
+import zlib
 from pathlib import Path
 
 import pytest
@@ -33,6 +43,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 WAIT = 10  # seconds for anything the page should show
+PRO_USER, PRO_PASSWORD = "hanna", "Hoitaja-salasana-2024"
 
 # Every browser console entry seen in this module; the last test requires no SEVERE one.
 CONSOLE: list[dict] = []
@@ -44,8 +55,8 @@ CONSOLE: list[dict] = []
 
 
 class CatalogServer:
-    def __init__(self, proc: subprocess.Popen, port: int, log: list[str]):
-        self.proc, self.port, self.log = proc, port, log
+    def __init__(self, proc: subprocess.Popen, port: int, log: list[str], db: Path, tmp: Path):
+        self.proc, self.port, self.log, self.db, self.tmp = proc, port, log, db, tmp
         self.base = f"http://127.0.0.1:{port}"
 
     def url(self, path: str) -> str:
@@ -66,15 +77,23 @@ def _test_catalog(tmp: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The real binary on a free port, with a fresh database and the test catalog.
+    """The real binary on a free port, with a fresh database, the test catalog and one
+    professional (hanna, nurse queue) added with the CLI before the server starts.
 
     Named `server` so conftest's `_server_alive` check covers it too."""
     if not NEUVO_BIN.is_file():
         pytest.fail(f"server binary not found: {NEUVO_BIN} (build it with `swift build`, or set NEUVO_BIN)")
     tmp = tmp_path_factory.mktemp("resident-page")
-    cmd = [str(NEUVO_BIN), "serve", "--host", "127.0.0.1", "--port", "0", "--db", str(tmp / "neuvo.sqlite"),
-           "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations"),
-           "--catalog", str(_test_catalog(tmp))]
+    db, catalog = tmp / "neuvo.sqlite", _test_catalog(tmp)
+    where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
+    for args, env in ((["catalog", "import", str(catalog)], {}),
+                      (["user", "add", PRO_USER, "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja", "--queues", "nurse"],
+                       {"NEUVO_PASSWORD": PRO_PASSWORD})):
+        done = subprocess.run([str(NEUVO_BIN), *args, *where], cwd=tmp, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, **env}, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, f"neuvo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    cmd = [str(NEUVO_BIN), "serve", "--host", "127.0.0.1", "--port", "0", "--db", str(db),
+           "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations"), "--catalog", str(catalog)]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp)
     lines: queue.Queue[str | None] = queue.Queue()
     log: list[str] = []
@@ -97,7 +116,7 @@ def server(tmp_path_factory):
             break
         if m := LISTEN_RE.search(line):
             port = int(m.group(1))
-    srv = CatalogServer(proc, port or 0, log)
+    srv = CatalogServer(proc, port or 0, log, db, tmp)
     try:
         if port is None:
             pytest.fail(f"server did not start: {' '.join(cmd)}\n{srv.diagnostics()}")
@@ -206,8 +225,9 @@ def choose_self_skin(d):
     until(d, lambda: visible(d, "#question-duration"), "the skin questions did not appear")
 
 
-def submit_queued_skin(d):
-    """Myself → Illness and health → Skin symptoms, with the `spreading` branch; returns the conversation id."""
+def submit_queued_skin(d, photos=()):
+    """Myself → Illness and health → Skin symptoms, with the `spreading` branch, and `photos` chosen
+    in the photo question; returns the conversation id."""
     choose_self_skin(d)
     assert not visible(d, "#question-spreading"), "'spreading' is shown before the duration is known"
     assert not visible(d, "#question-temperature"), "'temperature' is shown without fever"
@@ -218,6 +238,9 @@ def submit_queued_skin(d):
     click(d, "label[for=q-fever-no]")
     assert not visible(d, "#question-temperature")
     by_css(d, "#q-notes").send_keys("Punaisia läiskiä käsivarressa")
+    if photos:
+        by_css(d, "#q-photo").send_keys("\n".join(str(p) for p in photos))
+        until(d, lambda: len(all_css(d, "#question-photo .thumb img")) == len(photos), "the chosen photos show no thumbnails")
     click(d, "#submit-answers")
     until(d, lambda: visible(d, "#step-conversation"), "the waiting view did not appear")
     conv = d.execute_script("return localStorage.getItem('neuvo.conversation')")
@@ -235,6 +258,106 @@ def queued(driver, server):
         fresh(driver, server)
         _QUEUED["id"] = submit_queued_skin(driver)
     return _QUEUED["id"]
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_with_location(width=96, height=64) -> bytes:
+    """A real RGB PNG (a gradient) carrying a location in a tEXt chunk and in an eXIf chunk."""
+    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (40 + x * 2, 90 + y, 200 - x)) for y in range(height))
+    exif = b"MM\x00*\x00\x00\x00\x08\x00\x00" + b"GPSLatitude 60.1699 N GPSLongitude 24.9384 E"
+    return (PNG_SIGNATURE
+            + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + png_chunk(b"tEXt", b"GPSLatitude\x0060 deg 10' 11.64\" N, GPSLongitude 24 deg 56' 18.24\" E")
+            + png_chunk(b"eXIf", exif)
+            + png_chunk(b"IDAT", zlib.compress(rows))
+            + png_chunk(b"IEND", b""))
+
+
+def png_chunk_types(data: bytes) -> list[bytes]:
+    assert data.startswith(PNG_SIGNATURE), data[:16]
+    types, at = [], len(PNG_SIGNATURE)
+    while at + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        types.append(kind)
+        at += 12 + length
+    return types
+
+
+def write_photo(folder: Path, name: str) -> Path:
+    path = folder / name
+    path.write_bytes(png_with_location())
+    assert b"GPSLatitude" in path.read_bytes()
+    return path
+
+
+def browser_bytes(d, url: str) -> bytes:
+    """The bytes the browser gets for `url` (same origin, with its cookies)."""
+    b64 = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then((r) => r.arrayBuffer()).then((b) => {
+          let s = "";
+          for (const x of new Uint8Array(b)) s += String.fromCharCode(x);
+          done(btoa(s));
+        }, (e) => done("ERROR " + e));
+    """, url)
+    assert not b64.startswith("ERROR"), b64
+    return base64.b64decode(b64)
+
+
+def timeline_photos(d) -> list[dict]:
+    return d.execute_script("""
+        return [...document.querySelectorAll('#messages li[data-photo-id]')].map((li) => {
+          const img = li.querySelector('img'), a = li.querySelector('a');
+          return { id: li.dataset.photoId, mine: li.classList.contains('mine'), src: img.src, href: a.href, alt: img.alt,
+                   width: img.getAttribute('width'), height: img.getAttribute('height'),
+                   complete: img.complete, naturalWidth: img.naturalWidth, naturalHeight: img.naturalHeight };
+        });""")
+
+
+def photo_events(srv, d, conv) -> list[dict]:
+    _, events = api(srv, d, "GET", f"/api/v1/conversations/{conv}/events?after=0&wait=0")
+    return [e["data"] for e in events["events"] if e["type"] == "photo"]
+
+
+def screenshot(d, srv, name: str, css: str) -> Path:
+    """The page at 360×800 with `css` scrolled into view; also checks that nothing scrolls sideways."""
+    folder = Path(os.environ.get("NEUVO_SCREENSHOTS") or srv.tmp)
+    folder.mkdir(parents=True, exist_ok=True)
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", by_css(d, css))
+    time.sleep(0.2)
+    width = d.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 360, f"{name}: the page is {width} px wide on a 360 px phone"
+    path = folder / f"resident-{name}.png"
+    d.save_screenshot(str(path))
+    return path
+
+
+def phone(d):
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 360, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+
+
+def unphone(d):
+    d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def pro_call(srv, method, path, body=None, cookie=None):
+    """The professional's API over plain HTTP; returns (status, JSON, the neuvo_pro cookie if set)."""
+    headers = {"X-Requested-With": "neuvo", "Content-Type": "application/json"}
+    if cookie:
+        headers["Cookie"] = f"neuvo_pro={cookie}"
+    req = urllib.request.Request(srv.url(path), method=method, headers=headers,
+                                 data=None if body is None else json.dumps(body).encode())
+    with urllib.request.urlopen(req, timeout=10) as r:
+        set_cookie = " ".join(r.headers.get_all("Set-Cookie") or [])
+        m = re.search(r"neuvo_pro=([^;]+)", set_cookie)
+        raw = r.read()
+        return r.status, json.loads(raw) if raw else None, m.group(1) if m else None
 
 
 # --------------------------------------------------------------------------
@@ -381,6 +504,167 @@ def test_phone_width_has_no_horizontal_scroll(driver, server):
         fits("waiting view with a long message")
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_photo_attached_in_chat_shows_without_location(driver, server, queued, tmp_path):
+    until(driver, lambda: visible(driver, "#attach-photo"), "no 'Attach photo' button in the chat")
+    assert by_css(driver, "#attach-photo").text == "Liitä kuva"
+    assert by_css(driver, "#photo-privacy").text == "Sijaintitiedot poistetaan kuvasta."
+    assert by_css(driver, "#chat-photo").get_attribute("accept") == "image/jpeg,image/png,image/webp"
+
+    # Another type is refused on the page, before any upload.
+    other = tmp_path / "oireet.txt"
+    other.write_text("ei kuva")
+    by_css(driver, "#chat-photo").send_keys(str(other))
+    until(driver, lambda: visible(driver, "#err-photo"), "a text file was not refused")
+    assert by_css(driver, "#err-photo").text == "oireet.txt ei ole JPEG-, PNG- tai WebP-kuva. Valitse toinen kuva."
+    assert not timeline_photos(driver) and not photo_events(server, driver, queued)
+
+    png = write_photo(tmp_path, "ihottuma.png")
+    by_css(driver, "#chat-photo").send_keys(str(png))
+    until(driver, lambda: len(timeline_photos(driver)) == 1, "the photo did not appear in the timeline")
+    assert not visible(driver, "#err-photo"), "the earlier error stayed"
+    until(driver, lambda: timeline_photos(driver)[0]["complete"], "the photo did not load")
+    [photo] = timeline_photos(driver)
+    url = server.url(f"/api/v1/conversations/{queued}/photos/{photo['id']}")
+    assert photo["naturalWidth"] == 96 and photo["naturalHeight"] == 64, f"the photo does not decode: {photo}"
+    assert photo["src"] == url and photo["href"] == url, photo
+    assert (photo["width"], photo["height"]) == ("96", "64"), photo
+    assert photo["mine"] and photo["alt"] == "Kuva (sinulta)", photo
+
+    served = browser_bytes(driver, url)
+    assert b"GPSLatitude" not in served and b"GPSLongitude" not in served
+    kinds = png_chunk_types(served)
+    assert b"tEXt" not in kinds and b"eXIf" not in kinds, kinds
+    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND", kinds
+
+    # The upload's answer and the event stream are one photo: once a later message shows, it is listed once.
+    marker = "Kuvan jälkeen " + uuid.uuid4().hex[:6]
+    api(server, driver, "POST", f"/api/v1/conversations/{queued}/messages", {"clientId": str(uuid.uuid4()), "text": marker})
+    until(driver, lambda: marker in message_texts(driver), "the later message did not appear")
+    assert [p["id"] for p in timeline_photos(driver)] == [photo["id"]]
+    assert [p["id"] for p in photo_events(server, driver, queued)] == [photo["id"]]
+    order = driver.execute_script("return [...document.querySelectorAll('#messages li')].map((li) => li.dataset.photoId || 'msg')")
+    assert order.index(photo["id"]) < len(order) - 1, f"the photo is not before the later message: {order}"
+
+    # After a reload it comes from the event stream alone.
+    driver.refresh()
+    until(driver, lambda: [p["id"] for p in timeline_photos(driver)] == [photo["id"]], "the photo is not there after reload")
+    phone(driver)
+    try:
+        until(driver, lambda: timeline_photos(driver)[0]["naturalWidth"] > 0, "the photo did not load after reload")
+        driver.execute_script("const b = document.getElementById('messages-box'); b.scrollTop = b.scrollHeight")
+        screenshot(driver, server, "chat-photo", "#chat-form")
+    finally:
+        unphone(driver)
+
+
+def test_pre_question_photo_is_uploaded_after_submit(driver, server, tmp_path):
+    fresh(driver, server)
+    choose_self_skin(driver)
+    click(driver, "label[for=q-duration-days]")
+    until(driver, lambda: visible(driver, "#question-spreading"), "duration=days did not show 'spreading'")
+    click(driver, "label[for=q-spreading-no]")
+    click(driver, "label[for=q-breathing-no]")
+    click(driver, "label[for=q-fever-no]")
+    block = "#question-photo"
+    assert by_css(driver, f"{block} .qtext").text == "Kuva ihottumasta (vapaaehtoinen)"
+    assert "Sijaintitiedot poistetaan kuvasta." in by_css(driver, f"{block} .hint").text
+    picker = by_css(driver, "#q-photo")
+    assert picker.get_attribute("type") == "file" and picker.get_attribute("multiple") == "true"
+    assert picker.get_attribute("accept") == "image/jpeg,image/png,image/webp"
+    # Two chosen, the first removed again: its thumbnail goes and focus stays on a remove button.
+    first, second = write_photo(tmp_path, "eka.png"), write_photo(tmp_path, "toka.png")
+    picker.send_keys(f"{first}\n{second}")
+    until(driver, lambda: len(all_css(driver, f"{block} .thumb img")) == 2, "two thumbnails did not show")
+    alts = [i.get_attribute("alt") for i in all_css(driver, f"{block} .thumb img")]
+    assert alts == ["Valittu kuva 1: eka.png", "Valittu kuva 2: toka.png"], alts
+    assert all(i.get_attribute("src").startswith("blob:") for i in all_css(driver, f"{block} .thumb img"))
+    phone(driver)
+    try:
+        until(driver, lambda: all(driver.execute_script("return [...document.querySelectorAll('#question-photo .thumb img')]"
+                                                        ".map((i) => i.naturalWidth > 0)")), "a thumbnail did not load")
+        screenshot(driver, server, "pre-question-photos", block)
+    finally:
+        unphone(driver)
+    click(driver, f"{block} .remove")
+    until(driver, lambda: len(all_css(driver, f"{block} .thumb img")) == 1, "the removed photo's thumbnail stayed")
+    assert by_css(driver, f"{block} .thumb img").get_attribute("alt") == "Valittu kuva 1: toka.png"
+    assert driver.execute_script("return document.activeElement.classList.contains('remove')"), "focus was lost"
+    click(driver, "#submit-answers")
+    until(driver, lambda: visible(driver, "#step-conversation"), "the waiting view did not appear")
+    conv = driver.execute_script("return localStorage.getItem('neuvo.conversation')")
+    until(driver, lambda: len(timeline_photos(driver)) == 1, "the pre-questionnaire's photo did not appear in the timeline")
+    until(driver, lambda: timeline_photos(driver)[0]["naturalWidth"] == 96, "the photo did not load")
+    until(driver, lambda: by_css(driver, "#photo-status").text == "", "the upload status stayed")
+    events = photo_events(server, driver, conv)
+    assert [e["id"] for e in events] == [timeline_photos(driver)[0]["id"]], events
+    assert events[0]["author"] == "resident" and events[0]["mediaType"] == "image/png", events
+
+
+def test_feedback_after_a_professional_closes(driver, server):
+    fresh(driver, server)
+    conv = submit_queued_skin(driver)
+    _, _, cookie = pro_call(server, "POST", "/api/v1/pro/login", {"username": PRO_USER, "password": PRO_PASSWORD})
+    assert cookie, "the professional got no session cookie"
+    pro_call(server, "POST", "/api/v1/pro/pick", {"conversationId": conv}, cookie)
+    until(driver, lambda: by_css(driver, "#h-conv").text == "Asiaasi käsitellään", "the pick did not show")
+    instructions = "Rasvaa iho kahdesti päivässä."
+    status, _, _ = pro_call(server, "POST", f"/api/v1/pro/cases/{conv}/close",
+                            {"outcome": "adviceGiven", "instructions": instructions, "summary": "Paikallinen ihottuma."}, cookie)
+    assert status == 200
+    until(driver, lambda: visible(driver, "#conv-instructions"), "the instructions did not show without reload")
+    assert by_css(driver, "#conv-instructions-text").text == instructions
+    assert by_css(driver, "#h-conv").text == "Asiasi on käsitelty"
+    until(driver, lambda: visible(driver, "#feedback-form"), "the feedback form did not appear")
+    assert by_css(driver, "#score-group legend").text == "Kuinka todennäköisesti suosittelisit tätä palvelua ystävällesi?"
+    assert [e.get_attribute("value") for e in all_css(driver, "#score-group input[type=radio]")] == [str(n) for n in range(11)]
+    assert not visible(driver, "#chat-form"), "the chat still takes messages"
+    # The form comes after the instructions.
+    assert driver.execute_script("""return !!(document.getElementById('conv-instructions')
+        .compareDocumentPosition(document.getElementById('feedback')) & Node.DOCUMENT_POSITION_FOLLOWING)""")
+
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    active = lambda: driver.execute_script("return document.activeElement.id")  # noqa: E731
+    phone(driver)
+    try:
+        driver.execute_script("document.getElementById('h-conv').focus()")
+        for _ in range(8):
+            if active() == "score-0":
+                break
+            ActionChains(driver).send_keys(Keys.TAB).perform()
+        assert active() == "score-0", f"Tab did not reach the score group (at {active()!r})"
+        ActionChains(driver).send_keys(*[Keys.ARROW_RIGHT] * 9).perform()
+        assert active() == "score-9" and driver.execute_script("return document.getElementById('score-9').checked")
+        comment = "Nopea ja selkeä vastaus."
+        ActionChains(driver).send_keys(Keys.TAB).send_keys(comment).perform()
+        assert active() == "feedback-comment"
+        assert by_css(driver, "#feedback-count").text == f"{len(comment)}/1000 merkkiä"
+        screenshot(driver, server, "feedback-form", "#feedback")
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        assert active() == "feedback-submit"
+        ActionChains(driver).send_keys(Keys.ENTER).perform()
+        until(driver, lambda: visible(driver, "#feedback-thanks"), "no thank-you after sending")
+        assert by_css(driver, "#feedback-thanks").text == "Kiitos palautteestasi!"
+        assert not visible(driver, "#feedback-form")
+        assert active() == "feedback-thanks"
+        screenshot(driver, server, "feedback-thanks", "#feedback")
+    finally:
+        unphone(driver)
+    with sqlite3.connect(f"file:{server.db}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT score, comment FROM feedback WHERE conversation_id = ?", (conv,)).fetchall() == [(9, comment)]
+
+    driver.refresh()
+    until(driver, lambda: visible(driver, "#conv-instructions"), "the closed matter did not come back after reload")
+    until(driver, lambda: visible(driver, "#feedback-thanks"), "the thank-you is not shown after reload")
+    assert not visible(driver, "#feedback-form"), "the feedback form came back after reload"
+    # The server agrees: a second feedback is refused.
+    try:
+        api(server, driver, "POST", f"/api/v1/conversations/{conv}/feedback", {"score": 3})
+        raise AssertionError("a second feedback was accepted")
+    except urllib.error.HTTPError as e:
+        assert e.code == 409 and json.loads(e.read())["error"]["code"] == "feedback_given"
 
 
 def test_no_console_errors(driver, server):

@@ -17,7 +17,7 @@ extension Clinic {
         let opened = try await store.write { db in
             try Self.caseRows(db, conversationID: conversationID, professionalID: professionalID, at: now)
         }
-        let (row, messages, notes, access) = opened
+        let (row, messages, notes, access, photos) = opened
         let conversation = Conversation(row: row)
         let usedCatalog = try row.string("catalog_version").flatMap { try self.catalog(version: $0) }
         let service = conversation.serviceID.flatMap { usedCatalog?.service($0) }
@@ -35,6 +35,7 @@ extension Clinic {
             object["routingReason"] = reason[language.rawValue] ?? .null
         }
         object["messages"] = .array(messages.map { Message(row: $0).json })
+        object["photos"] = .array(photos.map { Photo(row: $0).json })
         object["notes"] = .array(notes.map { note in
             var json = Self.noteJSON(note, author: nil).objectValue ?? JSONObject()
             json["professional"] = .object(["displayName": .string(note.string("display_name") ?? ""), "title": .string(note.string("title") ?? "")])
@@ -54,7 +55,7 @@ extension Clinic {
     /// Audits the opening (why: picked, transferred to me, consulted) and reads
     /// the case's row, messages and internal notes.
     static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, at now: Timestamp)
-        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess) {
+        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess, photos: [Row]) {
         guard let access = try access(db, conversationID: conversationID, professionalID: professionalID),
               let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else {
             throw ClinicError.notFound
@@ -63,11 +64,15 @@ extension Clinic {
         try db.run("INSERT INTO audit_log (professional_id, conversation_id, reason, at) VALUES (?, ?, ?, ?)",
                    professionalID, conversationID, reason.rawValue, now.millis)
         let messages = try db.rows("SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq", conversationID)
+        let photos = try db.rows("""
+            SELECT id, conversation_id, author, media_type, width, height, size, created_at FROM photos
+            WHERE conversation_id = ? ORDER BY created_at, id
+            """, conversationID)
         let notes = try db.rows("""
             SELECT n.*, p.display_name, p.title FROM internal_notes n JOIN professionals p ON p.id = n.professional_id
             WHERE n.conversation_id = ? ORDER BY n.created_at, n.id
             """, conversationID)
-        return (row, messages, notes, access)
+        return (row, messages, notes, access, photos)
     }
 
     static func readable(_ value: JSONValue, for question: Question, language: Language) -> String {
