@@ -12,6 +12,7 @@ Environment:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import queue
 import re
@@ -76,12 +77,13 @@ def require_binary() -> None:
                     "(build it with `swift build`, or set NEUVO_BIN)")
 
 
-def test_catalog_file(tmp: Path) -> Path:
+def catalog_file(tmp: Path) -> Path:
     """The Swift tests' catalog (`testCatalogJSON` in Tests/NeuvoTestSupport) as a file."""
     source = (REPO / "Tests" / "NeuvoTestSupport" / "TestCatalog.swift").read_text(encoding="utf-8")
     text = source.split('#"""', 1)[1].split('"""#', 1)[0]
     path = tmp / "test-catalog.json"
     path.write_text(text, encoding="utf-8")
+    json.loads(text)  # fail early on a broken extraction
     return path
 
 
@@ -99,7 +101,7 @@ def running_server(tmp: Path, db: Path | None = None, catalog: bool = True) -> I
         "--migrations", str(REPO / "Migrations"),
     ]
     if catalog:
-        cmd += ["--catalog", str(test_catalog_file(tmp))]
+        cmd += ["--catalog", str(catalog_file(tmp))]
     stderr_file = open(stderr_path, "wb")
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=stderr_file, cwd=tmp)
@@ -150,6 +152,35 @@ def running_server(tmp: Path, db: Path | None = None, catalog: bool = True) -> I
         assert code is None, f"server exited early with code {code}\n{srv.diagnostics()}"
     finally:
         _stop(proc)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+@contextlib.contextmanager
+def chrome(width: int = 1280, height: int = 900):
+    """Headless Debian Chromium through chromedriver, with the browser console kept for
+    `get_log("browser")`; quits on exit. Each call is a separate browser: its own cookies and storage."""
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            pytest.fail(f"{path} is missing: run `bash .ci/setup` (Debian chromium and chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(15)
+    driver.set_script_timeout(10)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 @pytest.fixture(scope="module")

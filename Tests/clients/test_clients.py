@@ -30,10 +30,10 @@ import uuid
 import h11
 import pytest
 
+from conftest import chrome
+
 # The `server` fixture (the real binary on an ephemeral port) is in conftest.py.
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 CURL_TIMEOUT = 15
 
 
@@ -293,23 +293,7 @@ fetch(url, init)
 
 
 def test_chromium_page_and_api(server):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            pytest.fail(f"{path} is missing: run `bash .ci/setup` "
-                        "(installs Debian's chromium and chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--disable-gpu"):
-        options.add_argument(arg)
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        driver.set_page_load_timeout(15)
-        driver.set_script_timeout(10)
+    with chrome(1280, 900) as driver:
         driver.get(server.url("/"))
         assert driver.execute_script("return document.readyState") == "complete"
         assert driver.title.strip(), "page title is empty"
@@ -332,5 +316,3 @@ def test_chromium_page_and_api(server):
             FETCH_SCRIPT, f"/api/v1/conversations/{conv['id']}/events?after=0&wait=0", {})
         assert res["status"] == 200, res
         assert isinstance(json.loads(res["body"]).get("events"), list), res
-    finally:
-        driver.quit()

@@ -37,10 +37,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NEUVO_BIN, REPO, require_binary, running_server
+from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 USERNAME = "hanna"
 PASSWORD = "salasana-123456"
 COLLEAGUE = "olli"
@@ -55,13 +53,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 # --------------------------------------------------------------------------
 
 
-def _test_catalog() -> str:
-    source = (REPO / "Tests" / "NeuvoTestSupport" / "TestCatalog.swift").read_text()
-    m = re.search(r'#"""\n(.*?)\n\s*"""#', source, re.S)
-    assert m, "testCatalogJSON not found in TestCatalog.swift"
-    return m.group(1)
-
-
 def _admin(*args: str, env: dict | None = None) -> None:
     p = subprocess.run([str(NEUVO_BIN), *args], capture_output=True, text=True, timeout=30,
                        env={**os.environ, **(env or {})})
@@ -72,8 +63,7 @@ def _admin(*args: str, env: dict | None = None) -> None:
 def server(tmp_path_factory):
     require_binary()
     tmp = tmp_path_factory.mktemp("neuvo-pro")
-    db, catalog = tmp / "neuvo.sqlite", tmp / "catalog.json"
-    catalog.write_text(_test_catalog())
+    db, catalog = tmp / "neuvo.sqlite", catalog_file(tmp)
     common = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
     _admin("catalog", "import", str(catalog), *common)
     _admin("user", "add", USERNAME, "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja",
@@ -269,26 +259,8 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def browser(server):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            pytest.fail(f"{path} is missing: run `bash .ci/setup`")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1280,800"):
-        options.add_argument(arg)
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(15)
-    driver.set_script_timeout(10)
-    b = Browser(driver, server)
-    try:
-        yield b
-    finally:
-        driver.quit()
+    with chrome(1280, 800) as driver:
+        yield Browser(driver, server)
 
 
 @pytest.fixture(scope="module")

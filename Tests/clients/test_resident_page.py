@@ -35,12 +35,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import catalog_file, chrome
+
 REPO = Path(__file__).resolve().parents[2]
 NEUVO_BIN = Path(os.environ.get("NEUVO_BIN", REPO / ".build" / "debug" / "neuvo"))
 if not NEUVO_BIN.is_absolute():
     NEUVO_BIN = (REPO / NEUVO_BIN).resolve()
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 LISTEN_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")
 WAIT = 10  # seconds for anything the page should show
 PRO_USER, PRO_PASSWORD = "hanna", "Hoitaja-salasana-2024"
@@ -66,15 +66,6 @@ class CatalogServer:
         return "--- server output (tail) ---\n" + "".join(self.log[-40:])
 
 
-def _test_catalog(tmp: Path) -> Path:
-    swift = (REPO / "Tests" / "NeuvoTestSupport" / "TestCatalog.swift").read_text()
-    start, end = swift.index('#"""') + 4, swift.index('"""#')
-    path = tmp / "test-catalog.json"
-    path.write_text(swift[start:end])
-    json.loads(path.read_text())  # fail early on a broken extraction
-    return path
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The real binary on a free port, with a fresh database, the test catalog and one
@@ -84,7 +75,7 @@ def server(tmp_path_factory):
     if not NEUVO_BIN.is_file():
         pytest.fail(f"server binary not found: {NEUVO_BIN} (build it with `swift build`, or set NEUVO_BIN)")
     tmp = tmp_path_factory.mktemp("resident-page")
-    db, catalog = tmp / "neuvo.sqlite", _test_catalog(tmp)
+    db, catalog = tmp / "neuvo.sqlite", catalog_file(tmp)
     where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
     for args, env in ((["catalog", "import", str(catalog)], {}),
                       (["user", "add", PRO_USER, "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja", "--queues", "nurse"],
@@ -134,24 +125,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            pytest.fail(f"{path} is missing: run `bash .ci/setup`")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(arg)
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    d.set_page_load_timeout(15)
-    d.set_script_timeout(10)
-    try:
+    with chrome(1280, 900) as d:
         yield d
-    finally:
-        d.quit()
 
 
 @pytest.fixture(autouse=True)
@@ -378,18 +353,31 @@ def test_self_skin_with_branch_is_queued_first(driver, server):
     assert status == 200 and body["status"] == "queued" and body["queueId"] == "nurse" and body["position"] == 1, body
 
 
-def test_messages_arrive_live_and_reply_is_not_duplicated(driver, server, queued):
+def test_professional_picks_and_messages_arrive_live(driver, server, queued):
+    """The other side is a real professional over the professional API: the pick and their messages
+    reach the page without reload, the resident's reply reaches the professional once."""
     driver.execute_script("window.__sameDocument = true")
-    outside = "Viesti toiselta laitteelta " + uuid.uuid4().hex[:6]
-    status, _ = api(server, driver, "POST", f"/api/v1/conversations/{queued}/messages",
-                    {"clientId": str(uuid.uuid4()), "text": outside})
+    _, _, cookie = pro_call(server, "POST", "/api/v1/pro/login", {"username": PRO_USER, "password": PRO_PASSWORD})
+    assert cookie, "the professional got no session cookie"
+    status, picked, _ = pro_call(server, "POST", "/api/v1/pro/pick", {"conversationId": queued}, cookie)
+    assert status == 200 and picked["status"] == "active", picked
+    until(driver, lambda: by_css(driver, "#h-conv").text == "Asiaasi käsitellään", "the pick did not show without reload")
+    until(driver, lambda: by_css(driver, "#conv-next").text.startswith("Hanna Hoitaja, sairaanhoitaja käsittelee"),
+          f"the professional's name and title are not shown: {by_css(driver, '#conv-next').text!r}")
+    assert not visible(driver, "#conv-position") and not visible(driver, "#withdraw")
+
+    outside = "Hei, olen hoitaja. Milloin ihottuma alkoi? " + uuid.uuid4().hex[:6]
+    status, _, _ = pro_call(server, "POST", f"/api/v1/pro/cases/{queued}/messages",
+                            {"clientId": str(uuid.uuid4()), "text": outside}, cookie)
     assert status == 201
-    until(driver, lambda: outside in message_texts(driver), "the message did not appear without reload")
+    until(driver, lambda: outside in message_texts(driver), "the professional's message did not appear without reload")
     until(driver, lambda: outside in by_css(driver, "#announcer").get_attribute("textContent"),
           "the new message was not announced in the live region")
     assert by_css(driver, "#announcer").get_attribute("aria-live") == "polite"
+    who = driver.execute_script("return [...document.querySelectorAll('#messages li.theirs .who')].map((e) => e.textContent)")
+    assert who == ["Hanna Hoitaja, sairaanhoitaja"], who
 
-    reply = "Kiitos, odotan vastausta " + uuid.uuid4().hex[:6]
+    reply = "Kiitos, se alkoi eilen " + uuid.uuid4().hex[:6]
     by_css(driver, "#chat-text").send_keys(reply)
     click(driver, "#chat-form button[type=submit]")
     assert by_css(driver, "#chat-text").get_attribute("value") == ""
@@ -397,27 +385,27 @@ def test_messages_arrive_live_and_reply_is_not_duplicated(driver, server, queued
           and reply in message_texts(driver) and not all_css(driver, "#messages li.pending"),
           "the reply was not confirmed")
     # Events arrive in order: once a later message shows, the echo of the reply has been seen too.
-    marker = "Merkki " + uuid.uuid4().hex[:6]
-    api(server, driver, "POST", f"/api/v1/conversations/{queued}/messages", {"clientId": str(uuid.uuid4()), "text": marker})
+    marker = "Selvä, katson kuvan " + uuid.uuid4().hex[:6]
+    pro_call(server, "POST", f"/api/v1/pro/cases/{queued}/messages", {"clientId": str(uuid.uuid4()), "text": marker}, cookie)
     until(driver, lambda: marker in message_texts(driver), "the later message did not appear")
     texts = message_texts(driver)
     assert texts.count(reply) == 1, texts
     assert texts.count(outside) == 1, texts
     assert texts.index(outside) < texts.index(reply) < texts.index(marker), texts
     assert driver.execute_script("return window.__sameDocument === true"), "the page reloaded"
-    _, events = api(server, driver, "GET", f"/api/v1/conversations/{queued}/events?after=0&wait=0")
-    assert [e["data"]["text"] for e in events["events"] if e["type"] == "message"].count(reply) == 1
+    # The professional's own view of the case holds the reply exactly once.
+    _, case, _ = pro_call(server, "GET", f"/api/v1/pro/cases/{queued}", None, cookie)
+    assert [m["text"] for m in case["messages"]].count(reply) == 1, case["messages"]
 
 
 def test_reload_keeps_the_conversation(driver, server, queued):
     before = message_texts(driver)
-    position = by_css(driver, "#conv-position").text
+    shown = {css: by_css(driver, css).text for css in ("#h-conv", "#conv-queue", "#conv-next", "#conv-position")}
     driver.refresh()
-    until(driver, lambda: visible(driver, "#step-conversation"), "the waiting view did not come back after reload")
+    until(driver, lambda: visible(driver, "#step-conversation"), "the conversation did not come back after reload")
     until(driver, lambda: message_texts(driver) == before, f"messages differ after reload: {message_texts(driver)} vs {before}")
-    assert by_css(driver, "#h-conv").text == "Asiasi on jonossa"
-    assert by_css(driver, "#conv-queue").text == "Hoitajat"
-    until(driver, lambda: by_css(driver, "#conv-position").text == position, "position changed after reload")
+    until(driver, lambda: {css: by_css(driver, css).text for css in shown} == shown,
+          f"the status changed after reload: {shown}")
     assert driver.execute_script("return localStorage.getItem('neuvo.conversation')") == queued
 
 
