@@ -63,7 +63,7 @@ extension Clinic {
         }
         let text = try Message.validate(text: text)
         let now = self.now()
-        let id = Identifier.random()
+        let id = Identifier.timeOrdered(milliseconds: now.millis)
         return try await store.write { db in
             let row: Row?
             switch author {

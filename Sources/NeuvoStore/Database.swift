@@ -39,6 +39,10 @@ public final class Database: @unchecked Sendable {
             try execute("PRAGMA journal_mode = WAL")
             // FULL: the WAL is synced at every commit, so an answered write survives power loss.
             try execute("PRAGMA synchronous = FULL")
+            // Checkpoint every ~40 MB of WAL rather than SQLite's 4 MB: a page written by many commits
+            // (a busy conversation's index leaf) is copied back once, not once per 4 MB. Measured with
+            // `neuvo-bench writes`: 19 KB → 13.5 KB of disk writes per posted message.
+            try execute("PRAGMA wal_autocheckpoint = 10000")
         }
         try execute("PRAGMA foreign_keys = ON")
     }

@@ -51,7 +51,7 @@ extension Clinic {
         // The slow part, outside the writer: parse and strip metadata.
         let image = try ImageSanitizer.sanitize(bytes)
         let now = self.now()
-        let id = Identifier.random()
+        let id = Identifier.timeOrdered(milliseconds: now.millis)
         return try await store.write { db in
             let authorName: String
             let professionalID: Int64?
