@@ -27,6 +27,7 @@ struct ProfessionalRoutes: Sendable {
         // Who may call: a signed-in admin only (others 403).
         router.get("/api/v1/pro/admin/professionals") { request in try await adminList(request) }
         router.post("/api/v1/pro/admin/professionals/{username}/queues", bodyLimit: 4096) { request in try await adminSetQueues(request) }
+        router.get("/api/v1/pro/admin/cases/{id}") { request in try await adminOpenCase(request) }
         router.post("/api/v1/pro/cases/{id}/notes", bodyLimit: 32 * 1024) { request in try await addNote(request) }
         router.post("/api/v1/pro/cases/{id}/transfer", bodyLimit: 1024) { request in try await transfer(request) }
         router.post("/api/v1/pro/cases/{id}/consult", bodyLimit: 1024) { request in try await consult(request) }
@@ -43,7 +44,7 @@ struct ProfessionalRoutes: Sendable {
     func requireAdmin(_ request: Request) async throws -> Professional {
         let (_, professional) = try await auth.require(request)
         guard professional.role == .admin else {
-            throw HTTPError(.forbidden, code: "admin_only", message: "Only an administrator can manage work-queue memberships.")
+            throw HTTPError(.forbidden, code: "admin_only", message: "Only an administrator can do this.")
         }
         return professional
     }
@@ -75,6 +76,15 @@ struct ProfessionalRoutes: Sendable {
         }
         let updated = try await mappingErrors { try await clinic.setQueues(username: username.lowercased(), queues: queues) }
         return .respond(.json(updated.json))
+    }
+
+    /// Any case, read-only, audited with the reason `admin`.
+    func adminOpenCase(_ request: Request) async throws -> HandlerResult {
+        let admin = try await requireAdmin(request)
+        guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
+        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
+        let view = try await mappingErrors { try await clinic.openCase(conversationID: id, professional: admin, language: language, asAdmin: true) }
+        return .respond(.json(view))
     }
 
     /// Who a case can be passed or shown to: every active professional.
@@ -210,9 +220,12 @@ struct ProfessionalRoutes: Sendable {
     /// The waiting cases of my queues: urgency first, then waiting time.
     func queue(_ request: Request) async throws -> HandlerResult {
         let (_, professional) = try await auth.require(request)
-        let cases = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id)
+        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
+        let waiting = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id, language: language)
         // The cursor lets the page follow the stream from this snapshot on.
-        return .respond(.json(.object(["cases": .array(cases.map(\.json)), "cursor": .int64(try clinic.latestEventSeq())])))
+        let cursor = try clinic.latestEventSeq()
+        return .respond(.json(.object(JSONObject([("cases", .array(waiting.cases.map(\.json))), ("total", .int(waiting.total)),
+                                                  ("cursor", .int64(cursor))]))))
     }
 
     /// `{}` picks the next case; `{"conversationId"}` picks that one. `409` if taken.

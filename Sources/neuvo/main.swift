@@ -299,8 +299,8 @@ func userCommand(_ invocation: Invocation) throws {
         try runBlocking { try await clinic.setPassword(username: arguments[1], passwordHash: hash) }
         print("password changed; \(arguments[1])'s sessions ended")
     case ("disable", 2):
-        try runBlocking { try await clinic.disableProfessional(username: arguments[1]) }
-        print("disabled \(arguments[1])")
+        let returned = try runBlocking { try await clinic.disableProfessional(username: arguments[1]) }
+        print("disabled \(arguments[1]); sessions ended; \(returned.count) open case(s) back in their queues")
     case ("queues", 3):
         let memberships = queues(arguments[2])
         let updated = try runBlocking { try await clinic.setQueues(username: arguments[1], queues: memberships) }

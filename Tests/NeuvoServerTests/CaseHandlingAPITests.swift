@@ -83,6 +83,10 @@ import Testing
             try db.rows("SELECT reason FROM audit_log WHERE conversation_id = ? AND professional_id = ?", id, doctor.id)
         }
         #expect(audit.map { $0.string("reason") } == ["consulted"])
+        // Once closed, the consultation is over: no more reading or notes that the record export would miss.
+        _ = try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "Rasvaa.", "summary": "Ihottuma."}"#)
+        #expect(try lauri.get("/api/v1/pro/cases/\(id)").status == 404)
+        #expect(try lauri.post("/api/v1/pro/cases/\(id)/notes", #"{"clientId": "\#(UUID().uuidString)", "text": "Myöhässä."}"#).status == 404)
     }
 
     @Test func closingTellsTheResidentAndWritesTheRecordExport() async throws {

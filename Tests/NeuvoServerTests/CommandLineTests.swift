@@ -1,5 +1,7 @@
 import Foundation
+import NeuvoClinic
 import NeuvoJSON
+import NeuvoServer
 import NeuvoStore
 import NeuvoTestSupport
 import Testing
@@ -60,6 +62,54 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         let result = try runNeuvo(["serve", "--port", "0", "--db", db, "--migrations", migrations])
         #expect(result.status != 0)
         #expect(result.output.contains("newer than this program knows"))
+    }
+
+    @Test func userCommandsSetPasswordsQueuesAndDisable() async throws {
+        let db = freshDatabase()
+        let catalog = NSTemporaryDirectory() + "neuvo-cli-catalog-\(UUID().uuidString).json"
+        try Data(testCatalogJSON.utf8).write(to: URL(fileURLWithPath: catalog))
+        let at = ["--db", db, "--migrations", migrations]
+        #expect(try runNeuvo(["catalog", "import", catalog] + at).status == 0)
+        let added = try runNeuvo(["user", "add", "hanna", "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja", "--queues", "nurse"] + at,
+                                 environment: ["NEUVO_PASSWORD": "ensimmainen-salasana"])
+        #expect(added.status == 0 && added.output.contains("added hanna"), "\(added.output)")
+        #expect(!added.output.contains("ensimmainen-salasana"))
+        let unknownQueue = try runNeuvo(["user", "queues", "hanna", "nurse,nowhere"] + at)
+        #expect(unknownQueue.status != 0 && unknownQueue.output.contains("nowhere"), "\(unknownQueue.output)")
+
+        let store = try Store(path: db, migrator: try Migrator(folder: migrations))
+        defer { store.close() }
+        let clinic = Clinic(store: store)
+        func password(_ candidate: String) throws -> Bool {
+            PasswordHasher.verify(candidate, against: try #require(try clinic.professional(username: "hanna")).passwordHash)
+        }
+        func signedIn(_ token: [UInt8]) throws -> Bool { try clinic.professionalSession(tokenHash: token) != nil }
+        let hanna = try #require(try clinic.professional(username: "hanna")).professional
+        #expect(try password("ensimmainen-salasana"))
+        let first: [UInt8] = Array(repeating: 1, count: 32)
+        _ = try await clinic.startProfessionalSession(professionalID: hanna.id, tokenHash: first)
+        #expect(try signedIn(first))
+
+        // passwd: the new password works, the old does not, and sessions signed in with the old one end.
+        let changed = try runNeuvo(["user", "passwd", "hanna"] + at, environment: ["NEUVO_PASSWORD": "toinen-salasana-123"])
+        #expect(changed.status == 0, "\(changed.output)")
+        #expect(try password("toinen-salasana-123") && !password("ensimmainen-salasana"))
+        #expect(try !signedIn(first))
+
+        // queues: exactly the given set.
+        let moved = try runNeuvo(["user", "queues", "hanna", "nurse,child-health"] + at)
+        #expect(moved.status == 0, "\(moved.output)")
+        #expect(try clinic.professional(username: "hanna")?.professional.queues.sorted() == ["child-health", "nurse"])
+
+        // disable: sessions end, and `list` says so.
+        let second: [UInt8] = Array(repeating: 2, count: 32)
+        _ = try await clinic.startProfessionalSession(professionalID: hanna.id, tokenHash: second)
+        #expect(try signedIn(second))
+        #expect(try runNeuvo(["user", "disable", "hanna"] + at).status == 0)
+        #expect(try !signedIn(second))
+        #expect(try clinic.professional(username: "hanna")?.professional.disabled == true)
+        #expect(try runNeuvo(["user", "list"] + at).output.contains("hanna\tHanna Hoitaja\tsairaanhoitaja\tprofessional\tchild-health,nurse\tdisabled"))
+        #expect(try runNeuvo(["user", "disable", "nobody"] + at).status != 0)
     }
 
     @Test func badArgumentsAreExplained() throws {

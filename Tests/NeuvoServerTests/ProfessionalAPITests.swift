@@ -129,12 +129,16 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         clock.advance(minutes: 31)
         #expect(try workspace.get("/api/v1/pro/me").status == 401)
 
+        // Used every 20 minutes, a session lives until 12 hours after sign-in, not a minute longer.
         let busy = try app.workspace("hanna")
-        for _ in 0..<(12 * 60 / 20) {
+        for step in 1...(12 * 60 / 20 - 1) {
             clock.advance(minutes: 20)
-            _ = try busy.get("/api/v1/pro/me")
+            #expect(try busy.get("/api/v1/pro/me").status == 200, "at \(step * 20) minutes")
         }
-        #expect(try busy.get("/api/v1/pro/me").status == 401)
+        clock.advance(minutes: 19)
+        #expect(try busy.get("/api/v1/pro/me").status == 200)  // 11 h 59 min
+        clock.advance(minutes: 1)
+        #expect(try busy.get("/api/v1/pro/me").status == 401)  // 12 h
     }
 
     @Test func disablingEndsSessionsAndSignIn() async throws {
@@ -142,9 +146,19 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         defer { app.stop() }
         try await app.addProfessional("hanna", queues: ["nurse"])
         let workspace = try app.workspace("hanna")
+        let (resident, id) = try app.queuedResident()
+        #expect(try workspace.post("/api/v1/pro/pick", #"{"conversationId": "\#(id)"}"#).status == 200)
         try await app.app.clinic.disableProfessional(username: "hanna")
         #expect(try workspace.get("/api/v1/pro/me").status == 401)
         #expect(try Workspace(client: try app.client()).login("hanna").status == 401)
+        // Her open case goes back to its queue, keeping its place, so no resident is left waiting on nobody.
+        let conversation = try resident.get("/api/v1/conversations/\(id)").json
+        #expect(conversation?["status"]?.stringValue == "queued" && conversation?["position"]?.intValue == 1)
+        let events = try resident.get("/api/v1/conversations/\(id)/events?after=0&wait=0").json?["events"]?.arrayValue ?? []
+        #expect(events.last?["type"]?.stringValue == "transferred")
+        #expect(events.last?["data"]?["queue"]?["id"]?.stringValue == "nurse")
+        try await app.addProfessional("pekka", queues: ["nurse"])
+        #expect(try app.workspace("pekka").post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == id)
     }
 
     @Test func residentsCannotReachProfessionalRoutesNorTheReverse() async throws {
@@ -273,6 +287,92 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         #expect(woken.json?["events"]?.arrayValue?.first?["seq"] != nil)
         #expect(try lottaPoll.readResponse().json?["events"]?.arrayValue?.isEmpty == true)
         _ = id
+    }
+
+    /// The types (and queue) of the events on `workspace`'s stream after `cursor`.
+    func stream(_ workspace: Workspace, after cursor: Int) throws -> [(type: String, conversation: String)] {
+        let events = try workspace.get("/api/v1/pro/events?after=\(cursor)").json?["events"]?.arrayValue ?? []
+        return events.map { ($0["type"]?.stringValue ?? "", $0["conversationId"]?.stringValue ?? "") }
+    }
+
+    @Test func theQueueStreamCarriesPicksWithdrawalsAndTransfers() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        try await app.addProfessional("olli", queues: ["nurse", "child-health"], name: "Olli Lääkäri", title: "lääkäri")
+        try await app.addProfessional("lotta", queues: ["child-health"], name: "Lotta Lastenhoitaja", title: "terveydenhoitaja")
+        let hanna = try app.workspace("hanna"), olli = try app.workspace("olli"), lotta = try app.workspace("lotta")
+        let (withdrawing, gone) = try app.queuedResident()
+        let (_, taken) = try app.queuedResident()
+        let (_, child) = try app.queuedResident(child: true)
+        let cursor = try #require(try hanna.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
+
+        // Picked by a colleague, and withdrawn by the resident: both reach Hanna's stream.
+        #expect(try olli.post("/api/v1/pro/pick", #"{"conversationId": "\#(taken)"}"#).status == 200)
+        #expect(try withdrawing.post("/api/v1/conversations/\(gone)/withdraw", "{}").status == 200)
+        // A child's case that Lotta passes into the nurses' queue appears there.
+        #expect(try lotta.post("/api/v1/pro/pick", #"{"conversationId": "\#(child)"}"#).status == 200)
+        #expect(try lotta.post("/api/v1/pro/cases/\(child)/transfer", #"{"queueId": "nurse"}"#).status == 200)
+        let seen = try stream(hanna, after: cursor)
+        #expect(seen.filter { $0.type != "queued" }.map { "\($0.type) \($0.conversation)" }
+                == ["picked \(taken)", "withdrawn \(gone)", "transferred \(child)"])
+        #expect(try hanna.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.compactMap { $0["conversationId"]?.stringValue } == [child])
+
+        // Passed to Olli by name: his own stream carries it and the case is his to open.
+        #expect(try hanna.post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == child)
+        let olliID = try #require(try olli.get("/api/v1/pro/me").json?["id"]?.intValue)
+        let olliCursor = try #require(try olli.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
+        #expect(try hanna.post("/api/v1/pro/cases/\(child)/transfer", #"{"professionalId": \#(olliID)}"#).status == 200)
+        #expect(try stream(olli, after: olliCursor).contains { $0.type == "transferred" && $0.conversation == child })
+        #expect(try olli.get("/api/v1/pro/cases").json?["cases"]?.arrayValue?.contains { $0["conversationId"]?.stringValue == child } == true)
+        #expect(try olli.get("/api/v1/pro/cases/\(child)").json?["access"]?.stringValue == "handler")
+    }
+
+    @Test func theQueueListIsInTheReadersLanguageAndCountsEveryCase() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        for _ in 0..<3 { _ = try app.queuedResident() }
+        let hanna = try app.workspace("hanna")
+        let fi = try hanna.get("/api/v1/pro/queue").json
+        #expect(fi?["total"]?.intValue == 3)
+        #expect(fi?["cases"]?.arrayValue?.first?["summary"]?.stringValue?.hasPrefix("Iho-oireet: Päiviä") == true)
+        let sv = try hanna.get("/api/v1/pro/queue?lang=sv").json
+        #expect(sv?["cases"]?.arrayValue?.first?["summary"]?.stringValue?.hasPrefix("Hudsymtom: Dagar") == true)
+        let en = try hanna.get("/api/v1/pro/queue?lang=en").json
+        #expect(en?["cases"]?.arrayValue?.first?["summary"]?.stringValue?.hasPrefix("Skin symptoms: Days") == true)
+        // Beyond the list's length the total still counts every waiting case.
+        let hannaID = try #require(try hanna.get("/api/v1/pro/me").json?["id"]?.intValue)
+        let cut = try app.app.clinic.waitingCases(queues: ["nurse"], professionalID: Int64(hannaID), limit: 2)
+        #expect(cut.cases.count == 2 && cut.total == 3)
+    }
+
+    @Test func anAdminMayReadAnyCaseAndThatIsAuditedAsAdmin() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let admin = try await app.addProfessional("aino", queues: [], role: .admin, name: "Aino Ylläpitäjä", title: "ylläpitäjä")
+        let (_, id) = try app.queuedResident()
+        let hanna = try app.workspace("hanna"), aino = try app.workspace("aino")
+        #expect(try hanna.get("/api/v1/pro/admin/cases/\(id)").status == 403)
+        #expect(try aino.get("/api/v1/pro/cases/\(id)").status == 404)  // the workspace route stays the handler's
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        _ = try hanna.post("/api/v1/pro/cases/\(id)/close",
+                           #"{"outcome": "noCareNeed", "instructions": "Ei toimenpiteitä.", "summary": "Ei hoidon tarvetta."}"#)
+        // Closed: only an admin reads it now, read-only.
+        #expect(try hanna.get("/api/v1/pro/cases/\(id)").status == 404)
+        let view = try aino.get("/api/v1/pro/admin/cases/\(id)?lang=en")
+        #expect(view.status == 200)
+        #expect(view.json?["access"]?.stringValue == "admin")
+        #expect(view.json?["conversation"]?["status"]?.stringValue == "closed")
+        #expect(view.json?["answers"]?.arrayValue?.first?["question"]?.stringValue == "How long has the rash lasted?")
+        #expect(view.json?["summaryDraft"] == nil && view.json?["cannedReplies"] == nil)
+        #expect(try aino.post("/api/v1/pro/cases/\(id)/notes", #"{"clientId": "\#(UUID().uuidString)", "text": "x"}"#).status == 404)
+        #expect(try aino.get("/api/v1/pro/admin/cases/0123456789abcdef0123456789abcdef").status == 404)
+        let audit = try app.app.store.read { db in
+            try db.rows("SELECT professional_id, reason FROM audit_log WHERE conversation_id = ? AND reason = 'admin'", id)
+        }
+        #expect(audit.count == 1 && audit.first?.int64("professional_id") == admin.id)
     }
 
     @Test func everyOpeningIsAudited() async throws {

@@ -488,7 +488,9 @@ def test_live_flow_matches_document(server):
     c.call("POST", shifts, body={"queueId": "nurse", "onShift": True}, headers=CSRF, expect=401)
 
     listing = c.call("GET", "/api/v1/pro/queue", cookie=nurse, expect=200).json()
-    assert [w["conversationId"] for w in listing["cases"]] == [a], listing
+    assert [w["conversationId"] for w in listing["cases"]] == [a] and listing["total"] == 1, listing
+    english = c.call("GET", "/api/v1/pro/queue", "/api/v1/pro/queue?lang=en", cookie=nurse, expect=200).json()
+    assert english["cases"][0]["summary"].startswith("Skin symptoms: "), english
     c.call("GET", "/api/v1/pro/queue", expect=401)
     pro_events = "/api/v1/pro/events"
     stream = c.call("GET", pro_events, f"{pro_events}?after=0", cookie=nurse, expect=200).json()
@@ -638,6 +640,14 @@ def test_live_flow_matches_document(server):
     after_close = [e["type"] for e in c.call("GET", pro_events, f"{pro_events}?after={stream['next']}", cookie=nurse,
                                              expect=200).json()["events"]]
     assert "note" not in after_close, after_close
+    # Closed, the case is the handler's no more; an admin may still read it (audited).
+    c.call("GET", case, f"/api/v1/pro/cases/{a}", cookie=nurse, expect=404)
+    admin_case = "/api/v1/pro/admin/cases/{id}"
+    read = c.call("GET", admin_case, f"/api/v1/pro/admin/cases/{a}?lang=sv", cookie=admin, expect=200).json()
+    assert read["access"] == "admin" and read["conversation"]["status"] == "closed", read
+    c.error(c.call("GET", admin_case, f"/api/v1/pro/admin/cases/{a}", cookie=nurse, expect=403), "admin_only")
+    c.call("GET", admin_case, f"/api/v1/pro/admin/cases/{a}", cookie=me, expect=401)
+    c.call("GET", admin_case, f"/api/v1/pro/admin/cases/{'0' * 32}", cookie=admin, expect=404)
 
     # The record system pulls the export the closing wrote.
     exports, one, ack = "/api/v1/record-exports", "/api/v1/record-exports/{id}", "/api/v1/record-exports/{id}/ack"
@@ -672,6 +682,33 @@ def test_live_flow_matches_document(server):
     # Every documented operation was exercised.
     untouched = documented_routes() - {(m, t) for m, t, _ in c.seen}
     assert not untouched, f"the flow never called {sorted(untouched)}"
+
+
+def test_a_resident_session_reaches_no_professional_operation(server):
+    """Every documented /api/v1/pro operation but sign-in answers 401 to a resident's session,
+    with a resident's own conversation id where the path wants one."""
+    c = Client(server)
+    me = resident(c.call("POST", "/api/v1/conversations", body={}, headers=CSRF, expect=201).cookie("neuvo_resident"))
+    mine = c.call("GET", "/api/v1/session", cookie=me, expect=200)  # the session is live
+    assert mine.status == 200
+    conv = c.call("POST", "/api/v1/conversations", body={}, headers=CSRF, cookie=me, expect=201).json()["id"]
+    checked = []
+    for template, item in SPEC["paths"].items():
+        if not template.startswith("/api/v1/pro/") or template == "/api/v1/pro/login":
+            continue
+        for method in METHODS:
+            if method not in item:
+                continue
+            path = (template.replace("{id}", conv).replace("{photoId}", "0" * 32).replace("{username}", "hanna"))
+            if template.endswith("/photos"):  # an upload's body is the image itself
+                reply = c.call(method.upper(), template, path, raw=tiny_png(), cookie=me, expect=401,
+                               headers={"X-Requested-With": "neuvo", "Content-Type": "image/png"})
+            else:
+                reply = c.call(method.upper(), template, path, body={} if method == "post" else None, headers=CSRF,
+                               cookie=me, expect=401)
+            assert reply.json()["error"]["code"] == "not_signed_in", reply
+            checked.append(f"{method.upper()} {template}")
+    assert len(checked) >= 19, checked
 
 
 def _raw(server, request: bytes) -> Reply:

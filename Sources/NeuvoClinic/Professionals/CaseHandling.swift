@@ -29,7 +29,9 @@ extension Clinic {
     /// The professional's access to a conversation, or nil (the caller answers 404).
     static func access(_ db: Database, conversationID: String, professionalID: Int64) throws -> CaseAccess? {
         guard let row = try db.row("SELECT professional_id, status FROM conversations WHERE id = ?", conversationID) else { return nil }
-        if row.int64("professional_id") == professionalID && row.string("status") == "active" { return .handler }
+        // Access lasts while the case is active: after closing, its content is the record's, not the workspace's.
+        guard row.string("status") == "active" else { return nil }
+        if row.int64("professional_id") == professionalID { return .handler }
         if try db.row("SELECT 1 AS x FROM consultations WHERE conversation_id = ? AND professional_id = ?",
                       conversationID, professionalID) != nil { return .consultant }
         return nil

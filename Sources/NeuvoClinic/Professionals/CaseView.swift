@@ -10,12 +10,16 @@ extension Clinic {
     /// The case as its professional sees it: whose matter, the pre-question
     /// answers with the questions in `language`, the routing, and the messages.
     /// Writes an audit entry for the opening.
-    public func openCase(conversationID: String, professional: Professional, language: Language = .fi) async throws -> JSONValue {
+    ///
+    /// `asAdmin` opens any case, in any state, read-only and audited as `admin`
+    /// (complaints, supervision); the caller has checked the role.
+    public func openCase(conversationID: String, professional: Professional, language: Language = .fi,
+                         asAdmin: Bool = false) async throws -> JSONValue {
         let now = self.now()
         guard Identifier.isWellFormed(conversationID) else { throw ClinicError.notFound }
         let professionalID = professional.id
         let opened = try await store.write { db in
-            try Self.caseRows(db, conversationID: conversationID, professionalID: professionalID, at: now)
+            try Self.caseRows(db, conversationID: conversationID, professionalID: professionalID, asAdmin: asAdmin, at: now)
         }
         let (row, messages, notes, access, photos) = opened
         let conversation = Conversation(row: row)
@@ -41,7 +45,7 @@ extension Clinic {
             json["professional"] = .object(["displayName": .string(note.string("display_name") ?? ""), "title": .string(note.string("title") ?? "")])
             return .object(json)
         })
-        object["access"] = .string(access == .handler ? "handler" : "consultant")
+        object["access"] = .string(access.map { $0 == .handler ? "handler" : "consultant" } ?? "admin")
         if access == .handler {
             let subject = conversation.subject
             object["summaryDraft"] = .string(Self.summaryDraft(service: service, answers: answers, subject: subject))
@@ -52,15 +56,19 @@ extension Clinic {
         return .object(object)
     }
 
-    /// Audits the opening (why: picked, transferred to me, consulted) and reads
-    /// the case's row, messages and internal notes.
-    static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, at now: Timestamp)
-        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess, photos: [Row]) {
-        guard let access = try access(db, conversationID: conversationID, professionalID: professionalID),
-              let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else {
+    /// Audits the opening (why: picked, transferred to me, consulted, admin) and
+    /// reads the case's row, messages and internal notes. `access` is nil for an admin's reading.
+    static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, asAdmin: Bool, at now: Timestamp)
+        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess?, photos: [Row]) {
+        let access = asAdmin ? nil : try access(db, conversationID: conversationID, professionalID: professionalID)
+        guard asAdmin || access != nil, let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else {
             throw ClinicError.notFound
         }
-        let reason: AccessReason = access == .consultant ? .consulted : (row.string("handled_via") == "transferred" ? .transferred : .picked)
+        let reason: AccessReason = switch access {
+        case nil: .admin
+        case .consultant: .consulted
+        case .handler: row.string("handled_via") == "transferred" ? .transferred : .picked
+        }
         try db.run("INSERT INTO audit_log (professional_id, conversation_id, reason, at) VALUES (?, ?, ?, ?)",
                    professionalID, conversationID, reason.rawValue, now.millis)
         let messages = try db.rows("SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq", conversationID)

@@ -94,15 +94,31 @@ extension Clinic {
     }
 
     /// Disables an account: it can no longer sign in and its sessions end now.
-    public func disableProfessional(username: String) async throws {
+    ///
+    /// Their open cases go back to waiting in their queues, keeping their waiting
+    /// time, so no resident is left with a handler who can no longer answer.
+    @discardableResult
+    public func disableProfessional(username: String) async throws -> [ClinicEvent] {
         let now = self.now()
-        try await store.write { db in
+        let catalog = try activeCatalog()
+        return try await store.write { db in
             guard let id = try db.row("SELECT id FROM professionals WHERE username = ?", username)?.int64("id") else {
                 throw ClinicError.notFound
             }
             try db.run("UPDATE professionals SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", now.millis, id)
             try db.run("UPDATE professional_sessions SET ended_at = ? WHERE professional_id = ? AND ended_at IS NULL", now.millis, id)
             try db.run("UPDATE queue_memberships SET on_shift_since = NULL WHERE professional_id = ?", id)
+            var events: [ClinicEvent] = []
+            for open in try db.rows("SELECT id, queue_id FROM conversations WHERE professional_id = ? AND status = 'active'", id) {
+                guard let conversationID = open.string("id"), let queueID = open.string("queue_id") else { continue }
+                try db.run("""
+                    UPDATE conversations SET status = 'queued', professional_id = NULL, handled_via = NULL, updated_at = ? WHERE id = ?
+                    """, now.millis, conversationID)
+                let name = catalog?.queue(queueID)?.name.json ?? .string(queueID)
+                events.append(try ClinicEvent.append(db, conversationID: conversationID, type: "transferred",
+                                                     data: .object(["queue": .object(["id": .string(queueID), "name": name])]), at: now))
+            }
+            return events
         }
     }
 

@@ -10,7 +10,7 @@ public struct WaitingCase: Sendable, Equatable {
     public let serviceID: String?
     public let subjectKind: String?
     public let identified: Bool
-    /// One line from the pre-question answers, in the catalog's Finnish.
+    /// One line from the pre-question answers, in the reader's language.
     public let summary: String
     /// Offered to this professional first: they handled the resident's previous case.
     public let offeredToMe: Bool
@@ -41,22 +41,32 @@ extension Clinic {
 
     /// The waiting cases `professionalID` may take: those of the given queues
     /// not offered to someone else right now, and those offered to them.
-    /// Most urgent first, then longest waiting.
-    public func waitingCases(queues: [String], professionalID: Int64) throws -> [WaitingCase] {
+    /// Most urgent first, then longest waiting; at most `limit` of them, with
+    /// `total` counting all, so a long queue is never silently cut short.
+    public func waitingCases(queues: [String], professionalID: Int64, language: Language = .fi,
+                             limit: Int = 500) throws -> (cases: [WaitingCase], total: Int) {
         let catalog = try activeCatalog()
         let now = self.now()
         let placeholders = Array(repeating: "?", count: max(queues.count, 1)).joined(separator: ", ")
+        let visible = """
+            c.status = 'queued' AND (
+                c.offered_to = ? AND c.offered_until > ?
+                OR c.queue_id IN (\(placeholders)) AND (c.offered_to IS NULL OR c.offered_until <= ?))
+            """
+        let arguments: [DatabaseValueConvertible] = [professionalID, now.millis] + (queues.isEmpty ? [""] : queues) + [now.millis]
         return try store.read { db in
+            let counter = try db.statement("SELECT COUNT(*) AS n FROM conversations c WHERE \(visible)")
+            try counter.bind(arguments)
+            defer { counter.reset() }
+            let total = try counter.step() ? counter.row().int("n") ?? 0 : 0
             let statement = try db.statement("""
                 SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version,
                     s.identity_code IS NOT NULL AS identified, c.offered_to = ? AND c.offered_until > ? AS offered
                 FROM conversations c JOIN resident_sessions s ON s.id = c.resident_session_id
-                WHERE c.status = 'queued' AND (
-                    c.offered_to = ? AND c.offered_until > ?
-                    OR c.queue_id IN (\(placeholders)) AND (c.offered_to IS NULL OR c.offered_until <= ?))
-                ORDER BY c.urgency_rank, c.queued_at, c.id LIMIT 500
+                WHERE \(visible)
+                ORDER BY c.urgency_rank, c.queued_at, c.id LIMIT ?
                 """)
-            try statement.bind([professionalID, now.millis, professionalID, now.millis] + (queues.isEmpty ? [""] : queues) + [now.millis])
+            try statement.bind([professionalID, now.millis] + arguments + [limit])
             defer { statement.reset() }
             var cases: [WaitingCase] = []
             while try statement.step() {
@@ -69,31 +79,29 @@ extension Clinic {
                     urgency: Urgency.allCases.first { $0.rank == row.int("urgency_rank") } ?? .normal,
                     queuedAt: Timestamp(millis: row.int64("queued_at") ?? 0), serviceID: row.string("service_id"),
                     subjectKind: subject?["kind"]?.stringValue, identified: row.int("identified") == 1,
-                    summary: Self.oneLineSummary(service: service, answers: answers), offeredToMe: row.int("offered") == 1))
+                    summary: Self.oneLineSummary(service: service, answers: answers, language: language),
+                    offeredToMe: row.int("offered") == 1))
             }
-            return cases
+            return (cases, total)
         }
     }
 
-    /// "Iho-oireet: Kauanko…? Päiviä · Onko kuumetta? Kyllä" — short, for a list row.
-    static func oneLineSummary(service: Service?, answers: JSONValue?) -> String {
+    /// "Iho-oireet: Päiviä · kyllä · ei" — the answers only, short, for a list row.
+    static func oneLineSummary(service: Service?, answers: JSONValue?, language: Language) -> String {
         guard let service, let questionnaire = service.questionnaire, let answers = answers?.objectValue else { return "" }
         var parts: [String] = []
         for question in questionnaire.questions {
             guard let value = answers[question.id] else { continue }
             let shown: String
             switch (question.kind, value) {
-            case (.singleChoice(let options), .string(let id)): shown = options.first { $0.id == id }?.label.fi ?? id
-            case (.multipleChoice(let options), .array(let ids)):
-                shown = ids.compactMap { id in options.first { $0.id == id.stringValue }?.label.fi }.joined(separator: ", ")
-            case (.yesNo, .bool(let b)): shown = b ? "kyllä" : "ei"
-            case (.number(_, _, _, let unit), .number(let d)): shown = Question.format(d) + (unit.map { " " + $0 } ?? "")
             case (.text, .string(let s)): shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
+            case (.singleChoice, _), (.multipleChoice, _), (.yesNo, _), (.number, _):
+                shown = readable(value, for: question, language: language)
             default: continue
             }
             parts.append(shown)
         }
-        let line = service.title.fi + ": " + parts.joined(separator: " · ")
+        let line = service.title[language] + ": " + parts.joined(separator: " · ")
         return line.count > 160 ? String(line.prefix(159)) + "…" : line
     }
 
