@@ -63,7 +63,8 @@ public final class NeuvoApp: Sendable {
                                 trustedProxies: Set(configuration.trustedProxies))
         ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
-        let professionalAuth = ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies)
+        let professionalAuth = ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies,
+                                            trustedProxies: Set(configuration.trustedProxies))
         ProfessionalRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &router)
         RecordExportRoutes(clinic: clinic).register(in: &router)
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, records: RecordExportRoutes(clinic: clinic))

@@ -6,6 +6,8 @@ struct ProfessionalAuth: Sendable {
     static let cookieName = "neuvo_pro"
     let clinic: Clinic
     let secureCookies: Bool
+    /// The reverse proxies whose `X-Forwarded-For` names the client (for sign-in throttling).
+    let trustedProxies: Set<String>
 
     func setCookie(token: String) -> String {
         "\(Self.cookieName)=\(token); Path=/api/v1/pro; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")

@@ -174,7 +174,7 @@ struct ProfessionalRoutes: Sendable {
               username.utf8.count <= 64 else {
             throw HTTPError(.unprocessableContent, code: "invalid_credentials", message: "username and password are required.")
         }
-        let keys = LoginThrottle.keys(username: username, address: request.remoteAddress)
+        let keys = LoginThrottle.keys(username: username, address: ClientAddress.of(request, trustedProxies: auth.trustedProxies))
         guard try await clinic.registerLoginAttempt(keys: keys) else {
             var response = HTTPError(.tooManyRequests, code: "throttled",
                                      message: "Too many failed sign-ins. Wait 15 minutes or ask an administrator.").response

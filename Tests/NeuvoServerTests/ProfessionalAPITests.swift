@@ -37,6 +37,11 @@ final class Workspace: @unchecked Sendable {  // one thread at a time in tests
 final class TestClock: Sendable {
     private let offset = Mutex<Int64>(0)
     func advance(minutes: Int64) { offset.withLock { $0 += minutes * 60_000 } }
+    /// Moves the clock to `rfc3339` (UTC, e.g. `2026-11-22T20:00:00Z`), from where it runs on.
+    func set(to rfc3339: String) {
+        let target = Int64(ISO8601DateFormatter().date(from: rfc3339)!.timeIntervalSince1970 * 1000)
+        offset.withLock { $0 = target - Timestamp.now().millis }
+    }
     var now: Timestamp { Timestamp(millis: Timestamp.now().millis + offset.withLock { $0 }) }
 }
 
@@ -114,6 +119,36 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
             _ = try workspace.login("guess\(i)", "wrong-password-1")
         }
         #expect(try workspace.login("pekka").status == 429)
+    }
+
+    @Test func behindTheProxyFailuresCountPerForwardedClient() async throws {
+        // The test client connects from 127.0.0.1, here the trusted reverse proxy.
+        let app = try await appWithCatalog(trustedProxies: ["127.0.0.1"])
+        defer { app.stop() }
+        try await app.addProfessional("pekka", queues: ["nurse"])
+        func login(_ username: String, _ password: String, from client: String) throws -> Int {
+            let body = JSONValue.object(["username": .string(username), "password": .string(password)]).text
+            return try app.client().call("POST", "/api/v1/pro/login", headers: Resident.stateHeaders + [("X-Forwarded-For", "10.0.0.1, \(client)")],
+                                          body: Array(body.utf8)).status
+        }
+        for i in 0..<LoginThrottle.maxFailuresPerAddress { _ = try login("guess\(i)", "wrong-password-1", from: "192.0.2.66") }
+        #expect(try login("pekka", "oikein-hyva-salasana", from: "192.0.2.66") == 429)
+        // A colleague at another workstation, behind the same proxy, is not locked out.
+        #expect(try login("pekka", "oikein-hyva-salasana", from: "192.0.2.10") == 200)
+    }
+
+    @Test func aForwardedForHeaderFromAnyoneButTheProxyIsIgnored() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("pekka", queues: ["nurse"])
+        func login(_ username: String, _ password: String, claiming client: String) throws -> Int {
+            let body = JSONValue.object(["username": .string(username), "password": .string(password)]).text
+            return try app.client().call("POST", "/api/v1/pro/login", headers: Resident.stateHeaders + [("X-Forwarded-For", client)],
+                                          body: Array(body.utf8)).status
+        }
+        // A guesser cannot dodge the per-address limit by inventing a new address each time.
+        for i in 0..<LoginThrottle.maxFailuresPerAddress { _ = try login("guess\(i)", "wrong-password-1", claiming: "198.51.100.\(i)") }
+        #expect(try login("pekka", "oikein-hyva-salasana", claiming: "198.51.100.200") == 429)
     }
 
     @Test func sessionsExpireWhenIdleAndAtTheLatestAfterTwelveHours() async throws {
@@ -410,6 +445,26 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         #expect(woken.json?["estimate"]?["state"]?.stringValue == "estimate")
         #expect(woken.json?["estimate"]?["onShift"]?.intValue == 1)
         #expect(woken.json?["estimate"]?["key"]?.stringValue == "5-10")
+    }
+
+    @Test func aCaseLeftWhileTheQueueIsClosedWaitsForItToOpen() async throws {
+        let clock = TestClock()
+        // Sunday 22 November 2026, 22:00 in Helsinki (UTC+2): the nurses' queue is closed until Monday 08:00.
+        clock.set(to: "2026-11-22T20:00:00Z")
+        let app = try await appWithCatalog(clock: clock)
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let (resident, id) = try app.queuedResident()
+        let waiting = try resident.get("/api/v1/conversations/\(id)").json
+        #expect(waiting?["status"]?.stringValue == "queued" && waiting?["position"]?.intValue == 1)
+        #expect(waiting?["estimate"]?["state"]?.stringValue == "closed")
+        #expect(waiting?["estimate"]?["opensAt"]?.stringValue == "2026-11-23T06:00:00.000Z")
+        // Monday 08:05: Hanna comes on shift and takes it up.
+        clock.set(to: "2026-11-23T06:05:00Z")
+        let hanna = try app.workspace("hanna")
+        _ = try hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#)
+        #expect(try resident.get("/api/v1/conversations/\(id)").json?["estimate"]?["state"]?.stringValue == "estimate")
+        #expect(try hanna.post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == id)
     }
 
     @Test func shiftsAreSetPerQueue() async throws {

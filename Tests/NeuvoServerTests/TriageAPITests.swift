@@ -122,6 +122,23 @@ extension Resident {
         #expect(badSubject.json?["error"]?["field"]?.stringValue == "subject")
         let notObject = try resident.submit(id, answers: "[]")
         #expect(notObject.json?["error"]?["field"]?.stringValue == "answers")
+        // Each kind of bad answer names the question at fault.
+        let cases: [(answers: String, field: String)] = [
+            (#"{"duration": "days", "spreading": false, "breathing": false, "fever": false, "horoscope": "leo"}"#, "answers.horoscope"),
+            (#"{"duration": "days", "spreading": false, "breathing": "no", "fever": false}"#, "answers.breathing"),
+            (#"{"duration": "fortnights", "spreading": false, "breathing": false, "fever": false}"#, "answers.duration"),
+            (#"{"duration": "days", "spreading": false, "breathing": false, "fever": true, "temperature": 44}"#, "answers.temperature"),
+            (#"{"duration": "days", "spreading": false, "breathing": false, "fever": true}"#, "answers.temperature"),
+            (#"{"duration": "days", "breathing": false, "fever": false}"#, "answers.spreading"),
+            (#"{"duration": "days", "spreading": false, "breathing": false, "fever": false, "notes": "\#(String(repeating: "x", count: 201))"}"#,
+             "answers.notes"),
+        ]
+        for (answers, field) in cases {
+            let refused = try resident.submit(id, answers: answers)
+            #expect(refused.status == 422, "\(answers)")
+            #expect(refused.json?["error"]?["code"]?.stringValue == "invalid_answer", "\(answers)")
+            #expect(refused.json?["error"]?["field"]?.stringValue == field, "\(answers) → \(refused.text)")
+        }
         // None of these queued anything.
         #expect(try resident.get("/api/v1/conversations/\(id)").json?["status"]?.stringValue == "open")
     }
