@@ -61,7 +61,7 @@ extension Clinic {
                        route.reason.json.text, now.millis, now.millis, conversationID)
                 let position = try Self.position(db, conversationID: conversationID) ?? 1
                 let offeredTo = try Self.offerToPreviousProfessional(db, conversationID: conversationID, residentSessionID: session.id,
-                                                                     options: continuity, at: now)
+                                                                     queueID: queue.id, urgency: route.urgency, options: continuity, at: now)
                 let event = try ClinicEvent.append(db, conversationID: conversationID, type: "queued", data: .object([
                     "queue": .object(["id": .string(queue.id), "name": queue.name.json]),
                     "urgency": .string(route.urgency.rawValue),

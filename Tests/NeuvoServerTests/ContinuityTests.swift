@@ -31,6 +31,7 @@ import Testing
         // A week later the same person, in a new browser session, comes back.
         clock.advance(minutes: 7 * 24 * 60)
         let hanna = try app.workspace("hanna"), pekka = try app.workspace("pekka")
+        _ = try hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#)
         let again = try app.resident()
         let later = try #require(try again.post("/api/v1/conversations", "{}", headers: Resident.stateHeaders + identity).json?["id"]?.stringValue)
         _ = try again.submit(later, answers: TriageAPITests.calm)
@@ -74,6 +75,7 @@ import Testing
         let hanna = try app.workspace("hanna")
         _ = try hanna.post("/api/v1/pro/pick", "{}")
         _ = try hanna.post("/api/v1/pro/cases/\(earlier)/close", #"{"outcome": "adviceGiven", "instructions": "x", "summary": "y"}"#)
+        _ = try hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#)
         // An anonymous resident: no offer.
         let (_, anonymous) = try app.queuedResident()
         // The same person after 15 days: too long ago.
@@ -84,5 +86,40 @@ import Testing
         let pekka = try app.workspace("pekka")
         let seen = try pekka.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.compactMap { $0["conversationId"]?.stringValue }
         #expect(seen == [anonymous, later])
+    }
+
+    @Test func noOfferHoldsAnUrgentCaseOrWaitsForSomeoneOffShift() async throws {
+        let app = try TestApp { configuration in configuration.trustedProxies = ["127.0.0.1"] }
+        defer { app.stop() }
+        try await app.app.clinic.importCatalog(Array(testCatalogJSON.utf8))
+        try await app.addProfessional("hanna", queues: ["nurse", "child-health"])
+        try await app.addProfessional("pekka", queues: ["nurse", "child-health"])
+        let identity = [("X-Neuvo-Identity", "131052-308T")]
+        func comeBack(subject: String = #"{"kind": "self"}"#) throws -> String {
+            let resident = try app.resident()
+            let id = try #require(try resident.post("/api/v1/conversations", "{}", headers: Resident.stateHeaders + identity).json?["id"]?.stringValue)
+            #expect(try resident.submit(id, subject: subject, answers: TriageAPITests.calm).json?["outcome"]?.stringValue == "queued")
+            return id
+        }
+        let hanna = try app.workspace("hanna"), pekka = try app.workspace("pekka")
+        for queue in ["nurse", "child-health"] { _ = try hanna.post("/api/v1/pro/shifts", #"{"queueId": "\#(queue)", "onShift": true}"#) }
+        let earlier = try comeBack()
+        _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(earlier)"}"#)
+        _ = try hanna.post("/api/v1/pro/cases/\(earlier)/close", #"{"outcome": "adviceGiven", "instructions": "x", "summary": "y"}"#)
+        /// Offered to Hanna alone: her colleague does not see it in the queue.
+        func offered(_ id: String) throws -> Bool {
+            let seen = try pekka.get("/api/v1/pro/queue").json?["cases"]?.arrayValue ?? []
+            return !seen.contains { $0["conversationId"]?.stringValue == id }
+        }
+        // The control: on shift, a calm case is offered to Hanna first.
+        let calm = try comeBack()
+        #expect(try offered(calm) == true)
+        // Her child under two, urgent: straight to the whole queue.
+        let urgent = try comeBack(subject: #"{"kind": "child", "firstName": "Aino", "ageYears": 1}"#)
+        #expect(try offered(urgent) == false)
+        // Hanna off shift in the nurses' queue: nothing waits for her there.
+        _ = try hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": false}"#)
+        let whileAway = try comeBack()
+        #expect(try offered(whileAway) == false)
     }
 }

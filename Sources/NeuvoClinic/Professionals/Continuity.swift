@@ -18,9 +18,13 @@ public struct ContinuityOptions: Sendable {
 extension Clinic {
     /// Offers a just-queued case to the professional who closed the same
     /// identified resident's previous case within the window. Returns their id.
-    static func offerToPreviousProfessional(_ db: Database, conversationID: String, residentSessionID: Int64,
-                                            options: ContinuityOptions, at now: Timestamp) throws -> Int64? {
-        guard options.days > 0, options.offerMinutes > 0,
+    ///
+    /// Only when waiting for them cannot harm: an urgent case goes to the whole
+    /// queue at once, and the offer is made only to someone who works in the
+    /// case's queue and is on shift there now, so it is never held for someone away.
+    static func offerToPreviousProfessional(_ db: Database, conversationID: String, residentSessionID: Int64, queueID: String,
+                                            urgency: Urgency, options: ContinuityOptions, at now: Timestamp) throws -> Int64? {
+        guard options.days > 0, options.offerMinutes > 0, urgency != .urgent,
               let code = try db.row("SELECT identity_code FROM resident_sessions WHERE id = ?", residentSessionID)?.string("identity_code"),
               let previous = try db.row("""
                 SELECT c.professional_id FROM conversations c
@@ -28,7 +32,10 @@ extension Clinic {
                 JOIN professionals p ON p.id = c.professional_id
                 WHERE s.identity_code = ? AND c.status = 'closed' AND c.closed_at >= ? AND c.id != ? AND p.disabled_at IS NULL
                 ORDER BY c.closed_at DESC LIMIT 1
-                """, code, now.millis - Int64(options.days) * 86_400_000, conversationID)?.int64("professional_id") else {
+                """, code, now.millis - Int64(options.days) * 86_400_000, conversationID)?.int64("professional_id"),
+              try db.row("""
+                SELECT 1 AS x FROM queue_memberships WHERE professional_id = ? AND queue_id = ? AND on_shift_since IS NOT NULL
+                """, previous, queueID) != nil else {
             return nil
         }
         try db.run("UPDATE conversations SET offered_to = ?, offered_until = ? WHERE id = ?",
