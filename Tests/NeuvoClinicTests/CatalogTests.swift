@@ -83,6 +83,14 @@ extension String {
                                            "consent": .bool(true)]), today: today) == .otherAdult(name: "Matti Virtanen", relation: "isä"))
     }
 
+    @Test func ageCountsInFinnishDates() throws {
+        // 30 November 23:30 UTC is already 1 December 01:30 in Helsinki: Eino turns nine months.
+        let lateEvening = Timestamp(millis: 1_796_081_400_000)
+        #expect(lateEvening.rfc3339 == "2026-11-30T23:30:00.000Z")
+        #expect(try Subject.parse(.object(["kind": .string("child"), "firstName": .string("Eino"), "birthDate": .string("2026-03-01")]),
+                                  today: lateEvening) == .child(firstName: "Eino", ageMonths: 9))
+    }
+
     @Test(arguments: [
         #"{"kind": "dog"}"#, #"{"kind": "child", "ageYears": 3}"#, #"{"kind": "child", "firstName": "A", "ageYears": 18}"#,
         #"{"kind": "child", "firstName": "A", "birthDate": "2030-01-01"}"#, #"{"kind": "child", "firstName": "A", "birthDate": "2025-02-30"}"#,
