@@ -62,6 +62,8 @@ const STRINGS = {
     genericError: "Toiminto ei onnistunut ({code}). Yritä uudelleen.", networkError: "Verkkoyhteys ei toimi. Yritä uudelleen.",
     shiftOn: "Olet nyt vuorossa jonossa {queue}.", shiftOff: "Et ole enää vuorossa jonossa {queue}.",
     consultantBadge: "Konsultaatio", unread: "uusia viestejä",
+    caseReceived: "Sinulle siirrettiin asia: {what}", consultReceived: "Sinua pyydettiin konsultoimaan: {what}",
+    caseReceivedTitle: "Uusi asia sinulle",
     titleSuffix: "Neuvo", unknownService: "Palvelu ei tiedossa",
     professional: "Ammattilainen", attachPhoto: "Liitä kuva", photoHint: "Kuva: JPEG, PNG tai WebP, enintään 10 Mt.",
     photoAltResident: "Asiakkaan lähettämä kuva, {size}", photoAltPro: "Ammattilaisen lähettämä kuva, {size}",
@@ -134,6 +136,8 @@ const STRINGS = {
     genericError: "Åtgärden misslyckades ({code}). Försök igen.", networkError: "Nätverket fungerar inte. Försök igen.",
     shiftOn: "Du är nu i tjänst i kön {queue}.", shiftOff: "Du är inte längre i tjänst i kön {queue}.",
     consultantBadge: "Konsultation", unread: "nya meddelanden",
+    caseReceived: "Ett ärende överfördes till dig: {what}", consultReceived: "Du ombads konsultera: {what}",
+    caseReceivedTitle: "Nytt ärende till dig",
     titleSuffix: "Neuvo", unknownService: "Okänd tjänst",
     professional: "Yrkesperson", attachPhoto: "Bifoga bild", photoHint: "Bild: JPEG, PNG eller WebP, högst 10 MB.",
     photoAltResident: "Bild från klienten, {size}", photoAltPro: "Bild från yrkespersonen, {size}",
@@ -206,6 +210,8 @@ const STRINGS = {
     genericError: "That did not work ({code}). Please try again.", networkError: "The network is not working. Please try again.",
     shiftOn: "You are now on shift in {queue}.", shiftOff: "You are no longer on shift in {queue}.",
     consultantBadge: "Consultation", unread: "new messages",
+    caseReceived: "A case was passed to you: {what}", consultReceived: "You were asked to consult: {what}",
+    caseReceivedTitle: "A case for you",
     titleSuffix: "Neuvo", unknownService: "Unknown service",
     professional: "Professional", attachPhoto: "Attach photo", photoHint: "Photo: JPEG, PNG or WebP, at most 10 MB.",
     photoAltResident: "Photo from the client, {size}", photoAltPro: "Photo from the professional, {size}",
@@ -404,17 +410,18 @@ function queueName(id) {
   const q = state.catalog && (state.catalog.queues || []).find((x) => x.id === id);
   return q ? localized(q.name) : id;
 }
-function findService(id, list = state.catalog && state.catalog.services) {
+// (No default for `list`: a leaf's missing `children` must end the search, not restart it.)
+function findService(id, list) {
   for (const s of list || []) {
     if (s.id === id) return s;
-    const found = findService(id, s.children);
+    const found = findService(id, s.children || []);
     if (found) return found;
   }
   return null;
 }
 function serviceTitle(id) {
   if (!id) return t("unknownService");
-  const s = findService(id);
+  const s = findService(id, state.catalog && state.catalog.services);
   return s ? localized(s.title) : id;
 }
 function urgencyLabel(u) { return t(u === "urgent" ? "urgent" : u === "soon" ? "soon" : "normal"); }
@@ -684,7 +691,18 @@ async function startWorkspace(me) {
     if (!state.queueLoaded) await sleep(delay);
   }
   state.cursor = state.queueCursor || 0;
-  for (const id of loadCaseIds()) caseRecord(id);
+  // My cases are the server's list (a case passed to me while the page was
+  // closed, or taken in another browser), in the order this browser took them.
+  let listed = null;
+  try {
+    const r = await api("GET", "/api/v1/pro/cases");
+    if (r.ok && r.data && Array.isArray(r.data.cases)) listed = r.data.cases.map((x) => x.conversationId);
+  } catch { listed = null; }
+  if (generation !== state.generation) return;
+  const remembered = loadCaseIds();
+  const ids = listed === null ? remembered
+    : [...remembered.filter((id) => listed.includes(id)), ...listed.reverse().filter((id) => !remembered.includes(id))];
+  for (const id of ids) caseRecord(id);
   renderMine();
   if (state.order.length) {
     await Promise.all(state.order.map((id) => reloadCase(id)));
@@ -1852,7 +1870,18 @@ function adoptCase(id) {
   if (!id || state.dropped.has(id)) return null;
   if (state.cases.has(id)) return state.cases.get(id);
   caseRecord(id);
-  reloadCase(id).then(() => { if (!state.current && state.cases.has(id)) openCase(id, { focus: false }); });
+  const generation = state.generation;
+  reloadCase(id).then(() => {
+    const c = state.cases.get(id);
+    if (generation !== state.generation || !c || !c.view) return;
+    // Said aloud and shown: someone handed this over and waits for it to be taken care of.
+    const text = t(c.view.access === "consultant" ? "consultReceived" : "caseReceived", { what: caseLabel(c) });
+    announce(text);
+    showAlert(text, "info");
+    if (document.visibilityState !== "visible") startBlink(t("caseReceivedTitle"));
+    beep();
+    if (!state.current) openCase(id, { focus: false });
+  });
   renderMine();
   return null;
 }

@@ -246,6 +246,18 @@ def browser(server):
         yield Browser(driver, server)
 
 
+@pytest.fixture(autouse=True)
+def _no_script_errors(request):
+    """Fails a test during which the page threw (network 4xx entries are the page working as designed)."""
+    yield
+    if "browser" in request.fixturenames:
+        b = request.getfixturevalue("browser")
+        logs = b.driver.get_log("browser")
+        b.logs += logs
+        errors = [e for e in logs if e.get("level") == "SEVERE" and e.get("source") != "network"]
+        assert not errors, f"errors in the page: {json.dumps(errors, indent=1)}"
+
+
 @pytest.fixture(scope="module")
 def flow():
     """What one step leaves for the next."""
@@ -436,3 +448,103 @@ def test_rendered_page_is_valid_html(flow, tmp_path):
         if errors:
             failures.append(f"{name}:\n{_errors_text(errors)}")
     assert not failures, "Nu HTML checker errors in the rendered page:\n" + "\n".join(failures)
+
+
+# ==========================================================================
+# 3. Live stream events, without a reload
+# ==========================================================================
+
+
+@pytest.fixture(scope="module")
+def colleague(server):
+    c = Client(server.base)
+    c.sign_in(COLLEAGUE)
+    return c
+
+
+def test_live_case_picked_by_colleague_leaves_my_queue(browser, flow, colleague):
+    b = browser
+    adult = flow["adult"]
+    b.wait(lambda: adult.id in b.queue_ids(), "the adult's case in my queue")
+    before = len(b.queue_ids())
+    assert b.text("#queue-count") == str(before)
+    status, conv = colleague.call("POST", "/api/v1/pro/pick", {"conversationId": adult.id})
+    assert status == 200 and conv["status"] == "active", conv
+    b.wait(lambda: adult.id not in b.queue_ids(), "the picked case to leave my queue")
+    assert len(b.queue_ids()) == before - 1 and b.text("#queue-count") == str(before - 1)
+    assert adult.id not in b.mine_ids()
+    assert not b.visible("#alert"), b.text("#alert")
+    assert b.not_reloaded()
+    flow["olli-has"] = adult
+
+
+def test_live_withdrawn_case_leaves_my_queue(browser, flow):
+    b = browser
+    infant = flow["infant"]
+    b.wait(lambda: infant.id in b.queue_ids(), "the infant's case in my queue")
+    before = len(b.queue_ids())
+    status, conv = infant.call("POST", f"/api/v1/conversations/{infant.id}/withdraw", {})
+    assert status == 200 and conv["status"] == "withdrawn", conv
+    b.wait(lambda: infant.id not in b.queue_ids(), "the withdrawn case to leave my queue")
+    assert len(b.queue_ids()) == before - 1 and b.text("#queue-count") == str(before - 1)
+    assert b.not_reloaded()
+
+
+def test_live_case_transferred_into_my_queue_appears(server, browser, colleague):
+    b = browser
+    # A dental case: Olli works in the dental queue, Hanna does not.
+    tooth = resident(server, service="dental")
+    status, conv = colleague.call("POST", "/api/v1/pro/pick", {"conversationId": tooth.id})
+    assert status == 200, conv
+    time.sleep(0.5)  # had it reached Hanna's page, it would have by now
+    assert tooth.id not in b.queue_ids()
+    status, conv = colleague.call("POST", f"/api/v1/pro/cases/{tooth.id}/transfer", {"queueId": "child-health"})
+    assert status == 200 and conv["status"] == "queued", conv
+    b.wait(lambda: tooth.id in b.queue_ids(), "the transferred case in my queue")
+    item = b.find(f'#queue-list [data-pick="{tooth.id}"]').find_element("xpath", "ancestor::li")
+    assert "Suun terveys" in item.text and "Lasten terveys" in item.text, item.text
+    assert b.text("#queue-count") == str(len(b.queue_ids()))
+    assert b.not_reloaded()
+
+
+def test_live_case_passed_to_me_by_name_joins_my_cases(server, browser, flow, colleague):
+    b = browser
+    current = b.js("return document.querySelector('#mine-list [aria-current=true]')?.dataset.open")
+    assert current == flow["child"].id, "the child's case is open"
+    adult = flow["olli-has"]
+    colleague.call("POST", f"/api/v1/pro/cases/{adult.id}/messages",
+                   {"clientId": str(uuid.uuid4()), "text": "Siirrän hoitajalle."})
+    status, people = colleague.call("GET", "/api/v1/pro/colleagues")
+    assert status == 200, people
+    hanna = next(p for p in people["professionals"] if p["displayName"] == "Hanna Hoitaja")
+    status, conv = colleague.call("POST", f"/api/v1/pro/cases/{adult.id}/transfer", {"professionalId": hanna["id"]})
+    assert status == 200 and conv["status"] == "active", conv
+
+    item = f'#mine-list [data-open="{adult.id}"]'
+    b.wait(lambda: b.finds(item) and "Iho-oireet" in b.text(item), "the passed case under my cases")
+    assert "Asiakas itse" in b.text(item)
+    assert b.mine_ids() == [flow["child"].id, adult.id], "mine in the order they came to me"
+    # The case I was working on stays open; the new one is told about.
+    assert b.js("return document.querySelector('#mine-list [aria-current=true]')?.dataset.open") == flow["child"].id
+    assert "Aino" in b.text("#case-heading")
+    b.wait(lambda: "Iho-oireet" in b.text("#alert") and b.visible("#alert"), "a note that a case was passed to me")
+    # Opened, it is mine to handle, with what was said before.
+    b.find(item).click()
+    b.wait(lambda: "Asiakas itse" in b.text("#case-heading"), "the passed case opened")
+    b.wait(lambda: "Siirrän hoitajalle." in b.text("#message-list"), "the colleague's message")
+    assert b.visible("#message-form") and b.find("#close-button").is_enabled()
+    assert adult.id not in b.queue_ids()
+    assert b.not_reloaded()
+    flow["passed"] = adult
+
+
+def test_my_cases_found_in_a_new_browser(server, browser, flow):
+    """Cases come from the server, not only from this browser's memory: signing in
+    elsewhere (or after the page was closed when a case was passed) finds them all."""
+    with chrome(1280, 800) as driver:
+        other = Browser(driver, server)
+        driver.get(server.url("/pro/"))
+        other.sign_in(ME)
+        other.wait(lambda: sorted(other.mine_ids()) == sorted([flow["child"].id, flow["passed"].id]),
+                   "both of my cases in a fresh browser")
+        other.wait(lambda: other.visible("#case-view"), "one of them open")
