@@ -17,13 +17,26 @@ struct ProfessionalAuth: Sendable {
         "\(Self.cookieName)=; Path=/api/v1/pro; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
     }
 
+    static let notSignedIn = HTTPError(.unauthorized, code: "not_signed_in", message: "Sign in to continue.")
+
     /// The signed-in professional, or 401. Records use of the session.
     func require(_ request: Request) async throws -> (session: ProfessionalSession, professional: Professional) {
-        guard let token = ResidentAuth.cookie(Self.cookieName, in: request), token.utf8.count == 43,
-              let found = try clinic.professionalSession(tokenHash: SHA256.hash(Array(token.utf8))) else {
-            throw HTTPError(.unauthorized, code: "not_signed_in", message: "Sign in to continue.")
+        guard let hash = Self.tokenHash(of: request), let found = try clinic.professionalSession(tokenHash: hash) else {
+            throw Self.notSignedIn
         }
         try await clinic.touch(found.session)
         return found
+    }
+
+    /// Whether the request's session is still live (not ended, expired or disabled), without recording use:
+    /// a long poll asks again before every answer it gives.
+    func isLive(_ request: Request) throws -> Bool {
+        guard let hash = Self.tokenHash(of: request) else { return false }
+        return try clinic.professionalSession(tokenHash: hash) != nil
+    }
+
+    private static func tokenHash(of request: Request) -> [UInt8]? {
+        guard let token = ResidentAuth.cookie(cookieName, in: request), token.utf8.count == 43 else { return nil }
+        return SHA256.hash(Array(token.utf8))
     }
 }

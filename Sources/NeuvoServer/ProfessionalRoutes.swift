@@ -275,7 +275,10 @@ struct ProfessionalRoutes: Sendable {
         let clinic = self.clinic
         var streams = professional.queues.map(EventStreams.queue) + [EventStreams.professional(professional.id)]
         streams += try clinic.activeCases(professionalID: professional.id).map(EventStreams.conversation)
+        let auth = self.auth
         let poll = StreamPoll(hub: hub, streams: streams) {
+            // Parked for up to 30 s: a session signed out or an account disabled meanwhile gets nothing more.
+            guard try auth.isLive(request) else { return ProfessionalAuth.notSignedIn.response }
             let events = try clinic.professionalEvents(professional: professional, after: Int64(after))
             return events.isEmpty ? nil : Self.response(events: events, after: Int64(after))
         }
