@@ -429,6 +429,29 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         #expect(audit.count == 1 && audit.first?.int64("professional_id") == admin.id)
     }
 
+    @Test func theCaseShowsARedFlagTheSameVisitHitJustBefore() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let resident = try app.resident()
+        // First the answers say breathing is hard: 112, not queued. Then the same visit tries again without it.
+        let first = try resident.openConversation()
+        #expect(try resident.submit(first, answers: #"{"duration": "hours", "breathing": true, "fever": false}"#)
+            .json?["outcome"]?.stringValue == "redFlag")
+        let second = try resident.openConversation()
+        #expect(try resident.submit(second, answers: TriageAPITests.calm).json?["outcome"]?.stringValue == "queued")
+        let (_, other) = try app.queuedResident()
+        let hanna = try app.workspace("hanna")
+        _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(second)"}"#)
+        let flags = try #require(try hanna.get("/api/v1/pro/cases/\(second)?lang=en").json?["earlierRedFlags"]?.arrayValue)
+        #expect(flags.count == 1)
+        #expect(flags.first?["redFlag"]?.stringValue == "breathing" && flags.first?["action"]?.stringValue == "call112")
+        #expect(flags.first?["message"]?.stringValue == "Call 112 now." && flags.first?["service"]?.stringValue == "Skin symptoms")
+        // Another resident's case carries none.
+        _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(other)"}"#)
+        #expect(try hanna.get("/api/v1/pro/cases/\(other)").json?["earlierRedFlags"] == .array([]))
+    }
+
     @Test func everyOpeningIsAudited() async throws {
         let app = try await appWithCatalog()
         defer { app.stop() }

@@ -21,7 +21,7 @@ extension Clinic {
         let opened = try await store.write { db in
             try Self.caseRows(db, conversationID: conversationID, professionalID: professionalID, asAdmin: asAdmin, at: now)
         }
-        let (row, messages, notes, access, photos) = opened
+        let (row, messages, notes, access, photos, redFlags) = opened
         let conversation = Conversation(row: row)
         let usedCatalog = try row.string("catalog_version").flatMap { try self.catalog(version: $0) }
         let service = conversation.serviceID.flatMap { usedCatalog?.service($0) }
@@ -38,6 +38,21 @@ extension Clinic {
         if let reason = row.string("routing_reason").flatMap({ try? JSONValue.parse($0) }) {
             object["routingReason"] = reason[language.rawValue] ?? .null
         }
+        // The same visit stopped at a red flag before these answers queued it: the nurse should know
+        // the resident was told to call, and may have answered again differently.
+        object["earlierRedFlags"] = .array(try redFlags.map { earlier in
+            let catalog = try earlier.string("catalog_version").flatMap { try self.catalog(version: $0) }
+            let service = earlier.string("service_id").flatMap { catalog?.service($0) }
+            let flag = service?.questionnaire?.redFlags.first { $0.id == earlier.string("red_flag") }
+            var json = JSONObject([("at", .string(Timestamp(millis: earlier.int64("updated_at") ?? 0).rfc3339)),
+                                   ("redFlag", .string(earlier.string("red_flag") ?? ""))])
+            if let service { json["service"] = .string(service.title[language]) }
+            if let flag {
+                json["action"] = .string(flag.action.rawValue)
+                json["message"] = .string(flag.message[language])
+            }
+            return .object(json)
+        })
         object["messages"] = .array(messages.map { Message(row: $0).json })
         object["photos"] = .array(photos.map { Photo(row: $0).json })
         object["notes"] = .array(notes.map { note in
@@ -59,7 +74,7 @@ extension Clinic {
     /// Audits the opening (why: picked, transferred to me, consulted, admin) and
     /// reads the case's row, messages and internal notes. `access` is nil for an admin's reading.
     static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, asAdmin: Bool, at now: Timestamp)
-        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess?, photos: [Row]) {
+        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess?, photos: [Row], earlierRedFlags: [Row]) {
         let access = asAdmin ? nil : try access(db, conversationID: conversationID, professionalID: professionalID)
         guard asAdmin || access != nil, let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else {
             throw ClinicError.notFound
@@ -80,7 +95,14 @@ extension Clinic {
             SELECT n.*, p.display_name, p.title FROM internal_notes n JOIN professionals p ON p.id = n.professional_id
             WHERE n.conversation_id = ? ORDER BY n.created_at, n.id
             """, conversationID)
-        return (row, messages, notes, access, photos)
+        // Within the day before queueing, in the same browser session.
+        let queuedAt = row.int64("queued_at") ?? row.int64("updated_at") ?? 0
+        let redFlags = try db.rows("""
+            SELECT service_id, catalog_version, red_flag, updated_at FROM conversations
+            WHERE resident_session_id = ? AND outcome = 'redFlag' AND updated_at BETWEEN ? AND ? AND id != ?
+            ORDER BY updated_at
+            """, row.int64("resident_session_id") ?? 0, queuedAt - 86_400_000, queuedAt, conversationID)
+        return (row, messages, notes, access, photos, redFlags)
     }
 
     static func readable(_ value: JSONValue, for question: Question, language: Language) -> String {
