@@ -31,7 +31,7 @@ const T = {
     nextWithdrawn: "Asiasi ei ole enää jonossa. Jos tarvitset vielä apua, aloita uusi asia.",
     someone: "Ammattilainen", target: "Pyrimme vastaamaan {d} kuluessa aukioloaikana.", minutes: "{n} minuutin", hours: "{n} tunnin",
     estimate: "Arvioitu odotusaika: {a}–{b} minuuttia.",
-    nobody: "Juuri nyt kukaan ammattilainen ei ole vuorossa. Asiasi käsitellään, kun seuraava vuoro alkaa.",
+    nobody: "Juuri nyt kukaan ammattilainen ei ole vuorossa, joten odotusaikaa ei voi arvioida.",
     closedQ: "Jono on nyt suljettu. Se avautuu {when}.", closedQ0: "Jono on nyt suljettu.",
     instructionsH: "Ohjeet sinulle", withdraw: "Peru asiani", withdrawQ: "Haluatko perua asiasi? Se poistetaan jonosta.",
     withdrawYes: "Kyllä, peru asia", withdrawNo: "Ei, pidä asia jonossa", chatH: "Keskustelu", noMessages: "Ei vielä viestejä.",
@@ -55,7 +55,19 @@ const T = {
     feedbackH: "Palaute", scoreLegend: "Kuinka todennäköisesti suosittelisit tätä palvelua ystävällesi?",
     scoreHint: "0 = en lainkaan todennäköisesti, 10 = erittäin todennäköisesti", commentLabel: "Haluatko kertoa lisää?",
     feedbackSend: "Lähetä palaute", feedbackThanks: "Kiitos palautteestasi!", feedbackAlready: "Palautteesi on jo vastaanotettu. Kiitos!",
-    eScore: "Valitse luku väliltä 0–10.", eNotClosed: "Palautetta voi antaa, kun asiasi on käsitelty."
+    eScore: "Valitse luku väliltä 0–10.", eNotClosed: "Palautetta voi antaa, kun asiasi on käsitelty.",
+    hoursH: "Jonon aukioloajat", hoursClosed: "suljettu", hoursAllDay: "koko vuorokauden",
+    worseCall: "Jos oireet pahenevat, soita päivystysapuun",
+    staysNobody: "Asiasi pysyy jonossa, ja se otetaan käsittelyyn, kun ammattilainen tulee vuoroon.",
+    staysClosed: "Asiasi pysyy jonossa, ja se otetaan käsittelyyn, kun jono aukeaa.",
+    transferredQueue: "Asiasi siirrettiin jonoon: {queue}.", transferredPro: "Asiasi siirrettiin toiselle ammattilaiselle: {title}.",
+    msgWaiting: "ei lähetetty – lähetetään, kun yhteys palaa",
+    demoH: "Testitunnistautuminen – vain demokäyttöön",
+    demoNote: "Tämä ei ole oikea Suomi.fi-tunnistus. Palvelu on demotilassa: käytä vain keksittyä testihenkilön henkilötunnusta, älä omaasi.",
+    demoLabel: "Testihenkilön henkilötunnus", demoHint: "Esimerkiksi 131052-308T", demoSubmit: "Tunnistaudu testihenkilönä",
+    eDemoCode: "Tämä ei ole kelvollinen henkilötunnus. Tarkista syntymäaika, välimerkki ja tarkistusmerkki (esim. 131052-308T).",
+    eDemoOther: "Olet jo tunnistautunut toisena henkilönä.",
+    identified: "Tunnistettu: {name}", identifiedDemo: "Tunnistettu: {name}. Tämä on demon testitunnistus, ei oikea tunnistus."
   },
   sv: {
     title: "Neuvo – digital mottagning", brand: "Neuvo – digital mottagning", skip: "Hoppa till innehållet",
@@ -85,7 +97,7 @@ const T = {
     nextWithdrawn: "Ditt ärende finns inte längre i kön. Om du fortfarande behöver hjälp, påbörja ett nytt ärende.",
     someone: "En yrkesperson", target: "Vi strävar efter att svara inom {d} under öppettiderna.", minutes: "{n} minuter", hours: "{n} timmar",
     estimate: "Uppskattad väntetid: {a}–{b} minuter.",
-    nobody: "Just nu är ingen yrkesperson i tjänst. Ditt ärende behandlas när nästa pass börjar.",
+    nobody: "Just nu är ingen yrkesperson i tjänst, så väntetiden kan inte uppskattas.",
     closedQ: "Kön är stängd nu. Den öppnar {when}.", closedQ0: "Kön är stängd nu.",
     instructionsH: "Instruktioner till dig", withdraw: "Återkalla mitt ärende", withdrawQ: "Vill du återkalla ditt ärende? Det tas bort från kön.",
     withdrawYes: "Ja, återkalla", withdrawNo: "Nej, behåll det i kön", chatH: "Samtal", noMessages: "Inga meddelanden ännu.",
@@ -109,7 +121,19 @@ const T = {
     feedbackH: "Respons", scoreLegend: "Hur sannolikt är det att du skulle rekommendera den här tjänsten till en vän?",
     scoreHint: "0 = inte alls sannolikt, 10 = mycket sannolikt", commentLabel: "Vill du berätta mer?",
     feedbackSend: "Skicka respons", feedbackThanks: "Tack för din respons!", feedbackAlready: "Din respons har redan tagits emot. Tack!",
-    eScore: "Välj ett tal mellan 0 och 10.", eNotClosed: "Du kan ge respons när ditt ärende har behandlats."
+    eScore: "Välj ett tal mellan 0 och 10.", eNotClosed: "Du kan ge respons när ditt ärende har behandlats.",
+    hoursH: "Köns öppettider", hoursClosed: "stängt", hoursAllDay: "dygnet runt",
+    worseCall: "Om symtomen förvärras, ring jourhjälpen",
+    staysNobody: "Ditt ärende stannar i kön och tas upp när en yrkesperson börjar sitt pass.",
+    staysClosed: "Ditt ärende stannar i kön och tas upp när kön öppnar.",
+    transferredQueue: "Ditt ärende flyttades till kön: {queue}.", transferredPro: "Ditt ärende överfördes till en annan yrkesperson: {title}.",
+    msgWaiting: "inte skickat – skickas när anslutningen återkommer",
+    demoH: "Testidentifiering – endast för demo",
+    demoNote: "Det här är inte en riktig Suomi.fi-identifiering. Tjänsten körs i demoläge: använd bara en påhittad testpersons personbeteckning, inte din egen.",
+    demoLabel: "Testpersonens personbeteckning", demoHint: "Till exempel 131052-308T", demoSubmit: "Identifiera dig som testperson",
+    eDemoCode: "Det här är inte en giltig personbeteckning. Kontrollera födelsedatumet, skiljetecknet och kontrolltecknet (t.ex. 131052-308T).",
+    eDemoOther: "Du har redan identifierat dig som en annan person.",
+    identified: "Identifierad: {name}", identifiedDemo: "Identifierad: {name}. Det här är demons testidentifiering, ingen riktig identifiering."
   },
   en: {
     title: "Neuvo – digital clinic", brand: "Neuvo – digital clinic", skip: "Skip to content",
@@ -139,7 +163,7 @@ const T = {
     nextWithdrawn: "Your matter is no longer in the queue. If you still need help, start a new matter.",
     someone: "A professional", target: "We aim to reply within {d} while the service is open.", minutes: "{n} minutes", hours: "{n} hours",
     estimate: "Estimated wait: {a}–{b} minutes.",
-    nobody: "No professional is on duty right now. Your matter will be handled when the next shift starts.",
+    nobody: "No professional is on duty right now, so the wait cannot be estimated.",
     closedQ: "The queue is closed now. It opens {when}.", closedQ0: "The queue is closed now.",
     instructionsH: "Instructions for you", withdraw: "Withdraw my matter", withdrawQ: "Do you want to withdraw your matter? It will be removed from the queue.",
     withdrawYes: "Yes, withdraw", withdrawNo: "No, keep it in the queue", chatH: "Conversation", noMessages: "No messages yet.",
@@ -163,7 +187,19 @@ const T = {
     feedbackH: "Feedback", scoreLegend: "How likely is it that you would recommend this service to a friend?",
     scoreHint: "0 = not at all likely, 10 = extremely likely", commentLabel: "Would you like to tell us more?",
     feedbackSend: "Send feedback", feedbackThanks: "Thank you for your feedback!", feedbackAlready: "Your feedback has already been received. Thank you!",
-    eScore: "Choose a number from 0 to 10.", eNotClosed: "Feedback can be given once your matter has been handled."
+    eScore: "Choose a number from 0 to 10.", eNotClosed: "Feedback can be given once your matter has been handled.",
+    hoursH: "Queue opening hours", hoursClosed: "closed", hoursAllDay: "all day",
+    worseCall: "If your symptoms get worse, call the medical helpline",
+    staysNobody: "Your matter stays in the queue and is taken up when a professional comes on shift.",
+    staysClosed: "Your matter stays in the queue and is taken up when the queue opens.",
+    transferredQueue: "Your matter was passed on to the queue: {queue}.", transferredPro: "Your matter was passed on to another professional: {title}.",
+    msgWaiting: "not sent – it will be sent when the connection returns",
+    demoH: "Test identification – for demo use only",
+    demoNote: "This is not real Suomi.fi identification. The service is running in demo mode: use only a made-up test person's identity code, never your own.",
+    demoLabel: "Test person's personal identity code", demoHint: "For example 131052-308T", demoSubmit: "Identify as a test person",
+    eDemoCode: "This is not a valid Finnish personal identity code. Check the date, the century sign and the check character (e.g. 131052-308T).",
+    eDemoOther: "You have already identified as another person.",
+    identified: "Identified: {name}", identifiedDemo: "Identified: {name}. This is the demo's test identification, not real identification."
   }
 };
 
@@ -175,7 +211,11 @@ const S = {
   lang: "fi", catalog: null, step: "loading", path: [], service: null, answers: {},
   subject: null, conv: null, cursor: 0, messages: new Map(), outbox: [], failed: [], gen: 0, live: false,
   // Photos: chosen in the pre-questions (by question id), being uploaded, and in the conversation (by photo id).
-  drafts: {}, uploads: [], photos: new Map(), photoNodes: new Map()
+  drafts: {}, uploads: [], photos: new Map(), photoNodes: new Map(),
+  // Lines of the timeline that are no one's message (the matter passed on), by event seq.
+  notes: new Map(),
+  // GET /api/v1/session: identification state and whether the demo's test identification is offered.
+  session: null
 };
 
 function store(key, value) {
@@ -189,7 +229,8 @@ function t(key, vars) {
   if (vars) s = s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? "");
   return s;
 }
-const loc = (text) => text ? (text[S.lang] || text.fi || text.en || "") : "";
+const loc = (text) => !text ? "" : typeof text === "string" ? text : (text[S.lang] || text.fi || text.en || "");
+const cap = (s) => s ? s[0].toLocaleUpperCase(S.lang) + s.slice(1) : s;
 function h(tag, attrs, ...kids) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -214,6 +255,7 @@ function applyLang() {
   for (const b of document.querySelectorAll(".lang")) b.setAttribute("aria-pressed", String(b.dataset.lang === S.lang));
   for (const el of document.querySelectorAll(".error[data-key]")) el.textContent = t(el.dataset.key, JSON.parse(el.dataset.vars || "null"));
   renderProgress();
+  renderIdentity();
   if (S.step === "service") renderServices();
   if (S.step === "questions") renderQuestions();
   if (S.step === "redflag") renderRedFlag();
@@ -223,6 +265,7 @@ function applyLang() {
 // Clears, then sets after a moment, so a repeated text is read again; texts in quick succession are joined.
 function announce(text) {
   const a = $("announcer");
+  if (!text || (S.ann && S.ann.includes(text))) return;
   S.ann = S.ann ? S.ann + " " + text : text;
   a.textContent = "";
   clearTimeout(S.annTimer);
@@ -603,6 +646,14 @@ async function api(path, body) {
   return data;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Like sleep, but over at once when the browser says the network is back.
+function sleepUntilOnline(ms) {
+  return new Promise((r) => {
+    const done = () => { clearTimeout(timer); window.removeEventListener("online", done); r(); };
+    const timer = setTimeout(done, ms);
+    window.addEventListener("online", done);
+  });
+}
 
 // ---- Conversation --------------------------------------------------------------
 function setConversation(conv) {
@@ -612,6 +663,7 @@ function setConversation(conv) {
   S.messages = new Map();
   S.photos = new Map();
   S.photoNodes = new Map();
+  S.notes = new Map();
   S.live = false;
   $("feedback-form").reset();
   showError("err-score", "");
@@ -638,16 +690,14 @@ function renderStatus() {
   const queued = status === "queued";
   $("conv-position").textContent = queued && c.position ? t("position", { n: c.position }) : "";
   $("conv-position").hidden = !(queued && c.position);
-  let est = "";
-  const e = c.estimate;
-  if (queued && e) {
-    if (e.state === "estimate") est = t("estimate", { a: e.minMinutes, b: e.maxMinutes });
-    else if (e.state === "nobodyOnShift") est = t("nobody");
-    else if (e.state === "closed") est = e.opensAt ? t("closedQ", { when: new Intl.DateTimeFormat(S.lang + "-FI", { weekday: "long", day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Helsinki" }).format(new Date(e.opensAt)) }) : t("closedQ0");
-  }
+  const e = queued ? c.estimate : null, est = estimateText(e);
   $("conv-estimate").textContent = est;
   $("conv-estimate").hidden = !est;
-  $("conv-next").textContent = status === "active" ? t("nextActive", { who: who(c.professional) || t("someone") })
+  renderWaitInfo(c, e);
+  const moved = c.transfer && !terminal(status) ? transferText(c.transfer) : "";
+  $("conv-transfer").textContent = moved;
+  $("conv-transfer").hidden = !moved;
+  $("conv-next").textContent = status === "active" ? t("nextActive", { who: cap(who(c.professional)) || t("someone") })
     : status === "closed" ? t("nextClosed") : status === "withdrawn" ? t("nextWithdrawn") : t("nextQueued");
   const q = c.queue && S.catalog?.queues?.find((x) => x.id === c.queue.id);
   const m = q?.targetFirstResponseMinutes;
@@ -663,6 +713,59 @@ function renderStatus() {
   renderFeedback();
 }
 
+function estimateText(e) {
+  if (!e) return "";
+  if (e.state === "estimate") return t("estimate", { a: e.minMinutes, b: e.maxMinutes });
+  if (e.state === "nobodyOnShift") return t("nobody");
+  if (e.state === "closed") {
+    return e.opensAt ? t("closedQ", { when: new Intl.DateTimeFormat(S.lang + "-FI", { weekday: "long", day: "numeric", month: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Helsinki" }).format(new Date(e.opensAt)) }) : t("closedQ0");
+  }
+  return "";
+}
+// When no number can be given (nobody on shift, or the queue closed): the matter stays in the queue,
+// the queue's opening hours, and where to call meanwhile.
+function renderWaitInfo(c, e) {
+  const show = !!e && (e.state === "nobodyOnShift" || e.state === "closed");
+  $("conv-wait-info").hidden = !show;
+  if (!show) return;
+  $("conv-wait-stays").textContent = t(e.state === "closed" ? "staysClosed" : "staysNobody");
+  const q = c.queue && S.catalog?.queues?.find((x) => x.id === c.queue.id);
+  const lines = q ? hoursLines(q.openingHours) : [];
+  $("h-hours").hidden = !lines.length;
+  $("conv-hours").hidden = !lines.length;
+  $("conv-hours").replaceChildren(...lines.map((l) => h("li", {}, h("span", { class: "days", text: l.days }), " ", h("span", { text: l.hours }))));
+}
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+function dayName(i) {
+  // 1 January 2024 was a Monday.
+  return new Intl.DateTimeFormat(S.lang + "-FI", { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 1 + i)));
+}
+function fmtClock(hm) {
+  const [hh, mm] = hm.split(":");
+  return S.lang === "en" ? `${hh}:${mm}` : `${Number(hh)}.${mm}`;
+}
+// Opening hours (Finnish time) as lines, consecutive days with the same hours joined: "Maanantai–perjantai 8.00–16.00".
+function hoursLines(hours) {
+  const spans = WEEKDAYS.map((d) => {
+    const ranges = hours?.[d] || [];
+    if (!ranges.length) return t("hoursClosed");
+    if (ranges.length === 1 && ranges[0][0] === "00:00" && ranges[0][1] === "24:00") return t("hoursAllDay");
+    return ranges.map(([a, b]) => fmtClock(a) + "–" + fmtClock(b)).join(", ");
+  });
+  const lines = [];
+  for (let i = 0; i < 7;) {
+    let j = i;
+    while (j + 1 < 7 && spans[j + 1] === spans[i]) j++;
+    lines.push({ days: cap(i === j ? dayName(i) : dayName(i) + "–" + dayName(j)), hours: spans[i] });
+    i = j + 1;
+  }
+  return lines;
+}
+// The matter passed on: to a colleague (only their title is known) or back to a queue.
+function transferText(tr) {
+  return tr.queue ? t("transferredQueue", { queue: queueName(tr.queue) }) : t("transferredPro", { title: tr.title || t("someone") });
+}
+
 function fmtTime(at) {
   const d = new Date(at);
   if (isNaN(d)) return "";
@@ -671,17 +774,22 @@ function fmtTime(at) {
 }
 function renderMessages() {
   // Messages and photos in event order; one known only from its POST answer (no seq yet) goes last.
-  const confirmed = [...S.messages.values(), ...S.photos.values()]
+  const confirmed = [...S.messages.values(), ...S.photos.values(), ...S.notes.values()]
     .sort((a, b) => (a.seq ?? Infinity) - (b.seq ?? Infinity) || String(a.at).localeCompare(String(b.at)));
   const items = confirmed.concat(S.outbox.concat(S.failed).filter((p) => p.conv === S.conv?.id && !confirmed.some((m) => m.clientId === p.clientId)));
   const box = $("messages-box");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   $("messages").replaceChildren(...items.map((m) => {
     if (m.mediaType) return photoItem(m);
+    if (m.transfer) {
+      return h("li", { class: "event", "data-event": "transferred" },
+        h("p", { class: "meta" }, h("span", { class: "when", text: fmtTime(m.at) })),
+        h("p", { class: "text", text: transferText(m.transfer) }));
+    }
     const mine = m.author ? m.author === "resident" : true;
     const name = mine ? t("you") : who(m.professional) || t("someone");
-    const state = m.error ? t("msgFailed", { e: m.error }) : m.seq ? fmtTime(m.at) : t("msgSending");
-    return h("li", { class: "msg " + (mine ? "mine" : "theirs") + (m.seq ? "" : " pending") + (m.error ? " failed" : ""), "data-client-id": m.clientId, "data-id": m.id },
+    const state = m.error ? t("msgFailed", { e: m.error }) : m.seq ? fmtTime(m.at) : m.waiting ? t("msgWaiting") : t("msgSending");
+    return h("li", { class: "msg " + (mine ? "mine" : "theirs") + (m.seq ? "" : " pending") + (m.waiting && !m.seq ? " waiting" : "") + (m.error ? " failed" : ""), "data-client-id": m.clientId, "data-id": m.id },
       h("p", { class: "meta" }, h("span", { class: "who", text: name }), " ", h("span", { class: "when", text: state })),
       h("p", { class: "text", text: m.text }));
   }));
@@ -711,10 +819,17 @@ function applyEvent(ev) {
     case "redFlag": c.status = "closed"; c.redFlag = { action: d.action, message: d.message }; break;
     case "withdrawn": c.status = "withdrawn"; break;
     case "picked":
-      c.status = "active"; c.professional = d.professional; break;
-    case "transferred":
-      if (d.queue) { c.status = "queued"; c.queue = d.queue; c.professional = null; } else if (d.professional) c.professional = d.professional;
+      c.status = "active"; c.professional = d.professional; c.transfer = null; break;
+    case "transferred": {
+      // The event names a queue, or a colleague by title only.
+      const tr = d.queue ? { queue: d.queue } : { title: d.professional?.title || "" };
+      const known = S.notes.has(ev.seq);
+      S.notes.set(ev.seq, { seq: ev.seq, at: ev.at, transfer: tr });
+      c.transfer = tr;
+      if (d.queue) { c.status = "queued"; c.queue = d.queue; c.professional = null; } else if (d.professional) { c.status = "active"; c.professional = { title: tr.title }; }
+      if (S.live && !known) announce(transferText(tr));
       break;
+    }
     case "closed":
       c.status = "closed"; c.instructions = d.instructions; c.closedOutcome = d.outcome || "closed";
       if (d.professional) c.professional = d.professional;
@@ -738,7 +853,7 @@ async function poll() {
       if (gen !== S.gen) break;
       notice("");
       delay = 1000;
-      const before = { status: c.status, position: c.position };
+      const before = { status: c.status, position: c.position, estimate: c.status === "queued" ? c.estimate?.key : null };
       for (const ev of r.events) applyEvent(ev);
       S.cursor = r.next;
       if (r.status) c.status = r.status;
@@ -749,15 +864,21 @@ async function poll() {
       else {
         renderStatus();
         renderMessages();
-        if (S.live && c.status === "queued" && c.position && c.position !== before.position) announce(t("position", { n: c.position }));
-        if (S.live && c.status !== before.status) announce($("h-conv").textContent + ". " + $("conv-next").textContent);
+        if (S.live && c.status !== before.status) {
+          announce($("h-conv").textContent + ". " + $("conv-next").textContent);
+          if (c.status === "queued" && c.position) announce(t("position", { n: c.position }));
+        } else if (S.live && c.status === "queued") {
+          // The place in the queue and the wait estimate, each only when it changed.
+          if (c.position && c.position !== before.position) announce(t("position", { n: c.position }));
+          if (c.estimate && c.estimate.key !== before.estimate) announce(estimateText(c.estimate));
+        }
       }
       S.live = true;
     } catch (err) {
       if (gen !== S.gen) break;
       if (err.status === 404) { setConversation(null); go("subject"); break; }
       notice(t("reconnecting"));
-      await sleep(delay);
+      await sleepUntilOnline(delay);
       delay = Math.min(delay * 2, 5000);
     }
   }
@@ -793,7 +914,11 @@ function sendChat(e) {
   renderMessages();
   deliver(item);
 }
+// Sent with its clientId until the server has it (a retry of a message that did arrive is answered with
+// the stored one); while it cannot be sent it shows as not sent, and it is kept in localStorage for a reload.
 async function deliver(item) {
+  if (item.delivering) return;
+  item.delivering = true;
   let delay = 1000;
   while (S.outbox.includes(item)) {
     try {
@@ -803,6 +928,7 @@ async function deliver(item) {
       renderMessages();
       return;
     } catch (err) {
+      if (!err.status && !item.waiting) { item.waiting = true; renderMessages(); }
       if (err.status && err.status < 500 && err.status !== 429) {
         item.error = err.message || t("failed");
         S.outbox = S.outbox.filter((p) => p !== item);
@@ -811,7 +937,7 @@ async function deliver(item) {
         renderMessages();
         return;
       }
-      await sleep(delay);
+      await sleepUntilOnline(delay);
       delay = Math.min(delay * 2, 5000);
     }
   }
@@ -925,7 +1051,7 @@ async function uploadPhoto(item) {
       throw err;
     }
     if (Date.now() - started > 60000) { const err = new Error("network"); err.status = 0; throw err; }
-    await sleep(delay);
+    await sleepUntilOnline(delay);
   }
 }
 
@@ -1017,6 +1143,45 @@ function newMatter() {
   go("subject");
 }
 
+// ---- Identification: the session's state, and demo mode's test identification ------------------
+function renderIdentity() {
+  const s = S.session, id = s?.identity;
+  $("ident-status").hidden = !id;
+  $("ident-status").textContent = id ? t(id.method === "demo" ? "identifiedDemo" : "identified", { name: id.name || id.code }) : "";
+  // Offered only when the server says so (demo mode), and only until identified.
+  $("demo-ident").hidden = !(s?.demoIdentification && !id);
+}
+async function loadSession() {
+  try {
+    S.session = await api("/api/v1/session");
+    renderIdentity();
+  } catch (err) { /* no identification shown */ }
+}
+async function demoIdentify(e) {
+  e.preventDefault();
+  const input = $("demo-code"), button = $("demo-submit"), code = input.value.trim();
+  showError("err-demo", "");
+  markInvalid(input, "err-demo", false);
+  if (!code) { showError("err-demo", "eRequired"); markInvalid(input, "err-demo", true); input.focus(); return; }
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    const r = await api("/api/v1/identification/demo", { personalIdentityCode: code });
+    S.session = { ...(S.session || {}), identified: true, identity: r.identity };
+    input.value = "";
+    renderIdentity();
+    $("ident-status").focus();
+    announce($("ident-status").textContent);
+  } catch (err) {
+    const key = { invalid_personalIdentityCode: "eDemoCode", identity_mismatch: "eDemoOther" }[err.code];
+    if (key) showError("err-demo", key); else showRawError("err-demo", err.status ? err.message : t("offline"));
+    markInvalid(input, "err-demo", true);
+    input.focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ---- Start -------------------------------------------------------------------------------
 async function loadCatalog() {
   for (let delay = 1000; ; delay = Math.min(delay * 2, 10000)) {
@@ -1072,6 +1237,7 @@ function init() {
   $("questions-back").addEventListener("click", () => go("service"));
   $("questions-form").addEventListener("submit", submitAnswers);
   $("chat-form").addEventListener("submit", sendChat);
+  $("demo-form").addEventListener("submit", demoIdentify);
   $("chat-text").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) sendChat(e); });
   $("attach-photo").addEventListener("click", () => $("chat-photo").click());
   $("chat-photo").addEventListener("change", choosePhotos);
@@ -1085,6 +1251,7 @@ function init() {
   const max = todayUTC();
   $("child-birth").max = max;
   syncSubjectFields();
+  loadSession();
 
   if (id) {
     needCatalog();

@@ -17,6 +17,7 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -66,25 +67,27 @@ class CatalogServer:
         return "--- server output (tail) ---\n" + "".join(self.log[-40:])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The real binary on a free port, with a fresh database, the test catalog and one
-    professional (hanna, nurse queue) added with the CLI before the server starts.
-
-    Named `server` so conftest's `_server_alive` check covers it too."""
+@contextlib.contextmanager
+def catalog_server(tmp: Path, users=((PRO_USER, "Hanna Hoitaja", "sairaanhoitaja", "nurse"),), demo: bool = False):
+    """The real binary on a free port, with a fresh database in `tmp`, the test catalog and `users`
+    ((username, name, title, queues); password PRO_PASSWORD) added with the CLI before the server starts.
+    `demo` serves with `--demo` instead (the test identification), which needs the demo catalog and its
+    own professionals: `--demo --catalog TEST` exits at start, as the demo's professionals belong to
+    queues the test catalog lacks."""
     if not NEUVO_BIN.is_file():
         pytest.fail(f"server binary not found: {NEUVO_BIN} (build it with `swift build`, or set NEUVO_BIN)")
-    tmp = tmp_path_factory.mktemp("resident-page")
     db, catalog = tmp / "neuvo.sqlite", catalog_file(tmp)
     where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
-    for args, env in ((["catalog", "import", str(catalog)], {}),
-                      (["user", "add", PRO_USER, "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja", "--queues", "nurse"],
-                       {"NEUVO_PASSWORD": PRO_PASSWORD})):
+    steps = [] if demo else [(["catalog", "import", str(catalog)], {})]
+    steps += [] if demo else [(["user", "add", user, "--name", name, "--title", title, "--queues", queues], {"NEUVO_PASSWORD": PRO_PASSWORD})
+              for user, name, title, queues in users]
+    for args, env in steps:
         done = subprocess.run([str(NEUVO_BIN), *args, *where], cwd=tmp, capture_output=True, text=True, timeout=60,
                               env={**os.environ, **env}, stdin=subprocess.DEVNULL)
         assert done.returncode == 0, f"neuvo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     cmd = [str(NEUVO_BIN), "serve", "--host", "127.0.0.1", "--port", "0", "--db", str(db),
-           "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations"), "--catalog", str(catalog)]
+           "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations")]
+    cmd += ["--demo", "--catalog", str(REPO / "Sources" / "neuvo" / "demo-catalog.json")] if demo else ["--catalog", str(catalog)]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp)
     lines: queue.Queue[str | None] = queue.Queue()
     log: list[str] = []
@@ -121,6 +124,15 @@ def server(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The test catalog and one professional (hanna, nurse queue).
+
+    Named `server` so conftest's `_server_alive` check covers it too."""
+    with catalog_server(tmp_path_factory.mktemp("resident-page")) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
