@@ -657,6 +657,7 @@ function onSignedOut(expired) {
   state.rendered = null;
   state.dropped.clear();
   state.queue = [];
+  leftQueue.clear();
   state.admin = { professionals: [], queues: [], drafts: new Map(), status: new Map(), loaded: false, loading: null };
   renderAdmin();
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
@@ -671,6 +672,7 @@ async function startWorkspace(me) {
   const generation = state.generation;
   state.me = me;
   state.queue = [];
+  leftQueue.clear();
   state.queueLoaded = false;
   $("user-name").textContent = `${me.displayName}, ${me.title}`;
   // An administrator who works in no queue starts in the admin view.
@@ -903,6 +905,17 @@ async function setShift(queueId, box) {
 
 // ---------------------------------------------------------------- queue
 
+// Cases seen leaving the queue in the stream, by the event's seq: a snapshot
+// older than that (its cursor is lower) must not bring them back.
+const leftQueue = new Map();
+function leaveQueue(id, seq) {
+  if (!id) return false;
+  leftQueue.set(id, Math.max(seq || 0, leftQueue.get(id) || 0));
+  const before = state.queue.length;
+  state.queue = state.queue.filter((c) => c.conversationId !== id);
+  return state.queue.length !== before;
+}
+
 let queueRefreshTimer = 0;
 function scheduleQueueRefresh() {
   clearTimeout(queueRefreshTimer);
@@ -914,13 +927,16 @@ async function refreshQueue() {
   const generation = state.generation;
   const mine = ++queueFetches;
   let r;
+  const started = performance.now();
   try { r = await api("GET", "/api/v1/pro/queue"); } catch { return; }
+  measure("pro:queue-fetch", started);
   // An older snapshot answering late must not overwrite a newer one.
   if (generation !== state.generation || mine !== queueFetches || !r.ok) return;
   const before = new Set(state.queue.map((c) => c.conversationId));
   const wasEmpty = state.queue.length === 0;
-  state.queue = r.data.cases || [];
   state.queueCursor = r.data.cursor || 0;
+  for (const [id, seq] of leftQueue) if (seq <= state.queueCursor) leftQueue.delete(id);
+  state.queue = (r.data.cases || []).filter((c) => !leftQueue.has(c.conversationId));
   const added = state.queue.filter((c) => !before.has(c.conversationId));
   if (state.queueLoaded && added.length) {
     const first = added[0];
@@ -936,38 +952,73 @@ async function refreshQueue() {
   updateTitle();
 }
 
+// Timings the browser keeps (performance.getEntriesByType("measure")), for tests and profiling.
+function measure(name, start) {
+  try { performance.measure(name, { start, end: performance.now() }); } catch { /* older browsers */ }
+}
+
+function queueItem(c) {
+  const service = serviceTitle(c.serviceId);
+  const what = `${urgencyLabel(c.urgency)}, ${service}, ${subjectKindLabel(c.subject)}`;
+  const wait = el("span", { class: "wait", dataset: { since: c.queuedAt } }, waitText(c.queuedAt));
+  const button = el("button", {
+    type: "button", class: "button small", dataset: { pick: c.conversationId },
+    "aria-label": t("pickCase", { what }),
+    onclick: () => pick(c.conversationId),
+  }, t("pick"));
+  return el("li", { class: `queue-item urgency-${c.urgency}` },
+    el("div", { class: "qi-top" },
+      el("span", { class: `badge urgency-${c.urgency}` }, urgencyLabel(c.urgency)),
+      el("span", { class: "qi-service" }, service),
+      el("span", { class: "qi-wait" }, el("span", { class: "visually-hidden" }, t("waiting") + " "), wait)),
+    el("div", { class: "qi-meta" },
+      el("span", {}, subjectKindLabel(c.subject)),
+      el("span", { class: c.identified ? "tag ok" : "tag" }, c.identified ? t("identified") : t("anonymous")),
+      el("span", { class: "tag queue" }, queueName(c.queueId))),
+    el("p", { class: "qi-summary" }, c.summary || ""),
+    button);
+}
+
+// The queue is updated in place: an item stays the same node while its case
+// waits unchanged, so a change costs only what changed (hundreds of waiting
+// cases stay quick), and keyboard focus and a screen reader's place are kept.
+const queueNodes = new Map(); // conversationId -> { li, sig }
 function renderQueue() {
+  const started = performance.now();
   const list = $("queue-list");
-  const focusedId = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.pick : null;
-  list.replaceChildren();
+  const focusedId = document.activeElement && list.contains(document.activeElement)
+    ? document.activeElement.dataset.pick : null;
   $("queue-count").textContent = String(state.queue.length);
   show($("queue-empty"), state.queue.length === 0);
-  for (const c of state.queue) {
-    const service = serviceTitle(c.serviceId);
-    const what = `${urgencyLabel(c.urgency)}, ${service}, ${subjectKindLabel(c.subject)}`;
-    const wait = el("span", { class: "wait", dataset: { since: c.queuedAt } }, waitText(c.queuedAt));
-    const button = el("button", {
-      type: "button", class: "button small", dataset: { pick: c.conversationId },
-      "aria-label": t("pickCase", { what }),
-      onclick: () => pick(c.conversationId),
-    }, t("pick"));
-    const item = el("li", { class: `queue-item urgency-${c.urgency}` },
-      el("div", { class: "qi-top" },
-        el("span", { class: `badge urgency-${c.urgency}` }, urgencyLabel(c.urgency)),
-        el("span", { class: "qi-service" }, service),
-        el("span", { class: "qi-wait" }, el("span", { class: "visually-hidden" }, t("waiting") + " "), wait)),
-      el("div", { class: "qi-meta" },
-        el("span", {}, subjectKindLabel(c.subject)),
-        el("span", { class: c.identified ? "tag ok" : "tag" }, c.identified ? t("identified") : t("anonymous")),
-        el("span", { class: "tag queue" }, queueName(c.queueId))),
-      el("p", { class: "qi-summary" }, c.summary || ""),
-      button);
-    list.append(item);
+  const wanted = new Set(state.queue.map((c) => c.conversationId));
+  for (const [id, node] of queueNodes) {
+    if (!wanted.has(id)) { node.li.remove(); queueNodes.delete(id); }
   }
-  if (focusedId) {
+  let previous = null;
+  for (const c of state.queue) {
+    const sig = [lang, c.urgency, c.queueId, c.serviceId, c.subject, c.identified, c.summary, c.queuedAt,
+                 !!state.catalog].join("\u0001");
+    let node = queueNodes.get(c.conversationId);
+    if (!node || node.sig !== sig) {
+      const li = queueItem(c);
+      if (node) node.li.replaceWith(li);
+      node = { li, sig };
+      queueNodes.set(c.conversationId, node);
+    }
+    const li = node.li;
+    const inPlace = li.parentNode === list && (previous ? previous.nextElementSibling === li : list.firstElementChild === li);
+    if (!inPlace) { if (previous) previous.after(li); else list.prepend(li); }
+    previous = li;
+  }
+  // Anything else in the list (left from an earlier sign-in) goes.
+  while (previous ? previous.nextElementSibling : list.firstElementChild) {
+    (previous ? previous.nextElementSibling : list.firstElementChild).remove();
+  }
+  if (focusedId && !list.contains(document.activeElement)) {
     const again = list.querySelector(`[data-pick="${CSS.escape(focusedId)}"]`);
     (again || $("pick-next")).focus();
   }
+  measure("pro:queue-render", started);
 }
 
 // Live waiting times: only the text of the clocks changes, once a second.
@@ -993,6 +1044,7 @@ async function pick(conversationId) {
     const id = r.data.id;
     caseRecord(id);
     renderMine();
+    if (leaveQueue(id, 0)) { renderQueue(); updateTitle(); }
     scheduleQueueRefresh();
     await openCase(id, { focus: true, reload: true });
     const c = state.cases.get(id);
@@ -1888,18 +1940,26 @@ function adoptCase(id) {
 
 function handleEvents(events) {
   let queueChanged = false;
+  let queueLeft = false;
   const touched = new Set();
   for (const ev of events) {
     const data = ev.data || {};
     const caseId = eventCaseId(ev);
     if (caseId && state.dropped.has(caseId) && ev.type !== "queued") continue;
     switch (ev.type) {
-      case "queued": case "picked": case "withdrawn":
+      case "queued":
         queueChanged = true;
+        break;
+      case "picked": case "withdrawn":
+        queueChanged = true;
+        if (leaveQueue(caseId, ev.seq)) queueLeft = true;
         break;
       case "transferred":
         queueChanged = true;
-        if (caseId && data.professional && !data.queue) adoptCase(caseId);
+        if (caseId && data.professional && !data.queue) {
+          if (leaveQueue(caseId, ev.seq)) queueLeft = true;
+          adoptCase(caseId);
+        }
         break;
       case "message": {
         const message = { id: data.id, clientId: data.clientId, author: data.author, text: data.text, at: ev.at,
@@ -1937,6 +1997,8 @@ function handleEvents(events) {
         break;
     }
   }
+  // A case that left the queue goes at once; the snapshot that follows confirms the rest.
+  if (queueLeft) { renderQueue(); updateTitle(); }
   if (queueChanged) scheduleQueueRefresh();
   for (const id of touched) {
     const c = state.cases.get(id);

@@ -548,3 +548,123 @@ def test_my_cases_found_in_a_new_browser(server, browser, flow):
         other.wait(lambda: sorted(other.mine_ids()) == sorted([flow["child"].id, flow["passed"].id]),
                    "both of my cases in a fresh browser")
         other.wait(lambda: other.visible("#case-view"), "one of them open")
+
+
+# ==========================================================================
+# 4. Many cases
+# ==========================================================================
+
+MANY = 300
+RANK = {"urgent": 0, "soon": 1, "normal": 2}
+
+
+def _varied_case(server, i: int) -> str:
+    """A quarter each: urgent and soon child-health, soon (high fever) and normal nurse cases."""
+    kind = i % 4
+    if kind == 0:
+        return Client(server.base).start_case(subject={"kind": "child", "firstName": f"Lapsi{i}", "ageYears": 1})
+    if kind == 1:
+        return Client(server.base).start_case(subject={"kind": "child", "firstName": f"Lapsi{i}", "ageYears": 6})
+    if kind == 2:
+        return Client(server.base).start_case(answers={"duration": "hours", "breathing": False, "fever": True,
+                                                       "temperature": 39.5})
+    return Client(server.base).start_case()
+
+
+@pytest.fixture(scope="module")
+def busy_server(tmp_path_factory):
+    require_binary()
+    tmp = tmp_path_factory.mktemp("neuvo-pro-busy")
+    with running_server(tmp, db=_prepare(tmp)) as srv:
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            ids = list(pool.map(lambda i: _varied_case(srv, i), range(MANY)))
+        assert len(set(ids)) == MANY
+        yield srv
+
+
+def _page_queue(b: Browser) -> list[dict]:
+    return b.js("""return [...document.querySelectorAll('#queue-list > li')].map(li => ({
+        id: li.querySelector('[data-pick]').dataset.pick,
+        urgency: [...li.classList].find(c => c.startsWith('urgency-')).slice(8),
+        since: li.querySelector('.wait').dataset.since}))""")
+
+
+def _assert_in_order(items: list[dict]):
+    keys = [(RANK[x["urgency"]], x["since"]) for x in items]
+    bad = [i for i in range(1, len(keys)) if keys[i] < keys[i - 1]]
+    assert not bad, f"out of urgency-then-waiting order at {bad[:5]}: {[items[i] for i in bad[:3]]}"
+
+
+def test_many_cases(busy_server):
+    srv = busy_server
+    me = Client(srv.base)
+    me.sign_in(ME)
+    with chrome(1280, 800) as driver:
+        b = Browser(driver, srv)
+        driver.get(srv.url("/pro/"))
+        b.sign_in(ME)
+        b.wait(lambda: len(b.queue_ids()) == MANY, f"{MANY} cases in the queue", timeout=20)
+        b.mark()
+        assert b.text("#queue-count") == str(MANY)
+        assert driver.title.startswith(f"({MANY})"), driver.title
+        status, snapshot = me.call("GET", "/api/v1/pro/queue")
+        assert status == 200
+        page = _page_queue(b)
+        assert [x["id"] for x in page] == [c["conversationId"] for c in snapshot["cases"]], "the server's order"
+        _assert_in_order(page)
+        assert {x["urgency"] for x in page} == {"urgent", "soon", "normal"}
+        # Every item reads as a whole: urgency, service, whose matter, the pre-question line.
+        first = b.find("#queue-list > li")
+        assert "Kiireellinen" in first.text and "Iho-oireet" in first.text and "Lapsen asia" in first.text, first.text
+
+        # Each item remembers it was there, to tell an in-place update from a rebuild.
+        b.js("""window.__seen = new Map();
+                for (const li of document.querySelectorAll('#queue-list > li'))
+                  window.__seen.set(li.querySelector('[data-pick]').dataset.pick, li);
+                window.__appeared = {};
+                window.__observer = new MutationObserver(() => {
+                  for (const b of document.querySelectorAll('#queue-list [data-pick]'))
+                    if (!window.__seen.has(b.dataset.pick) && !(b.dataset.pick in window.__appeared))
+                      window.__appeared[b.dataset.pick] = Date.now();
+                });
+                window.__observer.observe(document.getElementById('queue-list'), {childList: true, subtree: true});""")
+
+        # Picking the top one.
+        top = page[0]["id"]
+        b.find(f'#queue-list [data-pick="{top}"]').click()
+        b.wait(lambda: top in b.mine_ids() and b.visible("#case-view"), "the top case picked and open")
+        b.wait(lambda: top not in b.queue_ids(), "the picked case to leave the queue")
+        assert len(b.queue_ids()) == MANY - 1 and b.text("#queue-count") == str(MANY - 1)
+        assert [x["id"] for x in _page_queue(b)] == [x["id"] for x in page[1:]]
+
+        # One more arrives: an urgent one goes after the urgent ones already waiting.
+        newcomer = Client(srv.base)
+        status, conv = newcomer.call("POST", "/api/v1/conversations", {})
+        assert status == 201
+        newcomer.id = conv["id"]
+        posted = time.time() * 1000
+        status, outcome = newcomer.call("POST", f"/api/v1/conversations/{newcomer.id}/pre-questionnaire", {
+            "serviceId": "skin", "subject": {"kind": "child", "firstName": "Uusi", "ageYears": 1},
+            "answers": {"duration": "days", "spreading": False, "breathing": False, "fever": False}})
+        assert status == 200 and outcome["outcome"] == "queued", outcome
+        answered = time.time() * 1000
+        b.wait(lambda: newcomer.id in b.queue_ids(), "the new case in the queue")
+        appeared = b.js("return window.__appeared[arguments[0]]", newcomer.id)
+        now = _page_queue(b)
+        assert len(now) == MANY and b.text("#queue-count") == str(MANY)
+        _assert_in_order(now)
+        urgent_before = sum(1 for x in page[1:] if x["urgency"] == "urgent")
+        assert [x["id"] for x in now].index(newcomer.id) == urgent_before
+        status, snapshot = me.call("GET", "/api/v1/pro/queue")
+        assert [x["id"] for x in now] == [c["conversationId"] for c in snapshot["cases"]]
+        # Updated in place: the items that were there are the same elements, not a rebuilt list.
+        rebuilt = b.js("""return [...document.querySelectorAll('#queue-list > li')].filter(li => {
+            const id = li.querySelector('[data-pick]').dataset.pick;
+            return window.__seen.has(id) && window.__seen.get(id) !== li; }).length""")
+        assert rebuilt == 0, f"{rebuilt} unchanged items were rebuilt"
+        assert b.not_reloaded()
+        print(f"\n[many cases] {MANY} waiting: new case on the page {appeared - posted:.0f} ms after the POST "
+              f"({appeared - answered:.0f} ms after its answer)")
+        measures = b.js("return performance.getEntriesByType('measure').filter(m => m.name.startsWith('pro:'))"
+                        ".map(m => [m.name, Math.round(m.duration * 10) / 10])")
+        print(f"[many cases] page measures: {measures}")
