@@ -62,6 +62,7 @@ const T = {
     staysClosed: "Asiasi pysyy jonossa, ja se otetaan käsittelyyn, kun jono aukeaa.",
     transferredQueue: "Asiasi siirrettiin jonoon: {queue}.", transferredPro: "Asiasi siirrettiin toiselle ammattilaiselle: {title}.",
     msgWaiting: "ei lähetetty – lähetetään, kun yhteys palaa",
+    announceWaiting: "Viestiä ei voitu lähettää. Se lähetetään, kun yhteys palaa.", announceSentLater: "Viesti lähetetty.",
     demoH: "Testitunnistautuminen – vain demokäyttöön",
     demoNote: "Tämä ei ole oikea Suomi.fi-tunnistus. Palvelu on demotilassa: käytä vain keksittyä testihenkilön henkilötunnusta, älä omaasi.",
     demoLabel: "Testihenkilön henkilötunnus", demoHint: "Esimerkiksi 131052-308T", demoSubmit: "Tunnistaudu testihenkilönä",
@@ -128,6 +129,7 @@ const T = {
     staysClosed: "Ditt ärende stannar i kön och tas upp när kön öppnar.",
     transferredQueue: "Ditt ärende flyttades till kön: {queue}.", transferredPro: "Ditt ärende överfördes till en annan yrkesperson: {title}.",
     msgWaiting: "inte skickat – skickas när anslutningen återkommer",
+    announceWaiting: "Meddelandet kunde inte skickas. Det skickas när anslutningen återkommer.", announceSentLater: "Meddelandet skickades.",
     demoH: "Testidentifiering – endast för demo",
     demoNote: "Det här är inte en riktig Suomi.fi-identifiering. Tjänsten körs i demoläge: använd bara en påhittad testpersons personbeteckning, inte din egen.",
     demoLabel: "Testpersonens personbeteckning", demoHint: "Till exempel 131052-308T", demoSubmit: "Identifiera dig som testperson",
@@ -194,6 +196,7 @@ const T = {
     staysClosed: "Your matter stays in the queue and is taken up when the queue opens.",
     transferredQueue: "Your matter was passed on to the queue: {queue}.", transferredPro: "Your matter was passed on to another professional: {title}.",
     msgWaiting: "not sent – it will be sent when the connection returns",
+    announceWaiting: "The message could not be sent. It will be sent when the connection returns.", announceSentLater: "Message sent.",
     demoH: "Test identification – for demo use only",
     demoNote: "This is not real Suomi.fi identification. The service is running in demo mode: use only a made-up test person's identity code, never your own.",
     demoLabel: "Test person's personal identity code", demoHint: "For example 131052-308T", demoSubmit: "Identify as a test person",
@@ -926,9 +929,10 @@ async function deliver(item) {
       if (S.conv?.id === item.conv) S.messages.set(m.id, { ...m, at: m.at });
       dropFromOutbox(item.clientId);
       renderMessages();
+      if (item.waiting) announce(t("announceSentLater"));
       return;
     } catch (err) {
-      if (!err.status && !item.waiting) { item.waiting = true; renderMessages(); }
+      if (!err.status && !item.waiting) { item.waiting = true; renderMessages(); announce(t("announceWaiting")); }
       if (err.status && err.status < 500 && err.status !== 429) {
         item.error = err.message || t("failed");
         S.outbox = S.outbox.filter((p) => p !== item);

