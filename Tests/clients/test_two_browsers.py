@@ -231,6 +231,13 @@ def test_resident_and_nurse_meet_in_two_browsers(server, resident, nurse):
         assert added in json.dumps(document, ensure_ascii=False), "the record export lacks the edited summary"
         assert db.execute("SELECT score, comment FROM feedback WHERE conversation_id = ?", (conv,)).fetchall() == [(8, comment)]
 
+    # The server's log has one line per request and no health data: no answers, chat, instructions,
+    # summary, feedback, password, nor even the conversation's id.
+    log = server.stderr_path.read_text(encoding="utf-8", errors="replace")
+    assert "request POST /api/v1/pro/cases/{id}/close 200" in log, log[-2000:]
+    for secret in (note, question, answer, instructions, added, comment, PASSWORD, conv, "Punaisia", "Rasvaa"):
+        assert secret not in log, f"the server log contains {secret!r}"
+
     # Neither page logged an error (the workspace's sign-in probe answers 401 before signing in, by design).
     assert not r.severe_console_entries()
     assert not [e for e in n.severe_console_entries() if "/api/v1/pro/me - " not in e.get("message", "")]
