@@ -155,7 +155,10 @@ func addDemoProfessionals(_ clinic: Clinic) throws -> [(String, String, String)]
     let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
     var generator = SystemRandomNumberGenerator()
     var created: [(String, String, String)] = []
-    for (username, name, title, role, queues) in people where try clinic.professional(username: username) == nil {
+    // With another catalog (`--demo --catalog FILE`) they join only the queues it has.
+    let known = Set(try clinic.activeCatalog()?.queues.map(\.id) ?? [])
+    for (username, name, title, role, allQueues) in people where try clinic.professional(username: username) == nil {
+        let queues = allQueues.filter(known.contains)
         let password = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
         let hash = try PasswordHasher.hash(password)
         _ = try runBlocking {
@@ -186,12 +189,14 @@ func serve(_ configuration: NeuvoApp.Configuration, demo: Bool, catalog: String?
         source.resume()
         sources.append(source)
     }
+    // Before listening, so a failure here never looks like a started server.
+    let demoProfessionals = demo ? try addDemoProfessionals(app.clinic) : []
     let port = try app.start()
     if demo {
         var lines = ["Neuvo demo: database \(configuration.databasePath)",
                      "Resident page: http://localhost:\(port)/   Professional workspace: http://localhost:\(port)/pro/",
                      "Demo professionals (username / password / queues):"]
-        for (username, password, queues) in try addDemoProfessionals(app.clinic) {
+        for (username, password, queues) in demoProfessionals {
             lines.append("  \(username) / \(password) / \(queues)")
         }
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))

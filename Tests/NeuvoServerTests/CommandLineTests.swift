@@ -125,11 +125,12 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
 
 /// `neuvo serve --demo`: the demo catalog and professionals whose printed passwords work.
 @Suite struct DemoRunTests {
-    @Test func theDemoPrintsWorkingPasswords() throws {
+    /// Runs `neuvo serve --demo EXTRA…` until it prints its port; returns the port, the output so far and hanna's password.
+    func startDemo(_ extra: [String] = [], _ body: (Int, String, String) throws -> Void) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServerProcess.binary)
         let db = NSTemporaryDirectory() + "neuvo-demo-\(UUID().uuidString).sqlite"
-        process.arguments = ["serve", "--demo", "--port", "0", "--db", db, "--log-level", "warning"]
+        process.arguments = ["serve", "--demo", "--port", "0", "--db", db, "--log-level", "warning"] + extra
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -143,7 +144,25 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         }
         let port = try #require(text.range(of: "listening on http://127.0.0.1:").flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) })
         let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("  hanna / ") })
-        let password = String(line.split(separator: "/")[1].trimmingCharacters(in: .whitespaces))
+        try body(port, text, String(line.split(separator: "/")[1].trimmingCharacters(in: .whitespaces)))
+        #expect(process.isRunning, "the demo server stopped: \(text)")
+    }
+
+    @Test func aDemoWithAnotherCatalogStartsItsProfessionalsInTheQueuesItHas() throws {
+        let catalog = NSTemporaryDirectory() + "neuvo-demo-catalog-\(UUID().uuidString).json"
+        try Data(testCatalogJSON.utf8).write(to: URL(fileURLWithPath: catalog))
+        try startDemo(["--catalog", catalog]) { port, text, password in
+            // The test catalog has none of Hanna's demo queues, but it has Terhi's child-health.
+            let hanna = Workspace(client: try RawClient(port: port))
+            #expect(try hanna.login("hanna", password).json?["queues"] == .array([]))
+            let terhiLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("  terhi / ") })
+            #expect(terhiLine.hasSuffix(" / child-health"))
+            #expect(try hanna.client.call("GET", "/api/v1/catalog").json?["version"]?.stringValue == "test-1")
+        }
+    }
+
+    @Test func theDemoPrintsWorkingPasswords() throws {
+        try startDemo { port, _, password in
         let workspace = Workspace(client: try RawClient(port: port))
         let me = try workspace.login("hanna", password)
         #expect(me.status == 200)
@@ -151,5 +170,6 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(try workspace.client.call("GET", "/api/v1/catalog").json?["version"]?.stringValue == "demo-2026-11")
         let session = try workspace.client.call("GET", "/api/v1/session").json
         #expect(session?["demoIdentification"] == .bool(true))
+        }
     }
 }
