@@ -1067,9 +1067,17 @@ $("pick-next").addEventListener("click", () => pick(null));
 
 // ---------------------------------------------------------------- my cases
 
+// In the page's language from the catalog: the case view's own title is in the
+// language it was read in, and only the open case is read again on a switch.
+function caseServiceTitle(view) {
+  const id = view.conversation && view.conversation.serviceId;
+  if (id && findService(id, state.catalog && state.catalog.services)) return serviceTitle(id);
+  return view.service ? view.service.title : serviceTitle(id);
+}
+
 function caseLabel(c) {
   if (!c.view) return "…";
-  const service = c.view.service ? c.view.service.title : serviceTitle(c.view.conversation.serviceId);
+  const service = caseServiceTitle(c.view);
   return `${service} – ${subjectText(c.view.conversation.subject)}`;
 }
 
@@ -1641,7 +1649,7 @@ function renderCase() {
   const v = c.view;
   const conv = v.conversation;
   const handler = v.access === "handler";
-  $("case-heading").textContent = `${v.service ? v.service.title : serviceTitle(conv.serviceId)} – ${subjectText(conv.subject)}`;
+  $("case-heading").textContent = `${caseServiceTitle(v)} – ${subjectText(conv.subject)}`;
   const badge = $("case-urgency");
   badge.className = `badge urgency-${conv.urgency}`;
   badge.textContent = urgencyLabel(conv.urgency);

@@ -27,12 +27,14 @@ Environment:
 
 from __future__ import annotations
 
+import functools
 import http.cookiejar
 import json
 import os
 import re
 import struct
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -291,9 +293,6 @@ def _axe(b: Browser, state: str):
     # The rules really ran (a broken injection would pass vacuously).
     assert results["passes"] or results["incomplete"] or results["inapplicable"], results.keys()
     return results
-
-
-VNU_JAR = None
 
 
 def _vnu(path: Path) -> list[dict]:
@@ -668,3 +667,228 @@ def test_many_cases(busy_server):
         measures = b.js("return performance.getEntriesByType('measure').filter(m => m.name.startsWith('pro:'))"
                         ".map(m => [m.name, Math.round(m.duration * 10) / 10])")
         print(f"[many cases] page measures: {measures}")
+
+
+# ==========================================================================
+# 5. Language: Swedish and English replace every string of the workspace
+# ==========================================================================
+
+# Every visible string of the page (text, and the accessible names in attributes),
+# keyed by where it is, so that the same place can be compared across languages.
+# Data stays as it is: what people wrote, names, the pre-question line (which the
+# server gives in Finnish), the brand, the language names and keyboard shortcuts.
+COLLECT_STRINGS = r"""
+const skip = "script, style, noscript, kbd, .qi-summary, .msg-text, .note-text, #user-name, #lang-select, "
+           + ".brand-name, #announcer, #alert, .admin-sub";
+const data = new Set(arguments[0]);
+function visible(el) {
+  if (el.closest("[hidden], dialog:not([open])")) return false;
+  const details = el.closest("details:not([open])");
+  if (details && !el.closest("summary")) return false;
+  return el.getClientRects().length > 0;
+}
+function path(el) {
+  const parts = [];
+  for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
+    if (e.id) { parts.unshift("#" + e.id); break; }
+    parts.unshift(e.tagName.toLowerCase() + ":nth-child(" + ([...e.parentElement.children].indexOf(e) + 1) + ")");
+  }
+  return parts.join(" > ");
+}
+const wordy = (s) => /\p{L}{2,}/u.test(s) && !/^\d+ h \d+ min$/.test(s) && !data.has(s);
+const out = {};
+for (const el of document.body.querySelectorAll("*")) {
+  if (el.closest(skip) || !visible(el)) continue;
+  const key = path(el);
+  let i = 0;
+  for (const n of el.childNodes) {
+    if (n.nodeType !== Node.TEXT_NODE) continue;
+    const s = n.textContent.replace(/\s+/g, " ").trim();
+    if (s && wordy(s)) out[key + " ::text" + i] = s;
+    i++;
+  }
+  for (const a of ["aria-label", "title", "placeholder", "alt", "aria-description"]) {
+    const v = el.getAttribute(a);
+    if (v && wordy(v.trim())) out[key + " @" + a] = v.trim();
+  }
+}
+out["document.title"] = document.title;
+return out;
+"""
+
+DATA_STRINGS = ["Hanna Hoitaja, sairaanhoitaja", "Olli Lääkäri, lääkäri", "Aino Ylläpitäjä, ylläpitäjä", "Neuvo"]
+# Words that are the same in Finnish and the other language.
+SAME_WORD = {("sv", "Kollega")}
+
+
+def _strings(b: Browser) -> dict:
+    return b.js(COLLECT_STRINGS, DATA_STRINGS)
+
+
+def _switch_language(b: Browser, lang: str, sample: str, ready: str):
+    """Through the language menu (by script while a dialog makes the menu inert)."""
+    b.js("const s = document.getElementById('lang-select'); s.value = arguments[0];"
+         "s.dispatchEvent(new Event('change', {bubbles: true}))", lang)
+    b.wait(lambda: b.js("return document.documentElement.lang") == lang and ready in b.text(sample),
+           f"the page in {lang}")
+
+
+@functools.lru_cache(maxsize=1)
+def _vocabulary() -> dict[str, set[str]]:
+    """Each language's words: the page's strings (pro.js) and the test catalog's texts."""
+    source = (REPO / "Public" / "pro" / "pro.js").read_text(encoding="utf-8")
+    blocks = re.search(r"\n  fi: \{(.*?)\n  \},\n  sv: \{(.*?)\n  \},\n  en: \{(.*?)\n  \},\n\};", source, re.S)
+    assert blocks, "the STRINGS table of pro.js was not found"
+    texts = {lang: re.findall(r'"((?:[^"\\]|\\.)*)"', block) for lang, block in zip(("fi", "sv", "en"), blocks.groups())}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "fi" in node and isinstance(node["fi"], str):
+                for lang in ("fi", "sv", "en"):
+                    texts[lang].append(node.get(lang, ""))
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    with tempfile.TemporaryDirectory() as tmp:
+        walk(json.loads(catalog_file(Path(tmp)).read_text(encoding="utf-8")))
+    return {lang: {w.lower() for t in values for w in re.findall(r"[^\W\d_]{3,}", t)} for lang, values in texts.items()}
+
+
+def _finnish_left(strings: dict, lang: str) -> list[str]:
+    """Finnish words (of the page or the catalog, not also words of `lang`) in `lang`'s strings."""
+    vocabulary = _vocabulary()
+    finnish = vocabulary["fi"] - vocabulary[lang]
+    left = []
+    for key, text in strings.items():
+        words = {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)} & finnish
+        if words and (lang, text) not in SAME_WORD:
+            left.append(f"{key}: {text!r} ({', '.join(sorted(words))})")
+    return left
+
+
+def _unchanged(fi: dict, other: dict, lang: str, at_least: int = 20) -> list[str]:
+    assert len(fi) >= at_least and set(fi) == set(other), (
+        f"the page's structure differs between fi and {lang}: "
+        f"only fi {sorted(set(fi) - set(other))[:8]}, only {lang} {sorted(set(other) - set(fi))[:8]}")
+    same = [f"{key}: {fi[key]!r}" for key in fi if fi[key] == other[key] and (lang, fi[key]) not in SAME_WORD]
+    return same + [f"{x} [a Finnish word]" for x in _finnish_left(other, lang) if x.split(": ")[0] + ": " not in
+                   {y.split(": ")[0] + ": " for y in same}]
+
+
+SAMPLES = {"fi": ("#answers-list", "Kauanko"), "sv": ("#answers-list", "Hur länge"), "en": ("#answers-list", "How long")}
+
+
+def _compare_state(b: Browser, state: str, prepare=None, undo=None):
+    """Collects the strings of one state of the page in fi, sv and en and compares them."""
+    collected = {}
+    for lang in ("fi", "sv", "en"):
+        _switch_language(b, lang, *SAMPLES[lang])
+        b.js("document.getElementById('alert').hidden = true")
+        if prepare:
+            prepare()
+        collected[lang] = _strings(b)
+        if undo:
+            undo()
+    problems = []
+    for lang in ("sv", "en"):
+        left = _unchanged(collected["fi"], collected[lang], lang)
+        if left:
+            problems.append(f"{state}, still in Finnish in {lang}:\n  " + "\n  ".join(left))
+    return collected, problems
+
+
+def test_language_every_string_changes(browser, flow):
+    b = browser
+    passed = flow["passed"]
+    # The state: my two cases (the passed one open, with a message), a case waiting, the shortcut list open.
+    b.wait(lambda: "Asiakas itse" in b.text("#case-heading"), "the passed case open")
+    assert b.queue_ids(), "a case waiting in the queue"
+    b.js("document.querySelector('details.shortcuts').open = true")
+    problems = []
+
+    _, p = _compare_state(b, "the workspace")
+    problems += p
+
+    def open_dialog(button, dialog, ready_css):
+        def prepare():
+            b.find(button).click()
+            b.wait(lambda: b.dialog_open(dialog) and b.finds(ready_css), f"#{dialog}")
+        return prepare
+
+    def close_dialog(dialog):
+        def undo():
+            b.find(f"#{dialog} [data-dialog-cancel]").click()
+            b.wait(lambda: not b.dialog_open(dialog), f"#{dialog} to close")
+        return undo
+
+    def with_error(prepare, submit):
+        def both():
+            prepare()
+            b.find(submit).click()
+        return both
+
+    close_state, p = _compare_state(
+        b, "the closing dialog with its error",
+        with_error(open_dialog("#close-button", "close-dialog", "#close-summary"), "#close-submit"),
+        close_dialog("close-dialog"))
+    problems += p
+    _, p = _compare_state(b, "the transfer dialog",
+                          open_dialog("#transfer-button", "transfer-dialog", "#transfer-colleagues input"),
+                          close_dialog("transfer-dialog"))
+    problems += p
+    _, p = _compare_state(b, "the consult dialog",
+                          open_dialog("#consult-button", "consult-dialog", "#consult-colleagues input"),
+                          close_dialog("consult-dialog"))
+    problems += p
+    assert not problems, "\n\n".join(problems)
+
+    # English, read as a professional would.
+    en = close_state["en"]
+    _switch_language(b, "en", *SAMPLES["en"])
+    assert b.text("#queue-heading").startswith("Queue")
+    assert b.text("#mine-heading") == "My cases"
+    assert "Pick next" in b.text("#pick-next")
+    assert "Transfer" in b.text("#transfer-button") and "Consult" in b.text("#consult-button")
+    assert "Close case" in b.text("#close-button")
+    assert b.text("#answers-heading") == "Pre-question answers" and b.text("#chat-heading") == "Conversation"
+    assert "Internal note – the client does not see" in b.text("#notes-heading")
+    assert b.text("#send-button") == "Send" and "Attach photo" in b.text("#photo-button")
+    assert b.find("#note-button").text == "Save note"
+    assert "Skin symptoms" in b.text("#case-heading") and "The client themselves" in b.text("#case-heading")
+    assert b.driver.title.startswith("(") and "professional workspace" in b.driver.title
+    dialog_texts = set(en.values())
+    for text in ("Close the case", "Outcome", "Advice given", "Appointment arranged", "Referred elsewhere",
+                 "No care need", "Instructions for the client", "Summary for the patient record",
+                 "Cancel", "Close case", "Choose an outcome."):
+        assert text in dialog_texts, f"{text!r} not in the English closing dialog"
+    assert passed.id in b.mine_ids()
+    _switch_language(b, "fi", *SAMPLES["fi"])
+
+
+def test_language_sign_in_form(server, browser):
+    b = browser
+    b.sign_out()
+    b.sign_in(ME, "not-the-password")
+    b.wait(lambda: b.visible("#login-error"), "the wrong-password error")
+    collected = {}
+    for lang in ("fi", "sv", "en"):
+        b.js("const s = document.getElementById('lang-select'); s.value = arguments[0];"
+             "s.dispatchEvent(new Event('change', {bubbles: true}))", lang)
+        b.wait(lambda: b.js("return document.documentElement.lang") == lang, lang)
+        # The error is said again in the chosen language.
+        b.sign_in(ME, "not-the-password")
+        b.wait(lambda: b.visible("#login-error") and b.find("#login-submit").is_enabled(), "the error again")
+        collected[lang] = _strings(b)
+    problems = []
+    for lang in ("sv", "en"):
+        left = _unchanged(collected["fi"], collected[lang], lang, at_least=8)
+        if left:
+            problems.append(f"the sign-in form, still in Finnish in {lang}:\n  " + "\n  ".join(left))
+    assert not problems, "\n\n".join(problems)
+    assert collected["en"]["#login-error ::text0"] == "The username or password is wrong."
+    b.js("const s = document.getElementById('lang-select'); s.value = 'fi';"
+         "s.dispatchEvent(new Event('change', {bubbles: true}))")
+    b.sign_in(ME)
+    b.wait(lambda: b.visible("#workspace"), "the workspace")
