@@ -68,7 +68,14 @@ const T = {
     demoLabel: "Testihenkilön henkilötunnus", demoHint: "Esimerkiksi 131052-308T", demoSubmit: "Tunnistaudu testihenkilönä",
     eDemoCode: "Tämä ei ole kelvollinen henkilötunnus. Tarkista syntymäaika, välimerkki ja tarkistusmerkki (esim. 131052-308T).",
     eDemoOther: "Olet jo tunnistautunut toisena henkilönä.",
-    identified: "Tunnistettu: {name}", identifiedDemo: "Tunnistettu: {name}. Tämä on demon testitunnistus, ei oikea tunnistus."
+    identified: "Tunnistettu: {name}", identifiedDemo: "Tunnistettu: {name}. Tämä on demon testitunnistus, ei oikea tunnistus.",
+    eClosed: "Asia on jo päättynyt, joten siihen ei voi enää lähettää mitään.",
+    eNotWithdrawable: "Asiaa ei voi enää perua jonosta: ammattilainen on jo ottanut sen käsittelyyn tai se on päättynyt.",
+    eNoCatalog: "Palvelu ei ole juuri nyt käytettävissä. Yritä hetken kuluttua uudelleen. Kiireellisissä asioissa soita 116117, hätätilanteessa 112.",
+    eBusy: "Palvelu on juuri nyt ruuhkautunut. Yritä hetken kuluttua uudelleen.",
+    eAnswer: "Tarkista tämä vastaus.",
+    eText: "Viesti on tyhjä tai liian pitkä.",
+    eSubject: "Tarkista, kenen asiaa hoidat, ja täydennä tiedot."
   },
   sv: {
     title: "Neuvo – digital mottagning", brand: "Neuvo – digital mottagning", skip: "Hoppa till innehållet",
@@ -135,7 +142,14 @@ const T = {
     demoLabel: "Testpersonens personbeteckning", demoHint: "Till exempel 131052-308T", demoSubmit: "Identifiera dig som testperson",
     eDemoCode: "Det här är inte en giltig personbeteckning. Kontrollera födelsedatumet, skiljetecknet och kontrolltecknet (t.ex. 131052-308T).",
     eDemoOther: "Du har redan identifierat dig som en annan person.",
-    identified: "Identifierad: {name}", identifiedDemo: "Identifierad: {name}. Det här är demons testidentifiering, ingen riktig identifiering."
+    identified: "Identifierad: {name}", identifiedDemo: "Identifierad: {name}. Det här är demons testidentifiering, ingen riktig identifiering.",
+    eClosed: "Ärendet har redan avslutats, så du kan inte längre skicka något.",
+    eNotWithdrawable: "Ärendet kan inte längre tas bort ur kön: en yrkesperson har redan tagit det eller så har det avslutats.",
+    eNoCatalog: "Tjänsten är inte tillgänglig just nu. Försök igen om en stund. I brådskande fall ring 116117, i nödsituationer 112.",
+    eBusy: "Tjänsten är överbelastad just nu. Försök igen om en stund.",
+    eAnswer: "Kontrollera det här svaret.",
+    eText: "Meddelandet är tomt eller för långt.",
+    eSubject: "Kontrollera vems ärende du sköter och fyll i uppgifterna."
   },
   en: {
     title: "Neuvo – digital clinic", brand: "Neuvo – digital clinic", skip: "Skip to content",
@@ -202,7 +216,14 @@ const T = {
     demoLabel: "Test person's personal identity code", demoHint: "For example 131052-308T", demoSubmit: "Identify as a test person",
     eDemoCode: "This is not a valid Finnish personal identity code. Check the date, the century sign and the check character (e.g. 131052-308T).",
     eDemoOther: "You have already identified as another person.",
-    identified: "Identified: {name}", identifiedDemo: "Identified: {name}. This is the demo's test identification, not real identification."
+    identified: "Identified: {name}", identifiedDemo: "Identified: {name}. This is the demo's test identification, not real identification.",
+    eClosed: "This matter has already ended, so nothing more can be sent to it.",
+    eNotWithdrawable: "The matter can no longer be taken out of the queue: a professional has already taken it up, or it has ended.",
+    eNoCatalog: "The service is not available right now. Please try again in a moment. If it is urgent, call 116117; in an emergency, 112.",
+    eBusy: "The service is very busy right now. Please try again in a moment.",
+    eAnswer: "Please check this answer.",
+    eText: "The message is empty or too long.",
+    eSubject: "Please check whose matter this is and fill in the details."
   }
 };
 
@@ -309,6 +330,14 @@ function showError(id, key, vars) {
   el.hidden = !key;
 }
 function showRawError(id, text) { const el = $(id); delete el.dataset.key; el.textContent = text; el.hidden = !text; }
+// The server's error codes a resident can meet, in the page's own words; its English message is the last resort.
+const SERVER_ERRORS = { conversation_closed: "eClosed", not_withdrawable: "eNotWithdrawable", no_catalog: "eNoCatalog",
+  invalid_answer: "eAnswer", invalid_text: "eText", invalid_subject: "eSubject", overloaded: "eBusy", throttled: "eBusy" };
+function serverErrorKey(err) { return SERVER_ERRORS[err.code] || (err.status === 503 || err.status === 429 ? "eBusy" : null); }
+function showServerError(id, err) {
+  const key = err.status ? serverErrorKey(err) : "offline";
+  if (key) showError(id, key); else showRawError(id, err.message || t("failed"));
+}
 function markInvalid(input, errId, bad) {
   if (!input) return;
   input.setAttribute("aria-invalid", String(bad));
@@ -617,13 +646,13 @@ async function submitAnswers(e) {
     if (err.status === 409) { resume(S.conv.id); return; }
     const m = /^answers\.(.+)$/.exec(err.field || "");
     if (m && document.getElementById("question-" + m[1])) {
-      setQuestionError(m[1], "", null, err.message);
+      setQuestionError(m[1], "eAnswer");
       questionInputs(m[1])[0]?.focus();
     } else if (err.field === "subject") {
       go("subject");
-      showRawError("err-kind", err.message);
+      showServerError("err-kind", err);
     } else {
-      showRawError("err-submit", err.status ? (err.message || t("failed")) : t("offline"));
+      showServerError("err-submit", err);
     }
   } finally {
     button.disabled = false;
@@ -934,7 +963,7 @@ async function deliver(item) {
     } catch (err) {
       if (!err.status && !item.waiting) { item.waiting = true; renderMessages(); announce(t("announceWaiting")); }
       if (err.status && err.status < 500 && err.status !== 429) {
-        item.error = err.message || t("failed");
+        item.error = serverErrorKey(err) ? t(serverErrorKey(err)) : err.message || t("failed");
         S.outbox = S.outbox.filter((p) => p !== item);
         saveOutbox();
         S.failed.push(item);
@@ -1023,7 +1052,7 @@ async function pumpUploads() {
         if (S.conv?.id === item.conv) {
           const key = PHOTO_ERRORS[err.code];
           if (key) showError("err-photo", key, { name: item.file.name, max: PHOTO_MAX });
-          else showRawError("err-photo", err.status ? err.message : t("offline"));
+          else showServerError("err-photo", err);
         }
         // A full or ended conversation takes no more photos: the rest of its queue is dropped.
         if (err.code === "too_many_photos" || err.code === "conversation_closed") S.uploads = S.uploads.filter((u) => u === item || u.conv !== item.conv);
@@ -1095,7 +1124,7 @@ async function sendFeedback(e) {
     if (err.code === "feedback_given") feedbackDone(c, "already");
     else if (err.code === "invalid_score") showError("err-score", "eScore");
     else if (err.code === "not_closed") showError("err-feedback", "eNotClosed");
-    else showRawError("err-feedback", err.status ? err.message : t("offline"));
+    else showServerError("err-feedback", err);
   } finally {
     button.disabled = false;
     button.textContent = t("feedbackSend");
@@ -1135,7 +1164,7 @@ async function withdraw() {
     $("h-conv").focus();
     announce($("h-conv").textContent);
   } catch (err) {
-    showRawError("err-withdraw", err.status ? err.message : t("offline"));
+    showServerError("err-withdraw", err);
   }
 }
 function newMatter() {
@@ -1178,7 +1207,7 @@ async function demoIdentify(e) {
     announce($("ident-status").textContent);
   } catch (err) {
     const key = { invalid_personalIdentityCode: "eDemoCode", identity_mismatch: "eDemoOther" }[err.code];
-    if (key) showError("err-demo", key); else showRawError("err-demo", err.status ? err.message : t("offline"));
+    if (key) showError("err-demo", key); else showServerError("err-demo", err);
     markInvalid(input, "err-demo", true);
     input.focus();
   } finally {

@@ -467,6 +467,46 @@ def test_message_sent_offline_is_delivered_once_when_back_online(driver, server)
     assert driver.execute_script("return localStorage.getItem('neuvo.outbox')") is None
 
 
+# Lets the page's first events request (the replay after loading) through and holds the later ones
+# (the live long polls) until window.__releaseEvents(): the page falls behind, as on a slow network.
+HOLD_EVENTS = """(() => {
+  const real = window.fetch.bind(window);
+  let allowed = 1;
+  const held = [];
+  window.__releaseEvents = () => { allowed = Infinity; for (const [u, i, ok, no] of held.splice(0)) real(u, i).then(ok, no); };
+  window.fetch = (u, i) => String(u).includes("/events") && allowed-- <= 0
+    ? new Promise((ok, no) => held.push([u, i, ok, no])) : real(u, i);
+})();"""
+
+
+def test_a_refusal_is_explained_in_the_pages_language(driver, server):
+    """The page was behind when a nurse took the matter: withdrawing is refused with 409, and the
+    resident reads why in Finnish (then Swedish), not in the server's English."""
+    conv = queue_self_on_page(driver, server)
+    live(driver)
+    script = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOLD_EVENTS})["identifier"]
+    try:
+        driver.refresh()
+        until(driver, lambda: visible(driver, "#withdraw"), "the queued matter did not come back after reload")
+        nurse = pro_login(server, "hanna")
+        status, _, _ = pro_call(server, "POST", "/api/v1/pro/pick", {"conversationId": conv}, nurse)
+        assert status == 200
+        click(driver, "#withdraw")
+        until(driver, lambda: visible(driver, "#withdraw-yes"), "the withdraw confirmation did not open")
+        click(driver, "#withdraw-yes")
+        until(driver, lambda: visible(driver, "#err-withdraw"), "the refusal was not shown")
+        assert text(driver, "#err-withdraw") == ("Asiaa ei voi enää perua jonosta: ammattilainen on jo ottanut sen "
+                                                 "käsittelyyn tai se on päättynyt."), text(driver, "#err-withdraw")
+        click(driver, ".lang[data-lang=sv]")
+        assert text(driver, "#err-withdraw").startswith("Ärendet kan inte längre tas bort ur kön"), text(driver, "#err-withdraw")
+        click(driver, ".lang[data-lang=fi]")
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+    # Once the stream gets through, the page catches up with the pick.
+    driver.execute_script("window.__releaseEvents()")
+    until(driver, lambda: text(driver, "#h-conv") == "Asiaasi käsitellään", "the page did not catch up with the pick")
+
+
 def test_blocked_message_is_sent_once_after_reload(driver, server):
     conv = queue_self_on_page(driver, server)
     live(driver)
