@@ -695,7 +695,7 @@ function path(el) {
   }
   return parts.join(" > ");
 }
-const wordy = (s) => /\p{L}{2,}/u.test(s) && !/^\d+ h \d+ min$/.test(s) && !data.has(s);
+const wordy = (s) => /\p{L}{2,}/u.test(s) && !/^\d+ h \d+ min$/.test(s) && !data.has(s.replace(/^:\s*/, ""));
 const out = {};
 for (const el of document.body.querySelectorAll("*")) {
   if (el.closest(skip) || !visible(el)) continue;
@@ -716,7 +716,8 @@ out["document.title"] = document.title;
 return out;
 """
 
-DATA_STRINGS = ["Hanna Hoitaja, sairaanhoitaja", "Olli Lääkäri, lääkäri", "Aino Ylläpitäjä, ylläpitäjä", "Neuvo"]
+DATA_STRINGS = ["Hanna Hoitaja, sairaanhoitaja", "Olli Lääkäri, lääkäri", "Aino Ylläpitäjä, ylläpitäjä", "Neuvo",
+                "Hanna Hoitaja", "Olli Lääkäri", "Aino Ylläpitäjä"]
 # Words that are the same in Finnish and the other language.
 SAME_WORD = {("sv", "Kollega")}
 
@@ -892,3 +893,28 @@ def test_language_sign_in_form(server, browser):
          "s.dispatchEvent(new Event('change', {bubbles: true}))")
     b.sign_in(ME)
     b.wait(lambda: b.visible("#workspace"), "the workspace")
+
+
+def test_language_admin_table(browser):
+    b = browser
+    b.sign_out()
+    b.sign_in(ADMIN)
+    b.wait(lambda: b.visible("#admin-view") and b.finds('#admin-rows tr[data-user="hanna"]'), "the admin table")
+    b.find('#admin-rows input[data-user="olli"][data-queue="child-health"]').click()  # an unsaved row
+    collected = {}
+    for lang in ("fi", "sv", "en"):
+        b.js("const s = document.getElementById('lang-select'); s.value = arguments[0];"
+             "s.dispatchEvent(new Event('change', {bubbles: true}))", lang)
+        b.wait(lambda: b.js("return document.documentElement.lang") == lang, lang)
+        collected[lang] = _strings(b)
+    problems = []
+    for lang in ("sv", "en"):
+        left = _unchanged(collected["fi"], collected[lang], lang)
+        if left:
+            problems.append(f"the users-and-queues table, still in Finnish in {lang}:\n  " + "\n  ".join(left))
+    assert not problems, "\n\n".join(problems)
+    assert collected["en"]["#admin-heading ::text0"] == "Users and queues"
+    b.js("const s = document.getElementById('lang-select'); s.value = 'fi';"
+         "s.dispatchEvent(new Event('change', {bubbles: true}))")
+    b.find('#admin-rows input[data-user="olli"][data-queue="child-health"]').click()
+    b.sign_out()
