@@ -1955,7 +1955,7 @@ function handleEvents(events) {
     const caseId = eventCaseId(ev);
     if (caseId && state.dropped.has(caseId) && ev.type !== "queued") continue;
     switch (ev.type) {
-      case "queued":
+      case "queued": case "offerEnded": // an offer to a previous professional ended: the case is everyone's now
         queueChanged = true;
         break;
       case "picked": case "withdrawn":
