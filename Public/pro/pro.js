@@ -45,7 +45,9 @@ const STRINGS = {
     consultTitle: "Konsultoi kollegaa", consultHelp: "Kollega voi lukea asian ja kirjoittaa sisäisiä muistiinpanoja.",
     colleague: "Kollega", consultConfirm: "Pyydä konsultaatio", chooseColleague: "Valitse kollega.",
     urgent: "Kiireellinen", soon: "Puolikiireellinen", normal: "Kiireetön",
-    identified: "Tunnistettu", anonymous: "Tunnistamaton",
+    identified: "Tunnistettu", anonymous: "Tunnistamaton", offeredToMe: "Tarjottu sinulle ensin (aiempi asiakkaasi)",
+    queueMore: "Näytetään {shown} ensimmäistä, jonossa yhteensä {total}.",
+    earlierRedFlags: "Samalla käynnillä esitiedot pysähtyivät ensin hälytysmerkkiin. Asiakkaalle näytettiin:",
     subjectSelf: "Oma asia", subjectChild: "Lapsen asia", subjectOtherAdult: "Toisen aikuisen asia",
     childLabel: "Lapsi", otherAdultLabel: "Toisen puolesta", selfLabel: "Asiakas itse",
     years: "v", months: "kk", waiting: "Odottanut", queuedAt: "Jonoon", pick: "Ota",
@@ -119,7 +121,9 @@ const STRINGS = {
     consultTitle: "Konsultera en kollega", consultHelp: "Kollegan kan läsa ärendet och skriva interna anteckningar.",
     colleague: "Kollega", consultConfirm: "Begär konsultation", chooseColleague: "Välj en kollega.",
     urgent: "Brådskande", soon: "Snart", normal: "Icke brådskande",
-    identified: "Identifierad", anonymous: "Oidentifierad",
+    identified: "Identifierad", anonymous: "Oidentifierad", offeredToMe: "Erbjuds dig först (din tidigare klient)",
+    queueMore: "De första {shown} visas, totalt {total} i kön.",
+    earlierRedFlags: "Under samma besök stoppades förhandsuppgifterna först av ett varningstecken. Klienten fick se:",
     subjectSelf: "Eget ärende", subjectChild: "Barnets ärende", subjectOtherAdult: "Annan vuxens ärende",
     childLabel: "Barn", otherAdultLabel: "För annans räkning", selfLabel: "Klienten själv",
     years: "år", months: "mån", waiting: "Väntat", queuedAt: "I kö", pick: "Ta",
@@ -193,7 +197,9 @@ const STRINGS = {
     consultTitle: "Consult a colleague", consultHelp: "The colleague can read the case and write internal notes.",
     colleague: "Colleague", consultConfirm: "Ask for consultation", chooseColleague: "Choose a colleague.",
     urgent: "Urgent", soon: "Soon", normal: "Non-urgent",
-    identified: "Identified", anonymous: "Anonymous",
+    identified: "Identified", anonymous: "Anonymous", offeredToMe: "Offered to you first (your earlier client)",
+    queueMore: "Showing the first {shown} of {total} in the queue.",
+    earlierRedFlags: "Earlier in this visit the answers stopped at a red flag. The resident was shown:",
     subjectSelf: "Own matter", subjectChild: "A child's matter", subjectOtherAdult: "Another adult's matter",
     childLabel: "Child", otherAdultLabel: "On behalf of", selfLabel: "The client themselves",
     years: "y", months: "mo", waiting: "Waited", queuedAt: "Queued", pick: "Pick",
@@ -465,13 +471,15 @@ function clockText(iso) {
 
 const title = { blinking: false, timer: 0, phase: false, reason: "" };
 
+// Every waiting case, also those beyond the 500 the server lists.
+function waitingCount() { return state.queue.length + (state.queueBeyond || 0); }
 function baseTitle() {
-  const n = state.queue.length;
+  const n = waitingCount();
   return (n > 0 ? `(${n}) ` : "") + t("titleSuffix") + " – " + t("appSubtitle");
 }
 function updateTitle() {
   if (title.blinking && title.phase) {
-    document.title = `(${state.queue.length}) ${title.reason} – ${t("titleSuffix")}`;
+    document.title = `(${waitingCount()}) ${title.reason} – ${t("titleSuffix")}`;
   } else {
     document.title = baseTitle();
   }
@@ -554,8 +562,9 @@ function setLanguage(next) {
   delete $("message-list").dataset.owner;
   delete $("note-list").dataset.owner;
   applyStrings();
-  // Question texts and ready replies come from the server in the chosen language.
+  // Question texts, ready replies and the queue's summary lines come from the server in the chosen language.
   if (state.current) reloadCase(state.current);
+  if (state.queueLoaded) scheduleQueueRefresh();
 }
 
 // ---------------------------------------------------------------- views
@@ -928,7 +937,7 @@ async function refreshQueue() {
   const mine = ++queueFetches;
   let r;
   const started = performance.now();
-  try { r = await api("GET", "/api/v1/pro/queue"); } catch { return; }
+  try { r = await api("GET", "/api/v1/pro/queue?lang=" + lang); } catch { return; }
   measure("pro:queue-fetch", started);
   // An older snapshot answering late must not overwrite a newer one.
   if (generation !== state.generation || mine !== queueFetches || !r.ok) return;
@@ -937,6 +946,8 @@ async function refreshQueue() {
   state.queueCursor = r.data.cursor || 0;
   for (const [id, seq] of leftQueue) if (seq <= state.queueCursor) leftQueue.delete(id);
   state.queue = (r.data.cases || []).filter((c) => !leftQueue.has(c.conversationId));
+  // The server lists at most 500; the count and a note say how many wait in all.
+  state.queueBeyond = Math.max(0, (r.data.total || 0) - (r.data.cases || []).length);
   const added = state.queue.filter((c) => !before.has(c.conversationId));
   if (state.queueLoaded && added.length) {
     const first = added[0];
@@ -974,7 +985,8 @@ function queueItem(c) {
     el("div", { class: "qi-meta" },
       el("span", {}, subjectKindLabel(c.subject)),
       el("span", { class: c.identified ? "tag ok" : "tag" }, c.identified ? t("identified") : t("anonymous")),
-      el("span", { class: "tag queue" }, queueName(c.queueId))),
+      el("span", { class: "tag queue" }, queueName(c.queueId)),
+      c.offeredToMe ? el("span", { class: "tag offer" }, t("offeredToMe")) : null),
     el("p", { class: "qi-summary" }, c.summary || ""),
     button);
 }
@@ -988,7 +1000,10 @@ function renderQueue() {
   const list = $("queue-list");
   const focusedId = document.activeElement && list.contains(document.activeElement)
     ? document.activeElement.dataset.pick : null;
-  $("queue-count").textContent = String(state.queue.length);
+  const total = waitingCount();
+  $("queue-count").textContent = String(total);
+  $("queue-more").textContent = state.queueBeyond ? t("queueMore", { shown: state.queue.length, total }) : "";
+  show($("queue-more"), !!state.queueBeyond);
   show($("queue-empty"), state.queue.length === 0);
   const wanted = new Set(state.queue.map((c) => c.conversationId));
   for (const [id, node] of queueNodes) {
@@ -996,7 +1011,7 @@ function renderQueue() {
   }
   let previous = null;
   for (const c of state.queue) {
-    const sig = [lang, c.urgency, c.queueId, c.serviceId, c.subject, c.identified, c.summary, c.queuedAt,
+    const sig = [lang, c.urgency, c.queueId, c.serviceId, c.subject, c.identified, c.summary, c.queuedAt, c.offeredToMe,
                  !!state.catalog].join("\u0001");
     let node = queueNodes.get(c.conversationId);
     if (!node || node.sig !== sig) {
@@ -1670,6 +1685,10 @@ function renderCase() {
     answers.append(el("div", { class: "answer" }, el("dt", {}, a.question), el("dd", {}, a.shown)));
   }
   $("routing-reason").textContent = v.routingReason || "–";
+  const flags = v.earlierRedFlags || [];
+  show($("earlier-redflags"), flags.length > 0);
+  $("earlier-redflags-list").replaceChildren(...flags.map((f) =>
+    el("li", {}, [clockText(f.at), f.service, f.message || f.redFlag].filter(Boolean).join(" – "))));
 
   const canWrite = handler && !c.closed;
   show($("message-form"), canWrite);

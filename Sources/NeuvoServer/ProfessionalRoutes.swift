@@ -87,10 +87,10 @@ struct ProfessionalRoutes: Sendable {
         return .respond(.json(view))
     }
 
-    /// Who a case can be passed or shown to: every active professional.
+    /// Who a case can be passed or shown to: every other active account that takes cases.
     func colleagues(_ request: Request) async throws -> HandlerResult {
         let (_, me) = try await auth.require(request)
-        let others = try clinic.professionals().filter { !$0.disabled && $0.id != me.id }
+        let others = try clinic.professionals().filter { $0.takesCases && $0.id != me.id }
         return .respond(.json(.object(["professionals": .array(others.map { p in
             .object(["id": .int64(p.id), "displayName": .string(p.displayName), "title": .string(p.title),
                      "queues": .array(p.queues.map { .string($0) })])

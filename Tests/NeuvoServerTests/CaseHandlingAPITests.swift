@@ -51,6 +51,22 @@ import Testing
         #expect(audit.map { $0.string("reason") } == ["transferred"])
     }
 
+    @Test func casesGoToCliniciansNotToAnAdministratorWithoutQueues() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let doctor = try await app.addProfessional("lauri", queues: [], name: "Lauri Lääkäri", title: "lääkäri")
+        let admin = try await app.addProfessional("aino", queues: [], role: .admin, name: "Aino Ylläpitäjä", title: "ylläpitäjä")
+        let (_, id) = try app.queuedResident()
+        let hanna = try app.workspace("hanna")
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        let names = try hanna.get("/api/v1/pro/colleagues").json?["professionals"]?.arrayValue?.compactMap { $0["displayName"]?.stringValue }
+        #expect(names == ["Lauri Lääkäri"])
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/consult", #"{"professionalId": \#(admin.id)}"#).status == 422)
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/transfer", #"{"professionalId": \#(admin.id)}"#).status == 422)
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/consult", #"{"professionalId": \#(doctor.id)}"#).status == 204)
+    }
+
     @Test func aConsultantReadsAndWritesNotesButNeverChatsOrCloses() async throws {
         let app = try await appWithCatalog()
         defer { app.stop() }

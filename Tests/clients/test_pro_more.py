@@ -549,6 +549,31 @@ def test_my_cases_found_in_a_new_browser(server, browser, flow):
         other.wait(lambda: other.visible("#case-view"), "one of them open")
 
 
+def test_a_red_flag_the_same_visit_hit_is_shown_in_the_case(server, browser):
+    """A resident told to call 112 who then answered again differently: the nurse sees it at once."""
+    b = browser
+    c = Client(server.base)
+    status, conv = c.call("POST", "/api/v1/conversations", {})
+    assert status == 201
+    status, stopped = c.call("POST", f"/api/v1/conversations/{conv['id']}/pre-questionnaire", {
+        "serviceId": "skin", "subject": {"kind": "self"}, "answers": {"duration": "hours", "breathing": True, "fever": False}})
+    assert status == 200 and stopped["outcome"] == "redFlag", stopped
+    c.start_case(subject={"kind": "self"}, answers={"duration": "hours", "breathing": False, "fever": False})
+    item = f'#queue-list [data-pick="{c.id}"]'
+    b.wait(lambda: b.finds(item), "the case in the queue")
+    b.find(item).click()
+    b.wait(lambda: c.id in b.mine_ids() and b.visible("#earlier-redflags"), "the red-flag warning in the case")
+    warning = b.text("#earlier-redflags")
+    assert "hälytysmerkkiin" in warning and "Iho-oireet" in warning and "Soita nyt 112." in warning, warning
+    # A case without one shows no warning.
+    other = resident(server, subject={"kind": "self"}, answers={"duration": "hours", "breathing": False, "fever": False})
+    b.wait(lambda: b.finds(f'#queue-list [data-pick="{other.id}"]'), "the second case in the queue")
+    b.find(f'#queue-list [data-pick="{other.id}"]').click()
+    b.wait(lambda: b.js("return document.querySelector('#mine-list [aria-current=true]')?.dataset.open") == other.id,
+           "the second case open")
+    b.wait(lambda: not b.visible("#earlier-redflags"), "no warning on a case without a red flag")
+
+
 # ==========================================================================
 # 4. Many cases
 # ==========================================================================
@@ -667,6 +692,24 @@ def test_many_cases(busy_server):
         measures = b.js("return performance.getEntriesByType('measure').filter(m => m.name.startsWith('pro:'))"
                         ".map(m => [m.name, Math.round(m.duration * 10) / 10])")
         print(f"[many cases] page measures: {measures}")
+
+        # Beyond the 500 the server lists, the count still tells the whole queue and a note says so.
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            list(pool.map(lambda i: _varied_case(srv, i), range(MANY, MANY + 210)))
+        total = MANY + 210
+        b.wait(lambda: b.text("#queue-count") == str(total), f"the count to reach {total}", timeout=20)
+        b.wait(lambda: b.text("#queue-more") == f"Näytetään 500 ensimmäistä, jonossa yhteensä {total}.", "the note")
+        assert len(b.queue_ids()) == 500
+        # The summary lines follow the page's language.
+        from selenium.webdriver.support.ui import Select
+        assert b.driver.title.startswith(f"({total})"), b.driver.title
+        first_summary = lambda: b.js("return document.querySelector('#queue-list > li .qi-summary')?.textContent || ''")  # noqa: E731
+        Select(b.find("#lang-select")).select_by_value("en")
+        b.wait(lambda: first_summary().startswith("Skin symptoms: "), "English summary lines")
+        assert b.text("#queue-more") == f"Showing the first 500 of {total} in the queue."
+        Select(b.find("#lang-select")).select_by_value("fi")
+        b.wait(lambda: first_summary().startswith("Iho-oireet: "), "Finnish summary lines again")
+        assert b.not_reloaded()
 
 
 # ==========================================================================

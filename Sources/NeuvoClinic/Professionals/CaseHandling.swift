@@ -105,7 +105,7 @@ extension Clinic {
                 data = .object(["queue": .object(["id": .string(queue.id), "name": queue.name.json])])
             case .professional(let targetID):
                 guard targetID != professional.id,
-                      let target = try Professional.load(db, where: "id = ?", targetID)?.professional, !target.disabled else {
+                      let target = try Professional.load(db, where: "id = ?", targetID)?.professional, target.takesCases else {
                     throw ClinicError.invalid(field: "professionalId", message: "Choose another active professional.")
                 }
                 try db.run("""
@@ -127,7 +127,7 @@ extension Clinic {
         return try await store.write { db in
             try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)
             guard consultantID != professional.id,
-                  let consultant = try Professional.load(db, where: "id = ?", consultantID)?.professional, !consultant.disabled else {
+                  let consultant = try Professional.load(db, where: "id = ?", consultantID)?.professional, consultant.takesCases else {
                 throw ClinicError.invalid(field: "professionalId", message: "Choose another active professional.")
             }
             try db.run("""

@@ -20,6 +20,10 @@ public struct Professional: Sendable, Equatable {
     public let onShift: [String]
 
     /// Never includes the password hash.
+    /// Whether a case can be passed or shown to them: an active account that does
+    /// clinical work. An administrator who works in no queue manages accounts, not cases.
+    public var takesCases: Bool { !disabled && (role == .professional || !queues.isEmpty) }
+
     public var json: JSONValue {
         .object(["id": .int64(id), "username": .string(username), "displayName": .string(displayName),
                  "title": .string(title), "role": .string(role.rawValue),
