@@ -19,12 +19,15 @@ struct ProfessionalAuth: Sendable {
 
     static let notSignedIn = HTTPError(.unauthorized, code: "not_signed_in", message: "Sign in to continue.")
 
-    /// The signed-in professional, or 401. Records use of the session.
-    func require(_ request: Request) async throws -> (session: ProfessionalSession, professional: Professional) {
+    /// The signed-in professional, or 401. Records use of the session unless
+    /// `byThePage` says the request is one the open page makes by itself (the event
+    /// poll, the queue list it re-fetches): those must not keep an unattended
+    /// workstation signed in past the idle limit.
+    func require(_ request: Request, byThePage: Bool = false) async throws -> (session: ProfessionalSession, professional: Professional) {
         guard let hash = Self.tokenHash(of: request), let found = try clinic.professionalSession(tokenHash: hash) else {
             throw Self.notSignedIn
         }
-        try await clinic.touch(found.session)
+        if !byThePage { try await clinic.touch(found.session) }
         return found
     }
 

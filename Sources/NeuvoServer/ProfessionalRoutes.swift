@@ -219,7 +219,7 @@ struct ProfessionalRoutes: Sendable {
 
     /// The waiting cases of my queues: urgency first, then waiting time.
     func queue(_ request: Request) async throws -> HandlerResult {
-        let (_, professional) = try await auth.require(request)
+        let (_, professional) = try await auth.require(request, byThePage: true)
         let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
         let waiting = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id, language: language)
         // The cursor lets the page follow the stream from this snapshot on.
@@ -269,7 +269,7 @@ struct ProfessionalRoutes: Sendable {
 
     /// One stream per professional: their queues' changes and their own cases.
     func events(_ request: Request) async throws -> HandlerResult {
-        let (_, professional) = try await auth.require(request)
+        let (_, professional) = try await auth.require(request, byThePage: true)
         let after = try ConversationRoutes.integer(request, "after", default: 0, range: 0...Int(Int64.max))
         let wait = try ConversationRoutes.integer(request, "wait", default: 0, range: 0...ConversationRoutes.maxWaitSeconds)
         let clinic = self.clinic

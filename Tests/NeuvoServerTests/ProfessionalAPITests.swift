@@ -164,6 +164,18 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         clock.advance(minutes: 31)
         #expect(try workspace.get("/api/v1/pro/me").status == 401)
 
+        // The page's own polling and queue refreshes are not use: an unattended workstation signs out.
+        let unattended = try app.workspace("hanna")
+        for _ in 0..<2 {
+            clock.advance(minutes: 10)
+            #expect(try unattended.get("/api/v1/pro/events").status == 200)
+            #expect(try unattended.get("/api/v1/pro/queue").status == 200)
+        }
+        clock.advance(minutes: 9)
+        #expect(try unattended.get("/api/v1/pro/events").status == 200)  // 29 minutes without use
+        clock.advance(minutes: 1)
+        #expect(try unattended.get("/api/v1/pro/events").status == 401)  // 30
+
         // Used every 20 minutes, a session lives until 12 hours after sign-in, not a minute longer.
         let busy = try app.workspace("hanna")
         for step in 1...(12 * 60 / 20 - 1) {
