@@ -19,15 +19,16 @@ struct ProfessionalAuth: Sendable {
 
     static let notSignedIn = HTTPError(.unauthorized, code: "not_signed_in", message: "Sign in to continue.")
 
-    /// The signed-in professional, or 401. Records use of the session unless
-    /// `byThePage` says the request is one the open page makes by itself (the event
-    /// poll, the queue list it re-fetches): those must not keep an unattended
-    /// workstation signed in past the idle limit.
+    /// The signed-in professional, or 401. Records use of the session, except for
+    /// a request the open page makes by itself (`byThePage`: the event poll, the
+    /// queue list it re-fetches) from someone off shift: that must not keep an
+    /// unattended workstation signed in. On shift, watching the queue is the work,
+    /// and the new-case signal must still reach them after a quiet half hour.
     func require(_ request: Request, byThePage: Bool = false) async throws -> (session: ProfessionalSession, professional: Professional) {
         guard let hash = Self.tokenHash(of: request), let found = try clinic.professionalSession(tokenHash: hash) else {
             throw Self.notSignedIn
         }
-        if !byThePage { try await clinic.touch(found.session) }
+        if !byThePage || !found.professional.onShift.isEmpty { try await clinic.touch(found.session) }
         return found
     }
 

@@ -164,7 +164,7 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         clock.advance(minutes: 31)
         #expect(try workspace.get("/api/v1/pro/me").status == 401)
 
-        // The page's own polling and queue refreshes are not use: an unattended workstation signs out.
+        // Off shift, the page's own polling and queue refreshes are not use: an unattended workstation signs out.
         let unattended = try app.workspace("hanna")
         for _ in 0..<2 {
             clock.advance(minutes: 10)
@@ -175,6 +175,14 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         #expect(try unattended.get("/api/v1/pro/events").status == 200)  // 29 minutes without use
         clock.advance(minutes: 1)
         #expect(try unattended.get("/api/v1/pro/events").status == 401)  // 30
+
+        // On shift, watching a quiet queue is the work: the page stays signed in to signal the next case.
+        let watching = try app.workspace("hanna")
+        #expect(try watching.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#).status == 200)
+        for _ in 0..<6 {
+            clock.advance(minutes: 10)
+            #expect(try watching.get("/api/v1/pro/events").status == 200)
+        }
 
         // Used every 20 minutes, a session lives until 12 hours after sign-in, not a minute longer.
         let busy = try app.workspace("hanna")
