@@ -46,6 +46,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
+from pages import Workspace
 
 ME = "hanna"            # nurse, child-health
 COLLEAGUE = "olli"      # nurse, dental
@@ -169,77 +170,11 @@ def resident(server, **kw) -> Client:
 # --------------------------------------------------------------------------
 
 
-class Browser:
-    def __init__(self, driver, server):
-        self.driver = driver
-        self.server = server
-        self.logs: list[dict] = []
-
-    def find(self, css: str):
-        from selenium.webdriver.common.by import By
-        return self.driver.find_element(By.CSS_SELECTOR, css)
-
-    def finds(self, css: str):
-        from selenium.webdriver.common.by import By
-        return self.driver.find_elements(By.CSS_SELECTOR, css)
-
-    def js(self, script: str, *args):
-        return self.driver.execute_script(script, *args)
-
-    def wait(self, condition, what: str, timeout: float = WAIT):
-        from selenium.webdriver.support.ui import WebDriverWait
-        try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda d: condition())
-        except Exception as e:  # TimeoutException: say what was awaited
-            raise AssertionError(f"timed out waiting for {what}; title={self.driver.title!r}") from e
-
-    def visible(self, css: str) -> bool:
-        els = self.finds(css)
-        return bool(els) and els[0].is_displayed()
-
-    def text(self, css: str) -> str:
-        els = self.finds(css)
-        return els[0].text if els else ""
-
-    def chord(self, *keys: str):
-        """Presses modifiers + key on whatever has focus (e.g. Alt+N)."""
-        from selenium.webdriver.common.action_chains import ActionChains
-        *mods, key = keys
-        chain = ActionChains(self.driver)
-        for m in mods:
-            chain = chain.key_down(m)
-        chain = chain.send_keys(key)
-        for m in reversed(mods):
-            chain = chain.key_up(m)
-        chain.perform()
-
-    def mark(self):
-        """Anything after this that reloads the page loses the mark."""
-        self.js("window.__proMoreMark = true")
-
-    def not_reloaded(self) -> bool:
-        return self.js("return window.__proMoreMark === true")
-
-    def dialog_open(self, id_: str) -> bool:
-        return self.find("#" + id_).get_attribute("open") is not None
-
-    def queue_ids(self) -> list[str]:
-        return self.js("return [...document.querySelectorAll('#queue-list [data-pick]')].map(b => b.dataset.pick)")
-
-    def mine_ids(self) -> list[str]:
-        return self.js("return [...document.querySelectorAll('#mine-list [data-open]')].map(b => b.dataset.open)")
+class Browser(Workspace):
+    """The workspace, signing in with the tests' shared password."""
 
     def sign_in(self, username: str, password: str = PASSWORD):
-        self.wait(lambda: self.visible("#login-form"), "the sign-in form")
-        self.find("#login-username").clear()
-        self.find("#login-username").send_keys(username)
-        self.find("#login-password").clear()
-        self.find("#login-password").send_keys(password)
-        self.find("#login-submit").click()
-
-    def sign_out(self):
-        self.find("#logout-button").click()
-        self.wait(lambda: self.visible("#login-form") and not self.visible("#user-box"), "the sign-in form")
+        super().sign_in(username, password)
 
 
 @pytest.fixture(scope="module")
@@ -264,17 +199,6 @@ def _no_script_errors(request):
 def flow():
     """What one step leaves for the next."""
     return {}
-
-
-def _eventually(check, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
 
 
 # --------------------------------------------------------------------------

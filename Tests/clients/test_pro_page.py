@@ -38,6 +38,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
+from pages import Workspace, eventually
 
 USERNAME = "hanna"
 PASSWORD = "salasana-123456"
@@ -193,74 +194,15 @@ class Client:
         return page["events"]
 
 
-def _eventually(check, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(0.15)
-    raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
-
-
 # --------------------------------------------------------------------------
 # The browser
 # --------------------------------------------------------------------------
 
 
-class Browser:
-    def __init__(self, driver, server):
-        self.driver = driver
-        self.server = server
-        self.logs: list[dict] = []
-
-    def drain_logs(self):
-        self.logs += self.driver.get_log("browser")
-
-    def find(self, css: str):
-        from selenium.webdriver.common.by import By
-        return self.driver.find_element(By.CSS_SELECTOR, css)
-
-    def finds(self, css: str):
-        from selenium.webdriver.common.by import By
-        return self.driver.find_elements(By.CSS_SELECTOR, css)
-
-    def wait(self, condition, what: str, timeout: float = WAIT):
-        from selenium.webdriver.support.ui import WebDriverWait
-        try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: condition())
-        except Exception as e:  # TimeoutException: say what was awaited
-            raise AssertionError(f"timed out waiting for {what}; title={self.driver.title!r}") from e
-
-    def visible(self, css: str) -> bool:
-        els = self.finds(css)
-        return bool(els) and els[0].is_displayed()
-
-    def text(self, css: str) -> str:
-        els = self.finds(css)
-        return els[0].text if els else ""
-
-    def chord(self, *keys: str):
-        """Presses modifiers + key on whatever has focus (e.g. Alt+N)."""
-        from selenium.webdriver.common.action_chains import ActionChains
-        *mods, key = keys
-        chain = ActionChains(self.driver)
-        for m in mods:
-            chain = chain.key_down(m)
-        chain = chain.send_keys(key)
-        for m in reversed(mods):
-            chain = chain.key_up(m)
-        chain.perform()
-
-    def no_reload_since_mark(self) -> bool:
-        return self.driver.execute_script("return window.__proTestMark === true")
-
-
 @pytest.fixture(scope="module")
 def browser(server):
     with chrome(1280, 800) as driver:
-        yield Browser(driver, server)
+        yield Workspace(driver, server, "workspace")
 
 
 @pytest.fixture(scope="module")
@@ -303,7 +245,7 @@ def test_1_sign_in(server, browser):
     # Per-queue shift toggles for the professional's queues.
     assert len(b.finds("#shift-list input[type=checkbox]")) == 2
     # Anything after this that reloads the page loses the mark.
-    b.driver.execute_script("window.__proTestMark = true")
+    b.mark()
 
 
 def test_2_new_case_appears_live_with_title_signal(server, browser, flow):
@@ -314,7 +256,7 @@ def test_2_new_case_appears_live_with_title_signal(server, browser, flow):
     flow["resident"] = resident
 
     b.wait(lambda: b.finds(f'#queue-list [data-pick="{resident.id}"]'), "the new case in the queue")
-    assert b.no_reload_since_mark(), "the page reloaded"
+    assert b.not_reloaded(), "the page reloaded"
     item = b.text("#queue-list li")
     assert "Iho-oireet" in item and "Lapsen asia" in item and "Tunnistamaton" in item, item
     assert b.text("#queue-count") == "1"
@@ -340,7 +282,7 @@ def test_3_pick_with_keyboard_shows_pre_question_summary(browser, flow):
     b.wait(lambda: not b.finds("#queue-list li"), "the queue to empty after picking")
     assert b.driver.switch_to.active_element.get_attribute("id") == "message-input", \
         "after picking, focus should be in the message box"
-    assert b.no_reload_since_mark()
+    assert b.not_reloaded()
     # The resident learns that a professional took the case.
     assert any(e["type"] == "picked" for e in resident.events())
 
@@ -357,7 +299,7 @@ def test_4_chat_both_ways_without_reload(browser, flow):
     box.send_keys(reply)
     b.chord("\ue009", "\ue007")  # Ctrl+Enter
     b.wait(lambda: box.get_attribute("value") == "", "the message box to clear after sending")
-    _eventually(lambda: any(e["type"] == "message" and e["data"].get("author") == "professional"
+    eventually(lambda: any(e["type"] == "message" and e["data"].get("author") == "professional"
                             and e["data"].get("text") == reply for e in resident.events()),
                 "the reply in the resident's events")
     # Exactly one copy on the page: the stream echo and the POST answer are merged.
@@ -365,20 +307,7 @@ def test_4_chat_both_ways_without_reload(browser, flow):
            and not b.finds("#message-list li.pending"), "one confirmed copy of the reply")
     time.sleep(0.5)
     assert len([li for li in b.finds("#message-list li") if reply in li.text]) == 1
-    assert b.no_reload_since_mark()
-
-
-def _sign_in(b, username: str):
-    b.wait(lambda: b.visible("#login-form"), "the sign-in form")
-    b.find("#login-username").clear()
-    b.find("#login-username").send_keys(username)
-    b.find("#login-password").send_keys(PASSWORD)
-    b.find("#login-submit").click()
-
-
-def _sign_out(b):
-    b.find("#logout-button").click()
-    b.wait(lambda: b.visible("#login-form") and not b.visible("#user-box"), "the sign-in form after signing out")
+    assert b.not_reloaded()
 
 
 def test_4b_resident_photo_live_and_full_size(browser, flow, shots):
@@ -393,7 +322,7 @@ def test_4b_resident_photo_live_and_full_size(browser, flow, shots):
 
     thumb = f'#message-list button.photo-thumb[data-photo="{photo["id"]}"]'
     b.wait(lambda: b.finds(thumb + " img"), "the resident's photo in the chat")
-    assert b.no_reload_since_mark(), "the page reloaded"
+    assert b.not_reloaded(), "the page reloaded"
     img = b.find(thumb + " img")
     assert img.get_attribute("src").endswith(f"/api/v1/pro/cases/{resident.id}/photos/{photo['id']}")
     width, height = int(img.get_attribute("width")), int(img.get_attribute("height"))
@@ -443,7 +372,7 @@ def test_4b_resident_photo_live_and_full_size(browser, flow, shots):
     b.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     b.wait(lambda: b.find("#photo-dialog").get_attribute("open") is None, "Esc to close the photo dialog")
     assert b.driver.switch_to.active_element == b.find(thumb), "focus goes back to the thumbnail"
-    assert b.no_reload_since_mark()
+    assert b.not_reloaded()
 
 
 def test_4c_photo_found_again_after_reload(browser, flow):
@@ -456,7 +385,7 @@ def test_4c_photo_found_again_after_reload(browser, flow):
     b.wait(lambda: b.finds(img), "the photo from the history")
     b.wait(lambda: b.driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", b.find(img)) == RASH_W,
            "the photo to decode after reloading")
-    b.driver.execute_script("window.__proTestMark = true")
+    b.mark()
 
 
 def test_4d_professional_attaches_photo(browser, flow, tmp_path):
@@ -474,7 +403,7 @@ def test_4d_professional_attaches_photo(browser, flow, tmp_path):
     assert "Ammattilaisen" in b.find(mine).get_attribute("alt")
     b.wait(lambda: b.driver.execute_script("return arguments[0].naturalWidth", b.find(mine)) == 96, "it to decode")
     assert not b.finds("#message-list li.pending")
-    sent = _eventually(lambda: [e for e in resident.events()
+    sent = eventually(lambda: [e for e in resident.events()
                                 if e["type"] == "photo" and e["data"].get("author") == "professional"],
                        "the professional's photo in the resident's events")
     assert (sent[0]["data"]["width"], sent[0]["data"]["height"]) == (96, 64), sent
@@ -489,7 +418,7 @@ def test_4d_professional_attaches_photo(browser, flow, tmp_path):
     b.find("#photo-input").send_keys(str(big))
     b.wait(lambda: "liian suuri" in b.text("#photo-error"), "the too-large error")
     assert len(b.finds(mine)) == 1 and not b.finds("#message-list li.pending")
-    assert b.no_reload_since_mark()
+    assert b.not_reloaded()
 
 
 def test_5_internal_note_stays_internal(browser, flow):
@@ -527,13 +456,13 @@ def test_6_close_with_edited_summary(browser, flow):
     b.find("#close-submit").click()
 
     b.wait(lambda: b.find("#close-dialog").get_attribute("open") is None, "the dialog to close")
-    closed = _eventually(lambda: [e for e in resident.events() if e["type"] == "closed"],
+    closed = eventually(lambda: [e for e in resident.events() if e["type"] == "closed"],
                          "a closed event for the resident")
     assert closed[0]["data"]["instructions"] == instructions, closed
     assert closed[0]["data"]["outcome"] == "adviceGiven", closed
     b.wait(lambda: not b.finds(f'#mine-list [data-open="{resident.id}"]'), "the case to leave my cases")
     assert b.visible("#case-empty")
-    assert b.no_reload_since_mark()
+    assert b.not_reloaded()
 
 
 def test_7_case_taken_by_colleague(server, browser):
@@ -558,7 +487,7 @@ def test_7_case_taken_by_colleague(server, browser):
         assert not b.finds(f'#mine-list [data-open="{resident.id}"]')
     finally:
         b.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
-    assert b.no_reload_since_mark()
+    assert b.not_reloaded()
 
 
 def test_8_language_switch_fi_to_sv(browser):
@@ -579,8 +508,8 @@ def test_8_language_switch_fi_to_sv(browser):
 
 def test_8b_admin_assigns_a_queue(server, browser, shots):
     b = browser
-    _sign_out(b)
-    _sign_in(b, ADMIN)
+    b.sign_out()
+    b.sign_in(ADMIN, PASSWORD)
     # An admin in no queue starts in the admin view.
     b.wait(lambda: b.visible("#admin-view") and b.finds('#admin-rows tr[data-user="hanna"]'), "the admin table")
     assert not b.visible("#workspace")
@@ -619,8 +548,8 @@ def test_8b_admin_assigns_a_queue(server, browser, shots):
 
 def test_8c_professional_never_sees_the_admin_view(server, browser):
     b = browser
-    _sign_out(b)
-    _sign_in(b, USERNAME)
+    b.sign_out()
+    b.sign_in(USERNAME, PASSWORD)
     b.wait(lambda: b.visible("#workspace"), "Hanna's workspace")
     assert not b.visible("#admin-view") and not b.visible("#view-nav")
     # Her new queue is there to go on shift in.

@@ -35,7 +35,7 @@ import pytest
 
 from conftest import chrome
 from test_resident_page import (PRO_PASSWORD, all_css, api, browser_bytes, by_css, catalog_server, click, fresh,
-                                message_texts, phone, pro_call, screenshot, timeline_photos, unphone, until, visible)
+                                message_texts, phone, pro_call, screenshot, session_call, timeline_photos, unphone, until, visible)
 
 REPO = Path(__file__).resolve().parents[2]
 USERS = (("hanna", "Hanna Hoitaja", "sairaanhoitaja", "nurse,child-health,dental"),
@@ -84,16 +84,8 @@ def drain(srv, cookie: str, queue_id: str) -> None:
 
 
 def resident_call(srv, method, path, body=None, cookie=None):
-    """The resident API over plain HTTP; returns (status, JSON, the neuvo_resident cookie)."""
-    headers = {"X-Requested-With": "neuvo", "Content-Type": "application/json"}
-    if cookie:
-        headers["Cookie"] = f"neuvo_resident={cookie}"
-    req = urllib.request.Request(srv.url(path), method=method, headers=headers,
-                                 data=None if body is None else json.dumps(body).encode())
-    with urllib.request.urlopen(req, timeout=10) as r:
-        m = re.search(r"neuvo_resident=([^;]+)", " ".join(r.headers.get_all("Set-Cookie") or []))
-        raw = r.read()
-        return r.status, json.loads(raw) if raw else None, m.group(1) if m else cookie
+    """The resident API (cookie `neuvo_resident`)."""
+    return session_call(srv, method, path, body, cookie, cookie_name="neuvo_resident")
 
 
 def queue_child_by_api(srv, name="Eino", age=7):

@@ -333,18 +333,23 @@ def unphone(d):
     d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def pro_call(srv, method, path, body=None, cookie=None):
-    """The professional's API over plain HTTP; returns (status, JSON, the neuvo_pro cookie if set)."""
+def session_call(srv, method, path, body=None, cookie=None, *, cookie_name: str):
+    """The API over plain HTTP as the session in cookie `cookie_name`; returns (status, JSON, the
+    session cookie: a new one if the answer set it, else `cookie`). 4xx/5xx raise HTTPError."""
     headers = {"X-Requested-With": "neuvo", "Content-Type": "application/json"}
     if cookie:
-        headers["Cookie"] = f"neuvo_pro={cookie}"
+        headers["Cookie"] = f"{cookie_name}={cookie}"
     req = urllib.request.Request(srv.url(path), method=method, headers=headers,
                                  data=None if body is None else json.dumps(body).encode())
     with urllib.request.urlopen(req, timeout=10) as r:
-        set_cookie = " ".join(r.headers.get_all("Set-Cookie") or [])
-        m = re.search(r"neuvo_pro=([^;]+)", set_cookie)
+        m = re.search(re.escape(cookie_name) + r"=([^;]+)", " ".join(r.headers.get_all("Set-Cookie") or []))
         raw = r.read()
-        return r.status, json.loads(raw) if raw else None, m.group(1) if m else None
+        return r.status, json.loads(raw) if raw else None, m.group(1) if m else cookie
+
+
+def pro_call(srv, method, path, body=None, cookie=None):
+    """The professional's API (cookie `neuvo_pro`)."""
+    return session_call(srv, method, path, body, cookie, cookie_name="neuvo_pro")
 
 
 # --------------------------------------------------------------------------

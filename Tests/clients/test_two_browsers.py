@@ -26,9 +26,9 @@ import uuid
 import pytest
 
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
+from pages import Page
 
 NURSE, PASSWORD = "hanna", "Hoitaja-salasana-2024"
-WAIT = 10  # seconds for anything a page must show
 
 
 @pytest.fixture(scope="module")
@@ -49,67 +49,16 @@ def server(tmp_path_factory):
         yield srv
 
 
-class Page:
-    """One browser on one page, with the few things these tests do to it."""
-
-    def __init__(self, driver, name: str):
-        self.d, self.name = driver, name
-
-    def find(self, css):
-        from selenium.webdriver.common.by import By
-        return self.d.find_element(By.CSS_SELECTOR, css)
-
-    def finds(self, css):
-        from selenium.webdriver.common.by import By
-        return self.d.find_elements(By.CSS_SELECTOR, css)
-
-    def visible(self, css) -> bool:
-        els = self.finds(css)
-        return bool(els) and els[0].is_displayed()
-
-    def text(self, css) -> str:
-        return self.d.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", css)
-
-    def until(self, condition, what: str):
-        from selenium.webdriver.support.ui import WebDriverWait
-        try:
-            return WebDriverWait(self.d, WAIT, poll_frequency=0.05).until(lambda _: condition())
-        except Exception as e:
-            raise AssertionError(f"{self.name}: timed out waiting for {what}") from e
-
-    def mark(self):
-        """Anything that reloads the page from here on loses the mark."""
-        self.d.execute_script("window.__twoBrowsersMark = true")
-
-    def not_reloaded(self) -> bool:
-        return self.d.execute_script("return window.__twoBrowsersMark === true")
-
-    def keys(self, *keys):
-        """Presses modifiers + key on whatever has focus (e.g. Alt+C)."""
-        from selenium.webdriver.common.action_chains import ActionChains
-        *mods, key = keys
-        chain = ActionChains(self.d)
-        for m in mods:
-            chain = chain.key_down(m)
-        chain = chain.send_keys(key)
-        for m in reversed(mods):
-            chain = chain.key_up(m)
-        chain.perform()
-
-    def severe_console_entries(self) -> list[dict]:
-        return [e for e in self.d.get_log("browser") if e.get("level") == "SEVERE"]
-
-
 @pytest.fixture(scope="module")
 def resident():
     with chrome(412, 900) as d:
-        yield Page(d, "resident")
+        yield Page(d, name="resident")
 
 
 @pytest.fixture(scope="module")
 def nurse():
     with chrome(1280, 900) as d:
-        yield Page(d, "nurse")
+        yield Page(d, name="nurse")
 
 
 ALT, CTRL, ENTER, END = "\ue00a", "\ue009", "\ue007", "\ue010"
@@ -119,54 +68,54 @@ def test_resident_and_nurse_meet_in_two_browsers(server, resident, nurse):
     r, n = resident, nurse
 
     # The nurse signs in; her queue is empty.
-    n.d.get(server.url("/pro/"))
-    n.until(lambda: n.visible("#login-form"), "the sign-in form")
+    n.driver.get(server.url("/pro/"))
+    n.wait(lambda: n.visible("#login-form"), "the sign-in form")
     n.find("#login-username").send_keys(NURSE)
     n.find("#login-password").send_keys(PASSWORD)
     n.find("#login-submit").click()
-    n.until(lambda: n.visible("#workspace"), "the workspace after signing in")
+    n.wait(lambda: n.visible("#workspace"), "the workspace after signing in")
     assert n.visible("#queue-empty"), "a fresh database has an empty queue"
     n.mark()
 
     # The resident: myself → Illness and health → Skin symptoms, with the `spreading` branch taken.
-    r.d.get(server.url("/"))
-    r.until(lambda: r.visible("#step-subject"), "the whose-matter step")
+    r.driver.get(server.url("/"))
+    r.wait(lambda: r.visible("#step-subject"), "the whose-matter step")
     r.find("label[for=subject-self]").click()
     r.find("#subject-form button[type=submit]").click()
-    r.until(lambda: r.visible("[data-service=illness]"), "the service list")
+    r.wait(lambda: r.visible("[data-service=illness]"), "the service list")
     r.find("[data-service=illness]").click()
-    r.until(lambda: r.visible("[data-service=skin]"), "the skin service")
+    r.wait(lambda: r.visible("[data-service=skin]"), "the skin service")
     r.find("[data-service=skin]").click()
-    r.until(lambda: r.visible("#question-duration"), "the skin questions")
+    r.wait(lambda: r.visible("#question-duration"), "the skin questions")
     r.find("label[for=q-duration-days]").click()
-    r.until(lambda: r.visible("#question-spreading"), "the 'spreading' branch")
+    r.wait(lambda: r.visible("#question-spreading"), "the 'spreading' branch")
     r.find("label[for=q-spreading-yes]").click()
     r.find("label[for=q-breathing-no]").click()
     r.find("label[for=q-fever-no]").click()
     note = "Punaisia läiskiä käsivarressa " + uuid.uuid4().hex[:6]
     r.find("#q-notes").send_keys(note)
     r.find("#submit-answers").click()
-    r.until(lambda: r.visible("#step-conversation"), "the waiting view")
-    r.until(lambda: r.text("#conv-position") == "Olet jonossa sijalla 1.", "position 1")
-    conv = r.d.execute_script("return localStorage.getItem('neuvo.conversation')")
+    r.wait(lambda: r.visible("#step-conversation"), "the waiting view")
+    r.wait(lambda: r.text("#conv-position") == "Olet jonossa sijalla 1.", "position 1")
+    conv = r.driver.execute_script("return localStorage.getItem('neuvo.conversation')")
     assert conv
     r.mark()
 
     # The case reaches the nurse's queue live, and she picks it.
     pick = f'#queue-list [data-pick="{conv}"]'
-    n.until(lambda: n.finds(pick), "the resident's case in the queue without reload")
+    n.wait(lambda: n.finds(pick), "the resident's case in the queue without reload")
     item = n.text("#queue-list li")
     assert "Iho-oireet" in item and "Oma asia" in item and "Tunnistamaton" in item, item
     n.find(pick).click()
-    n.until(lambda: n.visible("#case-view"), "the picked case")
+    n.wait(lambda: n.visible("#case-view"), "the picked case")
     assert "Iho-oireet" in n.text("#case-heading")
     answers = n.text("#answers-list")
     assert "Kauanko ihottuma on kestänyt?" in answers and "Päiviä" in answers and note in answers, answers
-    n.until(lambda: not n.finds("#queue-list li"), "the case to leave the queue")
+    n.wait(lambda: not n.finds("#queue-list li"), "the case to leave the queue")
 
     # The resident sees who took the matter.
-    r.until(lambda: r.text("#h-conv") == "Asiaasi käsitellään", "the pick on the resident's page")
-    r.until(lambda: r.text("#conv-next").startswith("Hanna Hoitaja, sairaanhoitaja käsittelee"),
+    r.wait(lambda: r.text("#h-conv") == "Asiaasi käsitellään", "the pick on the resident's page")
+    r.wait(lambda: r.text("#conv-next").startswith("Hanna Hoitaja, sairaanhoitaja käsittelee"),
             "the nurse's name and title")
     assert not r.visible("#conv-position")
 
@@ -175,26 +124,26 @@ def test_resident_and_nurse_meet_in_two_browsers(server, resident, nurse):
     box = n.find("#message-input")
     box.click()
     box.send_keys(question)
-    n.keys(CTRL, ENTER)
-    n.until(lambda: box.get_attribute("value") == "", "the message box to clear")
-    r.until(lambda: question in r.text("#messages"), "the nurse's message on the resident's page")
+    n.chord(CTRL, ENTER)
+    n.wait(lambda: box.get_attribute("value") == "", "the message box to clear")
+    r.wait(lambda: question in r.text("#messages"), "the nurse's message on the resident's page")
     assert "Hanna Hoitaja, sairaanhoitaja" in r.text("#messages li.theirs .who")
-    r.until(lambda: question in r.find("#announcer").get_attribute("textContent"), "the message announced")
+    r.wait(lambda: question in r.find("#announcer").get_attribute("textContent"), "the message announced")
 
     # Resident → nurse.
     answer = "Kutisee vähän, varsinkin iltaisin."
     r.find("#chat-text").send_keys(answer)
     r.find("#chat-form button[type=submit]").click()
-    n.until(lambda: answer in n.text("#message-list"), "the resident's answer on the nurse's page")
-    r.until(lambda: not r.finds("#messages li.pending"), "the resident's message confirmed")
-    chat_r = r.d.execute_script("return [...document.querySelectorAll('#messages li .text')].map((p) => p.textContent)")
-    chat_n = n.d.execute_script("return [...document.querySelectorAll('#message-list li .msg-text')].map((p) => p.textContent)")
+    n.wait(lambda: answer in n.text("#message-list"), "the resident's answer on the nurse's page")
+    r.wait(lambda: not r.finds("#messages li.pending"), "the resident's message confirmed")
+    chat_r = r.driver.execute_script("return [...document.querySelectorAll('#messages li .text')].map((p) => p.textContent)")
+    chat_n = n.driver.execute_script("return [...document.querySelectorAll('#message-list li .msg-text')].map((p) => p.textContent)")
     assert chat_r == [question, answer] and chat_n == [question, answer], (chat_r, chat_n)
 
     # The nurse closes with Alt+C, choosing the outcome and editing the prefilled summary.
     n.find("body").click()
-    n.keys(ALT, "c")
-    n.until(lambda: n.find("#close-dialog").get_attribute("open") is not None, "the closing dialog")
+    n.chord(ALT, "c")
+    n.wait(lambda: n.find("#close-dialog").get_attribute("open") is not None, "the closing dialog")
     summary = n.find("#close-summary")
     draft = summary.get_attribute("value")
     assert "Iho-oireet" in draft and note in draft, f"the summary is not prefilled from the answers: {draft!r}"
@@ -205,20 +154,20 @@ def test_resident_and_nurse_meet_in_two_browsers(server, resident, nurse):
     added = "Ohjattu perusvoiteeseen."
     summary.send_keys("\n" + added)
     n.find("#close-submit").click()
-    n.until(lambda: n.find("#close-dialog").get_attribute("open") is None, "the closing dialog to close")
-    n.until(lambda: not n.finds(f'#mine-list [data-open="{conv}"]'), "the case to leave my cases")
+    n.wait(lambda: n.find("#close-dialog").get_attribute("open") is None, "the closing dialog to close")
+    n.wait(lambda: not n.finds(f'#mine-list [data-open="{conv}"]'), "the case to leave my cases")
 
     # The resident sees the instructions at once and answers the feedback question.
-    r.until(lambda: r.visible("#conv-instructions"), "the closing instructions without reload")
+    r.wait(lambda: r.visible("#conv-instructions"), "the closing instructions without reload")
     assert r.text("#conv-instructions-text") == instructions
     assert r.text("#h-conv") == "Asiasi on käsitelty"
     assert not r.visible("#chat-form"), "a closed matter still takes messages"
-    r.until(lambda: r.visible("#feedback-form"), "the feedback form")
+    r.wait(lambda: r.visible("#feedback-form"), "the feedback form")
     r.find("#score-8").click()  # the radio lies over its number, as a tap target
     comment = "Sain nopeasti apua."
     r.find("#feedback-comment").send_keys(comment)
     r.find("#feedback-submit").click()
-    r.until(lambda: r.visible("#feedback-thanks"), "the thank-you")
+    r.wait(lambda: r.visible("#feedback-thanks"), "the thank-you")
 
     assert r.not_reloaded() and n.not_reloaded(), "a page reloaded on the way"
 
@@ -239,5 +188,5 @@ def test_resident_and_nurse_meet_in_two_browsers(server, resident, nurse):
         assert secret not in log, f"the server log contains {secret!r}"
 
     # Neither page logged an error (the workspace's sign-in probe answers 401 before signing in, by design).
-    assert not r.severe_console_entries()
-    assert not [e for e in n.severe_console_entries() if "/api/v1/pro/me - " not in e.get("message", "")]
+    assert not [e for e in r.drain_logs() if e.get("level") == "SEVERE"]
+    assert not [e for e in n.drain_logs() if e.get("level") == "SEVERE" and "/api/v1/pro/me - " not in e.get("message", "")]

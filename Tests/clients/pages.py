@@ -1,0 +1,109 @@
+"""Driving Neuvo's pages in Chromium: the few things the page tests do to a browser tab.
+
+`Page` wraps one selenium driver (from conftest's `chrome()`); `Workspace` adds what
+the professional's workspace (/pro/) tests need: signing in and out, and the ids in
+its queue and under "my cases".
+"""
+
+from __future__ import annotations
+
+import time
+
+WAIT = 10  # seconds for anything a page must show
+
+
+def eventually(check, what: str, timeout: float = WAIT):
+    """Calls `check` until it returns something truthy, and returns that; fails saying what was awaited."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
+
+
+class Page:
+    """One browser tab. `name` says whose it is in timeout messages (two-browser tests)."""
+
+    def __init__(self, driver, server=None, name: str = "page"):
+        self.driver, self.server, self.name = driver, server, name
+        self.logs: list[dict] = []
+
+    def find(self, css: str):
+        from selenium.webdriver.common.by import By
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def finds(self, css: str):
+        from selenium.webdriver.common.by import By
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def js(self, script: str, *args):
+        return self.driver.execute_script(script, *args)
+
+    def wait(self, condition, what: str, timeout: float = WAIT):
+        """Polls `condition` until it is truthy; fails saying what was awaited."""
+        from selenium.webdriver.support.ui import WebDriverWait
+        try:
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda _: condition())
+        except Exception as e:  # TimeoutException, or an element gone stale for good
+            raise AssertionError(f"{self.name}: timed out waiting for {what}; title={self.driver.title!r}") from e
+
+    def visible(self, css: str) -> bool:
+        els = self.finds(css)
+        return bool(els) and els[0].is_displayed()
+
+    def text(self, css: str) -> str:
+        els = self.finds(css)
+        return els[0].text if els else ""
+
+    def chord(self, *keys: str):
+        """Presses modifiers + key on whatever has focus (e.g. Alt+N)."""
+        from selenium.webdriver.common.action_chains import ActionChains
+        *mods, key = keys
+        chain = ActionChains(self.driver)
+        for m in mods:
+            chain = chain.key_down(m)
+        chain = chain.send_keys(key)
+        for m in reversed(mods):
+            chain = chain.key_up(m)
+        chain.perform()
+
+    def mark(self):
+        """Anything after this that reloads the page loses the mark."""
+        self.js("window.__neuvoTestMark = true")
+
+    def not_reloaded(self) -> bool:
+        return self.js("return window.__neuvoTestMark === true")
+
+    def drain_logs(self) -> list[dict]:
+        """The browser console since the last call, also kept in `logs`."""
+        new = self.driver.get_log("browser")
+        self.logs += new
+        return new
+
+
+class Workspace(Page):
+    """The professional's workspace page."""
+
+    def sign_in(self, username: str, password: str):
+        self.wait(lambda: self.visible("#login-form"), "the sign-in form")
+        self.find("#login-username").clear()
+        self.find("#login-username").send_keys(username)
+        self.find("#login-password").clear()
+        self.find("#login-password").send_keys(password)
+        self.find("#login-submit").click()
+
+    def sign_out(self):
+        self.find("#logout-button").click()
+        self.wait(lambda: self.visible("#login-form") and not self.visible("#user-box"), "the sign-in form after signing out")
+
+    def dialog_open(self, id_: str) -> bool:
+        return self.find("#" + id_).get_attribute("open") is not None
+
+    def queue_ids(self) -> list[str]:
+        return self.js("return [...document.querySelectorAll('#queue-list [data-pick]')].map(b => b.dataset.pick)")
+
+    def mine_ids(self) -> list[str]:
+        return self.js("return [...document.querySelectorAll('#mine-list [data-open]')].map(b => b.dataset.open)")
