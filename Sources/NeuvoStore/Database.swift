@@ -43,6 +43,10 @@ public final class Database: @unchecked Sendable {
             // (a busy conversation's index leaf) is copied back once, not once per 4 MB. Measured with
             // `neuvo-bench writes`: 19 KB → 13.5 KB of disk writes per posted message.
             try execute("PRAGMA wal_autocheckpoint = 10000")
+            // 32 MB of page cache for the one writer (SQLite's default is 2 MB): the hot index pages of
+            // busy conversations stay in memory instead of being read back with a system call per page.
+            // Measured with `neuvo-bench writes`: 9.5k → 10.2–11k acknowledged writes/s over HTTP.
+            try execute("PRAGMA cache_size = -32768")
         }
         try execute("PRAGMA foreign_keys = ON")
     }
