@@ -649,6 +649,10 @@ $("login-form").addEventListener("submit", async (event) => {
 });
 
 $("logout-button").addEventListener("click", async () => {
+  // Nothing more is fetched for this session once the nurse has asked to leave.
+  clearTimeout(queueRefreshTimer);
+  state.generation++;
+  if (state.pollAbort) state.pollAbort.abort();
   try { await api("POST", "/api/v1/pro/logout", {}); } catch { /* signed out locally anyway */ }
   onSignedOut(false);
   showLogin(t("signedOut"));
@@ -658,6 +662,7 @@ function onSignedOut(expired) {
   if (!state.me && !expired) return;
   const wasIn = !!state.me;
   state.generation++;
+  clearTimeout(queueRefreshTimer);
   if (state.pollAbort) state.pollAbort.abort();
   state.me = null;
   state.cases.clear();
@@ -933,6 +938,8 @@ function scheduleQueueRefresh() {
 
 let queueFetches = 0;
 async function refreshQueue() {
+  // A refresh scheduled just before signing out has nobody to ask for.
+  if (!state.me) return;
   const generation = state.generation;
   const mine = ++queueFetches;
   let r;
