@@ -905,6 +905,7 @@ async function poll() {
           if (c.estimate && c.estimate.key !== before.estimate) announce(estimateText(c.estimate));
         }
       }
+      if (!S.live) resumeUploads(id);
       S.live = true;
     } catch (err) {
       if (gen !== S.gen) break;
@@ -1023,11 +1024,54 @@ function queuePhotos(files) {
       showError("err-photo", "ePhotoCount", { max: PHOTO_MAX });
       break;
     }
-    S.uploads.push({ conv: S.conv.id, file, clientId: uuid() });
+    const item = { conv: S.conv.id, file, clientId: uuid() };
+    S.uploads.push(item);
+    keepUpload(item);
   }
   renderUploads();
   pumpUploads();
 }
+
+// ---- Photos waiting to be sent survive a reload or a lost connection --------------------------
+// Each is kept in IndexedDB (the file itself, with its X-Client-Id) until the server has answered for
+// it; a page that opens the conversation again sends what is left. The id makes a repeat harmless.
+function uploadsDB() {
+  return new Promise((resolve, reject) => {
+    if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+    const open = indexedDB.open("neuvo-uploads", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("uploads", { keyPath: "clientId" });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+}
+async function withUploads(mode, work) {
+  const db = await uploadsDB();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction("uploads", mode);
+      const result = work(tx.objectStore("uploads"));
+      tx.oncomplete = () => resolve(result.result);
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+  } finally { db.close(); }
+}
+async function keepUpload(item) {
+  try { await withUploads("readwrite", (st) => st.put({ clientId: item.clientId, conv: item.conv, file: item.file })); } catch (e) { /* kept in memory only */ }
+}
+async function forgetUpload(item) {
+  try { await withUploads("readwrite", (st) => st.delete(item.clientId)); } catch (e) { /* nothing kept */ }
+}
+// Puts back in line what an earlier page (or an earlier try) of this conversation left unsent.
+async function resumeUploads(conv) {
+  let kept = [];
+  try { kept = await withUploads("readonly", (st) => st.getAll()); } catch (e) { return; }
+  const mine = (kept || []).filter((k) => k.conv === conv && k.file && !S.uploads.some((u) => u.clientId === k.clientId));
+  if (!mine.length || S.conv?.id !== conv) return;
+  for (const k of mine) S.uploads.push({ conv, file: k.file, clientId: k.clientId });
+  renderUploads();
+  pumpUploads();
+}
+window.addEventListener("online", () => { if (S.conv && S.live) resumeUploads(S.conv.id); });
 function renderUploads() {
   const n = S.uploads.filter((u) => u.conv === S.conv?.id).length;
   $("photo-status").textContent = n > 1 ? t("photosSending", { n }) : n ? t("photoSending") : "";
@@ -1042,6 +1086,7 @@ async function pumpUploads() {
       renderUploads();
       try {
         const photo = await uploadPhoto(item);
+        forgetUpload(item);
         if (S.conv?.id === item.conv) {
           addPhoto(photo);
           S.justSent = true;
@@ -1049,13 +1094,18 @@ async function pumpUploads() {
           announce(t("photoSent"));
         }
       } catch (err) {
+        // Refused for good: forgotten. Not reached (offline for a minute): kept for the next try.
+        if (err.status) forgetUpload(item);
         if (S.conv?.id === item.conv) {
           const key = PHOTO_ERRORS[err.code];
           if (key) showError("err-photo", key, { name: item.file.name, max: PHOTO_MAX });
           else showServerError("err-photo", err);
         }
         // A full or ended conversation takes no more photos: the rest of its queue is dropped.
-        if (err.code === "too_many_photos" || err.code === "conversation_closed") S.uploads = S.uploads.filter((u) => u === item || u.conv !== item.conv);
+        if (err.code === "too_many_photos" || err.code === "conversation_closed") {
+          for (const u of S.uploads) if (u !== item && u.conv === item.conv) forgetUpload(u);
+          S.uploads = S.uploads.filter((u) => u === item || u.conv !== item.conv);
+        }
       }
       S.uploads.shift();
     }

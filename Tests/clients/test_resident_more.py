@@ -35,7 +35,8 @@ import pytest
 
 from conftest import chrome
 from test_resident_page import (PRO_PASSWORD, all_css, api, browser_bytes, by_css, catalog_server, click, fresh,
-                                message_texts, phone, pro_call, screenshot, session_call, timeline_photos, unphone, until, visible)
+                                message_texts, phone, pro_call, screenshot, session_call, timeline_photos, unphone, until, visible,
+                                write_photo)
 
 REPO = Path(__file__).resolve().parents[2]
 USERS = (("hanna", "Hanna Hoitaja", "sairaanhoitaja", "nurse,child-health,dental"),
@@ -526,6 +527,45 @@ def test_blocked_message_is_sent_once_after_reload(driver, server):
     assert message_texts(driver).count(words) == 1, message_texts(driver)
     assert sent_texts(server, driver, conv).count(words) == 1, sent_texts(server, driver, conv)
     assert driver.execute_script("return localStorage.getItem('neuvo.outbox')") is None
+
+
+KEPT_UPLOADS = """
+const done = arguments[arguments.length - 1];
+const open = indexedDB.open("neuvo-uploads", 1);
+open.onupgradeneeded = () => open.result.createObjectStore("uploads", { keyPath: "clientId" });
+open.onsuccess = () => {
+  const db = open.result, all = db.transaction("uploads", "readonly").objectStore("uploads").getAll();
+  all.onsuccess = () => { done(all.result.map((k) => k.conv + " " + (k.file && k.file.name))); db.close(); };
+  all.onerror = () => done("ERROR " + all.error);
+};
+open.onerror = () => done("ERROR " + open.error);
+"""
+
+
+def test_a_photo_not_yet_sent_is_sent_once_after_reload(driver, server, tmp_path):
+    """A photo whose upload cannot get through is kept (in IndexedDB) and sent when the page comes back."""
+    conv = queue_self_on_page(driver, server)
+    live(driver)
+    png = write_photo(tmp_path, "kyynarpaa.png")
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/photos"]})
+    try:
+        by_css(driver, "#chat-photo").send_keys(str(png))
+        until(driver, lambda: text(driver, "#photo-status") == "Lähetetään kuvaa…", "the photo is not shown as being sent")
+        until(driver, lambda: driver.execute_async_script(KEPT_UPLOADS) == [f"{conv} kyynarpaa.png"],
+              "the unsent photo was not kept")
+        cookie = driver.get_cookie("neuvo_resident")["value"]
+        driver.get("about:blank")
+        _, body, _ = resident_call(server, "GET", f"/api/v1/conversations/{conv}/events?after=0&wait=0", None, cookie)
+        assert not [e for e in body["events"] if e["type"] == "photo"], "the blocked photo got through"
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    driver.get(server.url("/"))
+    until(driver, lambda: len(timeline_photos(driver)) == 1, "the kept photo was not sent after the reload", timeout=15)
+    until(driver, lambda: timeline_photos(driver)[0]["naturalWidth"] == 96, "the sent photo does not show")
+    until(driver, lambda: driver.execute_async_script(KEPT_UPLOADS) == [], "the sent photo is still kept")
+    _, body, _ = resident_call(server, "GET", f"/api/v1/conversations/{conv}/events?after=0&wait=0", None, cookie)
+    assert len([e for e in body["events"] if e["type"] == "photo"]) == 1, body["events"]
 
 
 # --------------------------------------------------------------------------
