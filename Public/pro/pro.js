@@ -45,6 +45,7 @@ const STRINGS = {
     consultTitle: "Konsultoi kollegaa", consultHelp: "Kollega voi lukea asian ja kirjoittaa sisäisiä muistiinpanoja.",
     colleague: "Kollega", consultConfirm: "Pyydä konsultaatio", chooseColleague: "Valitse kollega.",
     urgent: "Kiireellinen", soon: "Puolikiireellinen", normal: "Kiireetön",
+    identityProxy: "Tunnistettu: {name} {code}", identityDemo: "Demon testitunnistus (ei varmennettu): {name} {code}",
     identified: "Tunnistettu", anonymous: "Tunnistamaton", offeredToMe: "Tarjottu sinulle ensin (aiempi asiakkaasi)",
     queueMore: "Näytetään {shown} ensimmäistä, jonossa yhteensä {total}.",
     earlierRedFlags: "Samalla käynnillä esitiedot pysähtyivät ensin hälytysmerkkiin. Asiakkaalle näytettiin:",
@@ -121,6 +122,7 @@ const STRINGS = {
     consultTitle: "Konsultera en kollega", consultHelp: "Kollegan kan läsa ärendet och skriva interna anteckningar.",
     colleague: "Kollega", consultConfirm: "Begär konsultation", chooseColleague: "Välj en kollega.",
     urgent: "Brådskande", soon: "Snart", normal: "Icke brådskande",
+    identityProxy: "Identifierad: {name} {code}", identityDemo: "Demons testidentifiering (ej verifierad): {name} {code}",
     identified: "Identifierad", anonymous: "Oidentifierad", offeredToMe: "Erbjuds dig först (din tidigare klient)",
     queueMore: "De första {shown} visas, totalt {total} i kön.",
     earlierRedFlags: "Under samma besök stoppades förhandsuppgifterna först av ett varningstecken. Klienten fick se:",
@@ -197,6 +199,7 @@ const STRINGS = {
     consultTitle: "Consult a colleague", consultHelp: "The colleague can read the case and write internal notes.",
     colleague: "Colleague", consultConfirm: "Ask for consultation", chooseColleague: "Choose a colleague.",
     urgent: "Urgent", soon: "Soon", normal: "Non-urgent",
+    identityProxy: "Identified: {name} {code}", identityDemo: "Demo test identification (not verified): {name} {code}",
     identified: "Identified", anonymous: "Anonymous", offeredToMe: "Offered to you first (your earlier client)",
     queueMore: "Showing the first {shown} of {total} in the queue.",
     earlierRedFlags: "Earlier in this visit the answers stopped at a red flag. The resident was shown:",
@@ -1680,7 +1683,11 @@ function renderCase() {
   status.textContent = t("caseClosedStatus");
 
   const meta = $("case-meta");
+  const who = v.residentIdentity;
   meta.replaceChildren(...[
+    who ? el("span", { class: who.method === "demo" ? "tag" : "tag ok" },
+      t(who.method === "demo" ? "identityDemo" : "identityProxy", { name: who.name || "", code: who.personalIdentityCode })
+        .replace(/\s{2,}/g, " ")) : null,
     el("span", {}, subjectKindLabel(conv.subject && conv.subject.kind)),
     el("span", {}, queueName(conv.queueId)),
     conv.queuedAt ? el("span", {}, `${t("queuedAt")} ${clockText(conv.queuedAt)}`) : null,

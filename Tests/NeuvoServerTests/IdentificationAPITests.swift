@@ -28,8 +28,18 @@ import Testing
         let id = try #require(opened.json?["id"]?.stringValue)
         _ = try resident.submit(id, answers: TriageAPITests.calm)
         try await app.addProfessional("hanna", queues: ["nurse"])
-        let row = try app.workspace("hanna").get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.first
+        let hanna = try app.workspace("hanna")
+        let row = try hanna.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.first
         #expect(row?["identified"] == .bool(true))
+        // The queue list shows only that; the opened (audited) case shows who, with the whole code.
+        #expect(try !hanna.get("/api/v1/pro/queue").text.contains("308T"))
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        let who = try hanna.get("/api/v1/pro/cases/\(id)").json?["residentIdentity"]
+        #expect(who == .object(["personalIdentityCode": .string(Self.code), "method": .string("proxy"), "name": .string("Maija Meikäläinen")]))
+        // An anonymous resident's case has none.
+        let (_, anonymous) = try app.queuedResident()
+        _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(anonymous)"}"#)
+        #expect(try hanna.get("/api/v1/pro/cases/\(anonymous)").json?["residentIdentity"] == nil)
     }
 
     @Test func identityHeadersFromAnyoneElseAreRefused() async throws {

@@ -88,9 +88,9 @@ def catalog_file(tmp: Path) -> Path:
 
 
 @contextlib.contextmanager
-def running_server(tmp: Path, db: Path | None = None, catalog: bool = True) -> Iterator[Server]:
+def running_server(tmp: Path, db: Path | None = None, catalog: bool = True, extra: tuple[str, ...] = ()) -> Iterator[Server]:
     """The real binary serving `db` (default: a new one in `tmp`) on a free port,
-    with the test catalog imported unless `catalog` is False."""
+    with the test catalog imported unless `catalog` is False, and `extra` serve options."""
     require_binary()
     stderr_path = tmp / "server.stderr"
     cmd = [
@@ -102,6 +102,7 @@ def running_server(tmp: Path, db: Path | None = None, catalog: bool = True) -> I
     ]
     if catalog:
         cmd += ["--catalog", str(catalog_file(tmp))]
+    cmd += list(extra)
     stderr_file = open(stderr_path, "wb")
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=stderr_file, cwd=tmp)

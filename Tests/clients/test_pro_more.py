@@ -88,7 +88,8 @@ def _prepare(tmp: Path) -> Path:
 def server(tmp_path_factory):
     require_binary()
     tmp = tmp_path_factory.mktemp("neuvo-pro-more")
-    with running_server(tmp, db=_prepare(tmp)) as srv:
+    # The test client stands in for the identity-aware proxy, to identify a resident.
+    with running_server(tmp, db=_prepare(tmp), extra=("--trusted-proxy", "127.0.0.1")) as srv:
         yield srv
 
 
@@ -113,10 +114,11 @@ class Client:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.id: str | None = None
+        self.extra_headers: dict[str, str] = {}
 
     def call(self, method: str, path: str, body=None, raw: bytes | None = None, content_type="application/json"):
         data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-        headers = {"X-Requested-With": "neuvo", "Content-Type": content_type}
+        headers = {"X-Requested-With": "neuvo", "Content-Type": content_type, **self.extra_headers}
         if raw is not None:
             headers["X-Client-Id"] = str(uuid.uuid4())
         req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
@@ -473,10 +475,12 @@ def test_my_cases_found_in_a_new_browser(server, browser, flow):
         other.wait(lambda: other.visible("#case-view"), "one of them open")
 
 
-def test_a_red_flag_the_same_visit_hit_is_shown_in_the_case(server, browser):
+def test_a_red_flag_the_same_visit_hit_and_who_the_resident_is_show_in_the_case(server, browser):
     """A resident told to call 112 who then answered again differently: the nurse sees it at once."""
     b = browser
     c = Client(server.base)
+    # Identified through the (stand-in) proxy: the case also says who, with the whole code.
+    c.extra_headers = {"X-Neuvo-Identity": "131052-308T", "X-Neuvo-Identity-Name": "Maija%20Meik%C3%A4l%C3%A4inen"}
     status, conv = c.call("POST", "/api/v1/conversations", {})
     assert status == 201
     status, stopped = c.call("POST", f"/api/v1/conversations/{conv['id']}/pre-questionnaire", {
@@ -489,6 +493,7 @@ def test_a_red_flag_the_same_visit_hit_is_shown_in_the_case(server, browser):
     b.wait(lambda: c.id in b.mine_ids() and b.visible("#earlier-redflags"), "the red-flag warning in the case")
     warning = b.text("#earlier-redflags")
     assert "hälytysmerkkiin" in warning and "Iho-oireet" in warning and "Soita nyt 112." in warning, warning
+    assert "Tunnistettu: Maija Meikäläinen 131052-308T" in b.text("#case-meta"), b.text("#case-meta")
     # A case without one shows no warning.
     other = resident(server, subject={"kind": "self"}, answers={"duration": "hours", "breathing": False, "fever": False})
     b.wait(lambda: b.finds(f'#queue-list [data-pick="{other.id}"]'), "the second case in the queue")
@@ -496,6 +501,7 @@ def test_a_red_flag_the_same_visit_hit_is_shown_in_the_case(server, browser):
     b.wait(lambda: b.js("return document.querySelector('#mine-list [aria-current=true]')?.dataset.open") == other.id,
            "the second case open")
     b.wait(lambda: not b.visible("#earlier-redflags"), "no warning on a case without a red flag")
+    assert "Tunnistettu:" not in b.text("#case-meta"), "an anonymous resident shown as identified"
 
 
 # ==========================================================================

@@ -21,7 +21,7 @@ extension Clinic {
         let opened = try await store.write { db in
             try Self.caseRows(db, conversationID: conversationID, professionalID: professionalID, asAdmin: asAdmin, at: now)
         }
-        let (row, messages, notes, access, photos, redFlags) = opened
+        let (row, messages, notes, access, photos, redFlags, identity) = opened
         let conversation = Conversation(row: row)
         let usedCatalog = try row.string("catalog_version").flatMap { try self.catalog(version: $0) }
         let service = conversation.serviceID.flatMap { usedCatalog?.service($0) }
@@ -33,6 +33,14 @@ extension Clinic {
                                      "answer": value, "shown": .string(Self.readable(value, for: question, language: language))]))
         }
         var object = JSONObject([("conversation", conversation.json)])
+        // Who is writing, when strongly identified: the professional needs the whole code to find the
+        // patient record or call back. Reading it is part of the audited opening.
+        if let code = identity.string("identity_code") {
+            var who = JSONObject([("personalIdentityCode", .string(code)),
+                                  ("method", .string(identity.string("identity_method") ?? "proxy"))])
+            if let name = identity.string("identity_name") { who["name"] = .string(name) }
+            object["residentIdentity"] = .object(who)
+        }
         if let service { object["service"] = .object(["id": .string(service.id), "title": .string(service.title[language])]) }
         object["answers"] = .array(answered)
         if let reason = row.string("routing_reason").flatMap({ try? JSONValue.parse($0) }) {
@@ -74,7 +82,7 @@ extension Clinic {
     /// Audits the opening (why: picked, transferred to me, consulted, admin) and
     /// reads the case's row, messages and internal notes. `access` is nil for an admin's reading.
     static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, asAdmin: Bool, at now: Timestamp)
-        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess?, photos: [Row], earlierRedFlags: [Row]) {
+        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess?, photos: [Row], earlierRedFlags: [Row], identity: Row) {
         let access = asAdmin ? nil : try access(db, conversationID: conversationID, professionalID: professionalID)
         guard asAdmin || access != nil, let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else {
             throw ClinicError.notFound
@@ -102,7 +110,9 @@ extension Clinic {
             WHERE resident_session_id = ? AND outcome = 'redFlag' AND updated_at BETWEEN ? AND ? AND id != ?
             ORDER BY updated_at
             """, row.int64("resident_session_id") ?? 0, queuedAt - 86_400_000, queuedAt, conversationID)
-        return (row, messages, notes, access, photos, redFlags)
+        let identity = try db.row("SELECT identity_code, identity_name, identity_method FROM resident_sessions WHERE id = ?",
+                                  row.int64("resident_session_id") ?? 0)!
+        return (row, messages, notes, access, photos, redFlags, identity)
     }
 
     static func readable(_ value: JSONValue, for question: Question, language: Language) -> String {
