@@ -356,9 +356,14 @@ function syncSubjectFields() {
   $("age-years-field").hidden = byDate;
   $("birth-date-field").hidden = !byDate;
 }
-function todayUTC() { return new Date().toISOString().slice(0, 10); }
+// Today's date in Finland, as the server counts a child's age (YYYY-MM-DD): in UTC it is still
+// yesterday between midnight and 02:00/03:00, and a baby born today could not be entered.
+function todayFinland() {
+  try { return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Helsinki", year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date()); }
+  catch (e) { return new Date().toISOString().slice(0, 10); }
+}
 function monthsSince(date) {
-  const [y, m, d] = date.split("-").map(Number), [ty, tm, td] = todayUTC().split("-").map(Number);
+  const [y, m, d] = date.split("-").map(Number), [ty, tm, td] = todayFinland().split("-").map(Number);
   if (ty < y || (ty === y && (tm < m || (tm === m && td < d)))) return -1;
   return (ty - y) * 12 + (tm - m) - (td < d ? 1 : 0);
 }
@@ -1056,16 +1061,21 @@ async function withUploads(mode, work) {
   } finally { db.close(); }
 }
 async function keepUpload(item) {
-  try { await withUploads("readwrite", (st) => st.put({ clientId: item.clientId, conv: item.conv, file: item.file })); } catch (e) { /* kept in memory only */ }
+  try { await withUploads("readwrite", (st) => st.put({ clientId: item.clientId, conv: item.conv, file: item.file, at: Date.now() })); } catch (e) { /* kept in memory only */ }
 }
+// A health photo must not linger on a shared computer: kept at most a day, and only for the open matter.
+const UPLOAD_KEEP_MS = 24 * 3600 * 1000;
 async function forgetUpload(item) {
   try { await withUploads("readwrite", (st) => st.delete(item.clientId)); } catch (e) { /* nothing kept */ }
 }
-// Puts back in line what an earlier page (or an earlier try) of this conversation left unsent.
+// Puts back in line what an earlier page (or an earlier try) of this conversation left unsent, and
+// forgets what belongs to no open matter (`conv` null: there is none) or has waited too long.
 async function resumeUploads(conv) {
   let kept = [];
   try { kept = await withUploads("readonly", (st) => st.getAll()); } catch (e) { return; }
-  const mine = (kept || []).filter((k) => k.conv === conv && k.file && !S.uploads.some((u) => u.clientId === k.clientId));
+  const stale = (kept || []).filter((k) => k.conv !== conv || !(Date.now() - (k.at || 0) < UPLOAD_KEEP_MS));
+  for (const k of stale) forgetUpload(k);
+  const mine = (kept || []).filter((k) => !stale.includes(k) && k.file && !S.uploads.some((u) => u.clientId === k.clientId));
   if (!mine.length || S.conv?.id !== conv) return;
   for (const k of mine) S.uploads.push({ conv, file: k.file, clientId: k.clientId });
   renderUploads();
@@ -1299,6 +1309,7 @@ function init() {
   const saved = load(KEY_LANG);
   if (saved && T[saved]) S.lang = saved;
   const stored = load(KEY_CONV), id = /^[\w-]{1,64}$/.test(stored || "") ? stored : null;
+  if (!id) resumeUploads(null);
   try { S.outbox = JSON.parse(load(KEY_OUTBOX) || "[]").filter((p) => p.conv === id); } catch (e) { S.outbox = []; }
   applyLang();
   for (const b of document.querySelectorAll(".lang")) b.addEventListener("click", () => { S.lang = b.dataset.lang; store(KEY_LANG, S.lang); applyLang(); });
@@ -1331,7 +1342,7 @@ function init() {
   $("withdraw-yes").addEventListener("click", withdraw);
   $("withdraw-no").addEventListener("click", () => { $("withdraw-confirm").hidden = true; $("withdraw").focus(); });
   for (const b of document.querySelectorAll(".new-matter")) b.addEventListener("click", newMatter);
-  const max = todayUTC();
+  const max = todayFinland();
   $("child-birth").max = max;
   syncSubjectFields();
   loadSession();

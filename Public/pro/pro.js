@@ -674,6 +674,7 @@ function onSignedOut(expired) {
   state.rendered = null;
   state.dropped.clear();
   state.queue = [];
+  state.queueBeyond = 0;
   leftQueue.clear();
   state.admin = { professionals: [], queues: [], drafts: new Map(), status: new Map(), loaded: false, loading: null };
   renderAdmin();

@@ -213,17 +213,18 @@ struct ProfessionalRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_shift", message: "queueId and onShift are required.")
         }
         let updated = try await mappingErrors { try await clinic.setShift(professionalID: professional.id, queueID: queue, onShift: onShift) }
-        hub.publish(streams: [EventStreams.queue(queue)])
-        return .respond(.json(updated.json))
+        hub.publish(streams: EventStreams.touched(by: updated.events).union([EventStreams.queue(queue)]))
+        return .respond(.json(updated.professional.json))
     }
 
     /// The waiting cases of my queues: urgency first, then waiting time.
     func queue(_ request: Request) async throws -> HandlerResult {
         let (_, professional) = try await auth.require(request, byThePage: true)
         let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
-        let waiting = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id, language: language)
-        // The cursor lets the page follow the stream from this snapshot on.
+        // The cursor lets the page follow the stream from this snapshot on. Read first: an event
+        // committed in between is then in both (harmless), never in neither.
         let cursor = try clinic.latestEventSeq()
+        let waiting = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id, language: language)
         return .respond(.json(.object(JSONObject([("cases", .array(waiting.cases.map(\.json))), ("total", .int(waiting.total)),
                                                   ("cursor", .int64(cursor))]))))
     }

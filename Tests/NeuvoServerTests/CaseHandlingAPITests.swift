@@ -99,6 +99,14 @@ import Testing
             try db.rows("SELECT reason FROM audit_log WHERE conversation_id = ? AND professional_id = ?", id, doctor.id)
         }
         #expect(audit.map { $0.string("reason") } == ["consulted"])
+        // Passed on, the consultation ends: it helped the one who asked.
+        let (_, passed) = try app.queuedResident()
+        _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(passed)"}"#)
+        #expect(try hanna.post("/api/v1/pro/cases/\(passed)/consult", #"{"professionalId": \#(doctor.id)}"#).status == 204)
+        #expect(try lauri.get("/api/v1/pro/cases/\(passed)").status == 200)
+        #expect(try hanna.post("/api/v1/pro/cases/\(passed)/transfer", #"{"queueId": "nurse"}"#).status == 200)
+        _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(passed)"}"#)
+        #expect(try lauri.get("/api/v1/pro/cases/\(passed)").status == 404)
         // Once closed, the consultation is over: no more reading or notes that the record export would miss.
         _ = try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "Rasvaa.", "summary": "Ihottuma."}"#)
         #expect(try lauri.get("/api/v1/pro/cases/\(id)").status == 404)

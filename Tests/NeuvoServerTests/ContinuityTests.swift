@@ -117,8 +117,10 @@ import Testing
         // Her child under two, urgent: straight to the whole queue.
         let urgent = try comeBack(subject: #"{"kind": "child", "firstName": "Aino", "ageYears": 1}"#)
         #expect(try offered(urgent) == false)
-        // Hanna off shift in the nurses' queue: nothing waits for her there.
+        // Hanna goes off shift in the nurses' queue: the case offered to her there is everyone's at once,
+        // and nothing new waits for her.
         _ = try hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": false}"#)
+        #expect(try offered(calm) == false)
         let whileAway = try comeBack()
         #expect(try offered(whileAway) == false)
     }

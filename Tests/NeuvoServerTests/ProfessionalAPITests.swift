@@ -214,6 +214,10 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         #expect(events.last?["data"]?["queue"]?["id"]?.stringValue == "nurse")
         try await app.addProfessional("pekka", queues: ["nurse"])
         #expect(try app.workspace("pekka").post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == id)
+        // A pick already under way when the account was disabled takes nothing.
+        let (_, another) = try app.queuedResident()
+        let stale = try #require(try app.app.clinic.professional(username: "hanna")).professional
+        await #expect(throws: ClinicError.notFound) { try await app.app.clinic.pick(professional: stale, conversationID: another) }
     }
 
     @Test func aParkedPollGivesNothingMoreOnceTheSessionEnds() async throws {
@@ -470,6 +474,14 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         // Another resident's case carries none.
         _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(other)"}"#)
         #expect(try hanna.get("/api/v1/pro/cases/\(other)").json?["earlierRedFlags"] == .array([]))
+        // Nor does a matter of another person on the same browser (here the parent's child).
+        let childs = try resident.openConversation()
+        #expect(try resident.submit(childs, subject: #"{"kind": "child", "firstName": "Eino", "ageYears": 6}"#, answers: TriageAPITests.calm)
+            .json?["outcome"]?.stringValue == "queued")
+        try await app.addProfessional("lotta", queues: ["child-health"])
+        let lotta = try app.workspace("lotta")
+        _ = try lotta.post("/api/v1/pro/pick", #"{"conversationId": "\#(childs)"}"#)
+        #expect(try lotta.get("/api/v1/pro/cases/\(childs)").json?["earlierRedFlags"] == .array([]))
     }
 
     @Test func everyOpeningIsAudited() async throws {

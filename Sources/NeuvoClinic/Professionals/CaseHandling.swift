@@ -116,6 +116,8 @@ extension Clinic {
                 // The resident sees the title only; the route wakes the colleague's own stream.
                 data = .object(["professional": .object(["title": .string(target.title)])])
             }
+            // A consultation helped the one who asked for it; passed on, the case's next handler asks anew.
+            try db.run("DELETE FROM consultations WHERE conversation_id = ?", conversationID)
             let event = try ClinicEvent.append(db, conversationID: conversationID, type: "transferred", data: data, at: now)
             return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event])
         }

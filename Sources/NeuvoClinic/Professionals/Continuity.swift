@@ -43,6 +43,20 @@ extension Clinic {
         return previous
     }
 
+    /// Ends the offers made to `professionalID` (in `queues`, or in all of them): they
+    /// went off shift, left the queue or were disabled, so nothing may wait for them.
+    static func endOffers(_ db: Database, to professionalID: Int64, inQueues queues: [String]? = nil,
+                          at now: Timestamp) throws -> [ClinicEvent] {
+        var events: [ClinicEvent] = []
+        for row in try db.rows("SELECT id, queue_id FROM conversations WHERE offered_to = ? AND status = 'queued'", professionalID) {
+            guard let id = row.string("id"), let queue = row.string("queue_id"), queues?.contains(queue) ?? true else { continue }
+            try db.run("UPDATE conversations SET offered_to = NULL, offered_until = NULL WHERE id = ?", id)
+            events.append(try ClinicEvent.append(db, conversationID: id, type: "offerEnded",
+                                                 data: .object(["queue": .object(["id": .string(queue)])]), at: now, audience: .staff))
+        }
+        return events
+    }
+
     /// Ends offers whose time is up, so the whole queue sees those cases; the
     /// events wake the queues' professionals.
     public func expireOffers() async throws -> [ClinicEvent] {

@@ -112,12 +112,14 @@ extension Clinic {
             try db.run("UPDATE professionals SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ?", now.millis, id)
             try db.run("UPDATE professional_sessions SET ended_at = ? WHERE professional_id = ? AND ended_at IS NULL", now.millis, id)
             try db.run("UPDATE queue_memberships SET on_shift_since = NULL WHERE professional_id = ?", id)
-            var events: [ClinicEvent] = []
+            var events = try Self.endOffers(db, to: id, at: now)
             for open in try db.rows("SELECT id, queue_id FROM conversations WHERE professional_id = ? AND status = 'active'", id) {
                 guard let conversationID = open.string("id"), let queueID = open.string("queue_id") else { continue }
                 try db.run("""
                     UPDATE conversations SET status = 'queued', professional_id = NULL, handled_via = NULL, updated_at = ? WHERE id = ?
                     """, now.millis, conversationID)
+                // Whoever they consulted was helping them; the next handler asks anew.
+                try db.run("DELETE FROM consultations WHERE conversation_id = ?", conversationID)
                 let name = catalog?.queue(queueID)?.name.json ?? .string(queueID)
                 events.append(try ClinicEvent.append(db, conversationID: conversationID, type: "transferred",
                                                      data: .object(["queue": .object(["id": .string(queueID), "name": name])]), at: now))

@@ -27,7 +27,8 @@ public struct WaitingCase: Sendable, Equatable {
 
 extension Clinic {
     /// Marks a professional on or off shift in one of their queues.
-    public func setShift(professionalID: Int64, queueID: String, onShift: Bool) async throws -> Professional {
+    /// Going off shift ends the continuity offers made to them there, so those cases are everyone's.
+    public func setShift(professionalID: Int64, queueID: String, onShift: Bool) async throws -> (professional: Professional, events: [ClinicEvent]) {
         let now = self.now()
         return try await store.write { db in
             guard try db.row("SELECT 1 AS x FROM queue_memberships WHERE professional_id = ? AND queue_id = ?", professionalID, queueID) != nil else {
@@ -35,7 +36,8 @@ extension Clinic {
             }
             try db.run("UPDATE queue_memberships SET on_shift_since = ? WHERE professional_id = ? AND queue_id = ?",
                        onShift ? now.millis : nil, professionalID, queueID)
-            return try Professional.load(db, where: "id = ?", professionalID)!.professional
+            let events = onShift ? [] : try Self.endOffers(db, to: professionalID, inQueues: [queueID], at: now)
+            return (try Professional.load(db, where: "id = ?", professionalID)!.professional, events)
         }
     }
 
@@ -110,8 +112,14 @@ extension Clinic {
     /// exactly one succeeds; the others get `case_taken`.
     public func pick(professional: Professional, conversationID: String?) async throws -> (conversation: Conversation, events: [ClinicEvent]) {
         let now = self.now()
-        let queues = professional.queues
         return try await store.write { db in
+            // As the account is at this commit, not as it was when the request was signed in:
+            // a disabled account takes nothing, and a queue just left is left.
+            guard try db.row("SELECT 1 AS x FROM professionals WHERE id = ? AND disabled_at IS NULL", professional.id) != nil else {
+                throw ClinicError.notFound
+            }
+            let queues = try db.rows("SELECT queue_id FROM queue_memberships WHERE professional_id = ?", professional.id)
+                .compactMap { $0.string("queue_id") }
             let id: String
             if let conversationID {
                 guard let row = try db.row("SELECT status, queue_id, offered_to, offered_until FROM conversations WHERE id = ?", conversationID),
