@@ -14,6 +14,9 @@ const STRINGS = {
   fi: {
     appSubtitle: "ammattilaisen työtila", language: "Kieli", skipToCase: "Siirry käsiteltävään asiaan",
     signOut: "Kirjaudu ulos", signInTitle: "Kirjaudu työtilaan",
+    lockTitle: "Työtila on lukittu",
+    lockIntro: "Työtila lukittiin, koska sitä ei käytetty 30 minuuttiin. Jonoa seurataan edelleen, ja uudesta asiasta tulee merkki. Avaa työtila salasanallasi.",
+    lockQueue: "Jonossa odottaa {n} asiaa.", unlock: "Avaa työtila",
     signInIntro: "Sosiaali- ja terveydenhuollon ammattilaisille.", username: "Käyttäjätunnus", password: "Salasana",
     signIn: "Kirjaudu", signingIn: "Kirjaudutaan…", invalidCredentials: "Käyttäjätunnus tai salasana on väärin.",
     throttled: "Liian monta epäonnistunutta kirjautumista. Odota 15 minuuttia tai ota yhteys pääkäyttäjään.",
@@ -91,6 +94,9 @@ const STRINGS = {
   sv: {
     appSubtitle: "arbetsvy för yrkespersoner", language: "Språk", skipToCase: "Gå till ärendet",
     signOut: "Logga ut", signInTitle: "Logga in i arbetsvyn",
+    lockTitle: "Arbetsvyn är låst",
+    lockIntro: "Arbetsvyn låstes eftersom den inte använts på 30 minuter. Kön följs fortfarande, och ett nytt ärende signaleras. Öppna arbetsvyn med ditt lösenord.",
+    lockQueue: "{n} ärenden väntar i kön.", unlock: "Öppna arbetsvyn",
     signInIntro: "För yrkespersoner inom social- och hälsovården.", username: "Användarnamn", password: "Lösenord",
     signIn: "Logga in", signingIn: "Loggar in…", invalidCredentials: "Användarnamnet eller lösenordet är fel.",
     throttled: "För många misslyckade inloggningar. Vänta 15 minuter eller kontakta administratören.",
@@ -168,6 +174,9 @@ const STRINGS = {
   en: {
     appSubtitle: "professional workspace", language: "Language", skipToCase: "Skip to the case",
     signOut: "Sign out", signInTitle: "Sign in to the workspace",
+    lockTitle: "The workspace is locked",
+    lockIntro: "The workspace was locked after 30 minutes without use. The queue is still followed, and a new case is signalled. Open the workspace with your password.",
+    lockQueue: "{n} cases waiting in the queue.", unlock: "Open the workspace",
     signInIntro: "For social and health care professionals.", username: "Username", password: "Password",
     signIn: "Sign in", signingIn: "Signing in…", invalidCredentials: "The username or password is wrong.",
     throttled: "Too many failed sign-ins. Wait 15 minutes or ask an administrator.",
@@ -282,6 +291,8 @@ function show(node, visible) { node.hidden = !visible; }
 
 let announceTimer = 0;
 function announce(text) {
+  // Locked, the page says nothing of the cases, not even to a screen reader; the title still signals.
+  if (state.locked) return;
   const node = $("announcer");
   // Clearing first makes screen readers repeat an identical announcement.
   node.textContent = "";
@@ -576,12 +587,13 @@ function isAdmin() { return !!(state.me && state.me.role === "admin"); }
 
 function showView(name) {
   show($("login-view"), name === "login");
+  show($("lock-view"), name === "lock");
   show($("workspace"), name === "workspace");
   // One visible <main> at a time: the case column's own too, not only its parent's.
   show($("case-region"), name === "workspace");
   show($("admin-view"), name === "admin");
-  show($("user-box"), name !== "login");
-  show($("view-nav"), name !== "login" && isAdmin());
+  show($("user-box"), name !== "login" && name !== "lock");
+  show($("view-nav"), name !== "login" && name !== "lock" && isAdmin());
   $("nav-workspace").setAttribute("aria-current", name === "workspace" ? "page" : "false");
   $("nav-admin").setAttribute("aria-current", name === "admin" ? "page" : "false");
 }
@@ -589,6 +601,7 @@ function showView(name) {
 // The admin view is #admin, for admins only; anyone else stays in the workspace.
 function route({ focus = false } = {}) {
   if (!state.me) return;
+  if (state.locked) { showView("lock"); return; }
   if (location.hash === "#admin" && isAdmin()) {
     const wasShown = !$("admin-view").hidden;
     showView("admin");
@@ -651,6 +664,55 @@ $("login-form").addEventListener("submit", async (event) => {
   $("login-password").focus();
 });
 
+// ---------------------------------------------------------------- idle lock
+
+// After 30 minutes without a key, a click or a touch the page hides every case behind the password.
+// Off shift the server ends the session then anyway; on shift it keeps it, because the page still
+// follows the queue and signals a new case, so this lock is what guards an unattended screen.
+const LOCK_MS = window.__neuvoLockMs || 30 * 60 * 1000;
+let lastUse = Date.now();
+for (const type of ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"]) {
+  document.addEventListener(type, () => { if (!state.locked) lastUse = Date.now(); }, { capture: true, passive: true });
+}
+setInterval(() => { if (state.me && !state.locked && Date.now() - lastUse >= LOCK_MS) lock(); }, Math.min(15000, LOCK_MS / 3));
+
+function lock() {
+  state.locked = true;
+  for (const d of document.querySelectorAll("dialog[open]")) d.close();
+  hideAlert();
+  showView("lock");
+  renderLock();
+  $("lock-username").value = state.me.username || "";
+  $("lock-password").value = "";
+  $("lock-error").hidden = true;
+  $("lock-heading").focus();
+}
+function renderLock() { $("lock-queue").textContent = t("lockQueue", { n: waitingCount() }); }
+
+$("lock-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const err = $("lock-error");
+  err.hidden = true;
+  const password = $("lock-password").value;
+  if (!password) { err.textContent = t("missingCredentials"); err.hidden = false; $("lock-password").focus(); return; }
+  $("lock-submit").disabled = true;
+  let result = null;
+  try { result = await api("POST", "/api/v1/pro/login", { username: state.me.username, password }); } catch { result = null; }
+  $("lock-submit").disabled = false;
+  $("lock-password").value = "";
+  if (result && result.ok) {
+    state.locked = false;
+    lastUse = Date.now();
+    route({ focus: true });
+    return;
+  }
+  err.textContent = !result ? t("networkError") : result.status === 429 ? t("throttled")
+    : result.status === 401 ? t("invalidCredentials") : errorText(result);
+  err.hidden = false;
+  $("lock-password").focus();
+});
+$("lock-signout").addEventListener("click", () => $("logout-button").click());
+
 $("logout-button").addEventListener("click", async () => {
   // Nothing more is fetched for this session once the nurse has asked to leave.
   clearTimeout(queueRefreshTimer);
@@ -673,6 +735,7 @@ function onSignedOut(expired) {
   state.current = null;
   state.rendered = null;
   state.dropped.clear();
+  state.locked = false;
   state.queue = [];
   state.queueBeyond = 0;
   leftQueue.clear();
@@ -689,6 +752,8 @@ async function startWorkspace(me) {
   state.generation++;
   const generation = state.generation;
   state.me = me;
+  state.locked = false;
+  lastUse = Date.now();
   state.queue = [];
   leftQueue.clear();
   state.queueLoaded = false;
@@ -1044,6 +1109,7 @@ function renderQueue() {
     const again = list.querySelector(`[data-pick="${CSS.escape(focusedId)}"]`);
     (again || $("pick-next")).focus();
   }
+  if (state.locked) renderLock();
   measure("pro:queue-render", started);
 }
 

@@ -504,6 +504,48 @@ def test_a_red_flag_the_same_visit_hit_and_who_the_resident_is_show_in_the_case(
     assert "Tunnistettu:" not in b.text("#case-meta"), "an anonymous resident shown as identified"
 
 
+def test_an_unattended_workspace_locks_but_still_signals_new_cases(server, flow):
+    """Without a key or a click for the lock time (30 min; 2 s here) every case hides behind the
+    password; the queue is still followed and the title still counts a new case."""
+    with chrome(1280, 800) as driver:
+        b = Browser(driver, server, "locking workspace")
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "window.__neuvoLockMs = 2000;"})
+        driver.get(server.url("/pro/"))
+        b.sign_in(ME)
+        b.wait(lambda: b.visible("#workspace") and b.visible("#case-view"), "the workspace with one of my cases open")
+        b.mark()
+        heading = b.text("#case-heading")
+        assert heading
+        b.wait(lambda: b.visible("#lock-view"), "the lock after 2 s without use", timeout=8)
+        assert not b.visible("#workspace") and not b.visible("#case-view") and not b.visible("#user-box")
+        assert heading not in driver.find_element("tag name", "body").text, "the case still shows behind the lock"
+        assert driver.switch_to.active_element.get_attribute("id") == "lock-heading"
+        _axe(b, "locked workspace")
+        waiting = len(b.queue_ids())
+        # A new case is still signalled, in the title and the lock's count, with nothing of its content.
+        newcomer = resident(server, subject={"kind": "self"})
+        b.wait(lambda: driver.title.startswith(f"({waiting + 1})"), "the title to count the new case")
+        assert b.text("#lock-queue") == f"Jonossa odottaa {waiting + 1} asiaa."
+        assert "Iho-oireet" not in driver.find_element("tag name", "body").text
+        # Shortcuts do nothing while locked.
+        b.chord("\ue00a", "n")  # Alt+N
+        time.sleep(0.3)
+        assert newcomer.id in b.queue_ids() and b.visible("#lock-view")
+        # The wrong password keeps it locked; the right one opens it where it was, without a reload.
+        b.find("#lock-password").send_keys("ei-tama")
+        b.find("#lock-submit").click()
+        b.wait(lambda: b.visible("#lock-error") and "väärin" in b.text("#lock-error"), "the wrong-password error")
+        assert b.visible("#lock-view")
+        b.find("#lock-password").send_keys(PASSWORD)
+        b.find("#lock-submit").click()
+        b.wait(lambda: b.visible("#workspace") and b.text("#case-heading") == heading, "the workspace back as it was")
+        assert b.not_reloaded()
+        # The case the lock kept quiet about is waiting to be picked.
+        assert newcomer.id in b.queue_ids()
+        status, _ = newcomer.call("POST", f"/api/v1/conversations/{newcomer.id}/withdraw", {})
+        assert status == 200
+
+
 # ==========================================================================
 # 4. Many cases
 # ==========================================================================
