@@ -467,10 +467,17 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         let (_, other) = try app.queuedResident()
         let hanna = try app.workspace("hanna")
         _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(second)"}"#)
-        let flags = try #require(try hanna.get("/api/v1/pro/cases/\(second)?lang=en").json?["earlierRedFlags"]?.arrayValue)
+        var flags = try #require(try hanna.get("/api/v1/pro/cases/\(second)?lang=en").json?["earlierRedFlags"]?.arrayValue)
         #expect(flags.count == 1)
         #expect(flags.first?["redFlag"]?.stringValue == "breathing" && flags.first?["action"]?.stringValue == "call112")
         #expect(flags.first?["message"]?.stringValue == "Call 112 now." && flags.first?["service"]?.stringValue == "Skin symptoms")
+        // While waiting, the same person's symptoms get worse: a new questionnaire stops at a red flag, and the
+        // waiting case shows that too.
+        let worse = try resident.openConversation()
+        #expect(try resident.submit(worse, answers: #"{"duration": "days", "spreading": true, "breathing": true, "fever": false}"#)
+            .json?["outcome"]?.stringValue == "redFlag")
+        flags = try #require(try hanna.get("/api/v1/pro/cases/\(second)").json?["earlierRedFlags"]?.arrayValue)
+        #expect(flags.count == 2 && flags.last?["message"]?.stringValue == "Soita nyt 112.")
         // Another resident's case carries none.
         _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(other)"}"#)
         #expect(try hanna.get("/api/v1/pro/cases/\(other)").json?["earlierRedFlags"] == .array([]))

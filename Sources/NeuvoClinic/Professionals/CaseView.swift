@@ -103,14 +103,15 @@ extension Clinic {
             SELECT n.*, p.display_name, p.title FROM internal_notes n JOIN professionals p ON p.id = n.professional_id
             WHERE n.conversation_id = ? ORDER BY n.created_at, n.id
             """, conversationID)
-        // In the same browser session, for the same person (the same whose-matter details), within two
-        // hours before queueing: a shared computer's other users, or a parent's own earlier matter, stay out.
+        // In the same browser session, for the same person (the same whose-matter details), from two hours
+        // before queueing on: also one hit while waiting (symptoms got worse), the most urgent to know.
+        // A shared computer's other users, or a parent's own matter in a child's case, stay out.
         let queuedAt = row.int64("queued_at") ?? row.int64("updated_at") ?? 0
         let redFlags = try db.rows("""
             SELECT service_id, catalog_version, red_flag, updated_at FROM conversations
-            WHERE resident_session_id = ? AND outcome = 'redFlag' AND subject = ? AND updated_at BETWEEN ? AND ? AND id != ?
+            WHERE resident_session_id = ? AND outcome = 'redFlag' AND subject = ? AND updated_at >= ? AND id != ?
             ORDER BY updated_at
-            """, row.int64("resident_session_id") ?? 0, row.string("subject") ?? "", queuedAt - 2 * 3_600_000, queuedAt, conversationID)
+            """, row.int64("resident_session_id") ?? 0, row.string("subject") ?? "", queuedAt - 2 * 3_600_000, conversationID)
         let identity = try db.row("SELECT identity_code, identity_name, identity_method FROM resident_sessions WHERE id = ?",
                                   row.int64("resident_session_id") ?? 0)!
         return (row, messages, notes, access, photos, redFlags, identity)
