@@ -678,8 +678,12 @@ setInterval(() => { if (state.me && !state.locked && Date.now() - lastUse >= LOC
 
 function lock() {
   state.locked = true;
+  // A modal dialog sits above everything, so it is closed; what was typed in it stays, and it opens again.
+  state.lockedDialog = document.querySelector("dialog[open]")?.id || null;
   for (const d of document.querySelectorAll("dialog[open]")) d.close();
   hideAlert();
+  clearTimeout(announceTimer);
+  $("announcer").textContent = "";
   showView("lock");
   renderLock();
   $("lock-username").value = state.me.username || "";
@@ -704,6 +708,8 @@ $("lock-form").addEventListener("submit", async (event) => {
     state.locked = false;
     lastUse = Date.now();
     route({ focus: true });
+    if (state.lockedDialog && currentHandledCase()) openDialog($(state.lockedDialog));
+    state.lockedDialog = null;
     return;
   }
   err.textContent = !result ? t("networkError") : result.status === 429 ? t("throttled")

@@ -512,11 +512,21 @@ def test_an_unattended_workspace_locks_but_still_signals_new_cases(server, flow)
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "window.__neuvoLockMs = 2000;"})
         driver.get(server.url("/pro/"))
         b.sign_in(ME)
-        b.wait(lambda: b.visible("#workspace") and b.visible("#case-view"), "the workspace with one of my cases open")
+        b.wait(lambda: b.visible("#workspace"), "the workspace")
+        mine = resident(server, subject={"kind": "self"})
+        b.wait(lambda: mine.id in b.queue_ids(), "a case to pick")
+        b.find(f'#queue-list [data-pick="{mine.id}"]').click()
+        b.wait(lambda: b.visible("#case-view") and mine.id in b.mine_ids(), "the picked case open")
         b.mark()
         heading = b.text("#case-heading")
         assert heading
+        # The nurse was writing the closing summary when she was called away.
+        b.find("body").click()
+        b.chord("\ue00a", "c")  # Alt+C
+        b.wait(lambda: b.dialog_open("close-dialog"), "the closing dialog")
+        b.find("#close-instructions").send_keys("Kesken jäänyt ohje")
         b.wait(lambda: b.visible("#lock-view"), "the lock after 2 s without use", timeout=8)
+        assert not b.dialog_open("close-dialog"), "the closing dialog shows over the lock"
         assert not b.visible("#workspace") and not b.visible("#case-view") and not b.visible("#user-box")
         assert heading not in driver.find_element("tag name", "body").text, "the case still shows behind the lock"
         assert driver.switch_to.active_element.get_attribute("id") == "lock-heading"
@@ -540,10 +550,21 @@ def test_an_unattended_workspace_locks_but_still_signals_new_cases(server, flow)
         b.find("#lock-submit").click()
         b.wait(lambda: b.visible("#workspace") and b.text("#case-heading") == heading, "the workspace back as it was")
         assert b.not_reloaded()
+        # The closing dialog is back with what was typed.
+        b.wait(lambda: b.dialog_open("close-dialog"), "the closing dialog again")
+        assert b.find("#close-instructions").get_attribute("value") == "Kesken jäänyt ohje"
+        b.find("#close-dialog [data-dialog-cancel]").click()
         # The case the lock kept quiet about is waiting to be picked.
         assert newcomer.id in b.queue_ids()
         status, _ = newcomer.call("POST", f"/api/v1/conversations/{newcomer.id}/withdraw", {})
         assert status == 200
+        # Leave no case of this test behind for the others.
+        b.chord("\ue00a", "c")
+        b.wait(lambda: b.dialog_open("close-dialog"), "the closing dialog to finish the test's case")
+        b.find("#outcome-nocare").click()
+        b.find("#close-instructions").send_keys(".")
+        b.find("#close-submit").click()
+        b.wait(lambda: mine.id not in b.mine_ids(), "the test's case closed")
 
 
 # ==========================================================================
