@@ -1005,6 +1005,24 @@ function leaveQueue(id, seq) {
   return state.queue.length !== before;
 }
 
+// A case that joins my queue, with its list row from the event: put in its place (most urgent first,
+// then longest waiting), so an arrival costs no fetch of the whole queue. True if it is new here.
+const URGENCY_RANK = { urgent: 0, soon: 1, normal: 2 };
+const QUEUE_LISTED = 500;  // as many as the server lists; beyond that the snapshot says how many more
+function joinQueue(row, seq) {
+  if ((leftQueue.get(row.conversationId) || 0) >= seq) return false;  // it left again after this event
+  leftQueue.delete(row.conversationId);
+  const known = state.queue.some((c) => c.conversationId === row.conversationId);
+  const rest = state.queue.filter((c) => c.conversationId !== row.conversationId);
+  const key = (c) => [URGENCY_RANK[c.urgency] ?? 9, c.queuedAt, c.conversationId];
+  const before = (a, b) => { const x = key(a), y = key(b); for (let i = 0; i < 3; i++) { if (x[i] < y[i]) return true; if (x[i] > y[i]) return false; } return false; };
+  let at = rest.findIndex((c) => before(row, c));
+  if (at < 0) at = rest.length;
+  rest.splice(at, 0, row);
+  state.queue = rest;
+  return !known;
+}
+
 let queueRefreshTimer = 0;
 function scheduleQueueRefresh() {
   clearTimeout(queueRefreshTimer);
@@ -1988,7 +2006,7 @@ async function pollLoop(generation) {
     state.pollAbort = controller;
     let r = null;
     try {
-      r = await api("GET", `/api/v1/pro/events?after=${state.cursor}&wait=25`, null, { signal: controller.signal });
+      r = await api("GET", `/api/v1/pro/events?after=${state.cursor}&wait=25&lang=${lang}`, null, { signal: controller.signal });
     } catch (e) {
       r = null;
     }
@@ -2055,24 +2073,31 @@ function adoptCase(id) {
 function handleEvents(events) {
   let queueChanged = false;
   let queueLeft = false;
+  let joined = null;
+  const wasEmpty = state.queue.length === 0;
   const touched = new Set();
   for (const ev of events) {
     const data = ev.data || {};
     const caseId = eventCaseId(ev);
     if (caseId && state.dropped.has(caseId) && ev.type !== "queued") continue;
     switch (ev.type) {
-      case "queued": case "offerEnded": // an offer to a previous professional ended: the case is everyone's now
-        queueChanged = true;
+      // A case joins my queue with its row (offerEnded: an offer to its previous professional ran out,
+      // so it is everyone's now). No row: it is not, or no longer, waiting for me.
+      case "queued": case "offerEnded":
+        if (ev.case && joinQueue(ev.case, ev.seq)) joined = joined || ev.case;
+        else if (ev.case) queueLeft = true;
         break;
       case "picked": case "withdrawn":
-        queueChanged = true;
         if (leaveQueue(caseId, ev.seq)) queueLeft = true;
         break;
       case "transferred":
-        queueChanged = true;
         if (caseId && data.professional && !data.queue) {
           if (leaveQueue(caseId, ev.seq)) queueLeft = true;
           adoptCase(caseId);
+        } else if (ev.case) {
+          if (joinQueue(ev.case, ev.seq)) joined = joined || ev.case; else queueLeft = true;
+        } else if (leaveQueue(caseId, ev.seq)) {
+          queueLeft = true;
         }
         break;
       case "message": {
@@ -2111,9 +2136,18 @@ function handleEvents(events) {
         break;
     }
   }
-  // A case that left the queue goes at once; the snapshot that follows confirms the rest.
-  if (queueLeft) { renderQueue(); updateTitle(); }
-  if (queueChanged) scheduleQueueRefresh();
+  // The queue changes in place. Only a list cut at the server's 500 needs the snapshot again (to pull
+  // in the next case), as does an event this page could not place.
+  if (joined && state.queueLoaded) {
+    announce(t("newCase", { what: `${urgencyLabel(joined.urgency)}, ${serviceTitle(joined.serviceId)}` }));
+    if (wasEmpty) { startBlink(t("newCaseTitle")); beep(); }
+  }
+  if (joined || queueLeft) {
+    if (state.queue.length === 0 && title.reason === t("newCaseTitle")) stopBlink();
+    renderQueue();
+    updateTitle();
+  }
+  if (queueChanged || ((joined || queueLeft) && (state.queueBeyond || state.queue.length > QUEUE_LISTED))) scheduleQueueRefresh();
   for (const id of touched) {
     const c = state.cases.get(id);
     if (!c) continue;

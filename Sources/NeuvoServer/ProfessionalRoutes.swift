@@ -277,16 +277,30 @@ struct ProfessionalRoutes: Sendable {
         var streams = professional.queues.map(EventStreams.queue) + [EventStreams.professional(professional.id)]
         streams += try clinic.activeCases(professionalID: professional.id).map(EventStreams.conversation)
         let auth = self.auth
+        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
         let poll = StreamPoll(hub: hub, streams: streams) {
             // Parked for up to 30 s: a session signed out or an account disabled meanwhile gets nothing more.
             guard try auth.isLive(request) else { return ProfessionalAuth.notSignedIn.response }
             let events = try clinic.professionalEvents(professional: professional, after: Int64(after))
-            return events.isEmpty ? nil : Self.response(events: events, after: Int64(after))
+            guard !events.isEmpty else { return nil }
+            // A case joining my queue comes with its list row as it is now, so the page need not fetch
+            // the whole queue for each arrival; none when it is no longer waiting for me.
+            let joining = events.filter { ["queued", "offerEnded", "transferred"].contains($0.type) }.map(\.conversationID)
+            let rows = joining.isEmpty ? [] : try clinic.waitingCases(queues: professional.queues, professionalID: professional.id,
+                                                                      language: language, only: Array(Set(joining))).cases
+            return Self.response(events: events, after: Int64(after),
+                                 cases: Dictionary(rows.map { ($0.conversationID, $0.json) }, uniquingKeysWith: { a, _ in a }))
         }
         return try poll.answer(wait: wait, quiet: Self.response(events: [], after: Int64(after)))
     }
 
-    static func response(events: [ClinicEvent], after: Int64) -> Response {
-        .json(.object(["events": .array(events.map(\.json)), "next": .int64(events.last?.seq ?? after)]))
+    static func response(events: [ClinicEvent], after: Int64, cases: [String: JSONValue] = [:]) -> Response {
+        let items = events.map { event -> JSONValue in
+            guard ["queued", "offerEnded", "transferred"].contains(event.type), let row = cases[event.conversationID],
+                  case .object(var object) = event.json else { return event.json }
+            object["case"] = row
+            return .object(object)
+        }
+        return .json(.object(["events": .array(items), "next": .int64(events.last?.seq ?? after)]))
     }
 }

@@ -406,6 +406,24 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         #expect(try olli.get("/api/v1/pro/cases/\(child)").json?["access"]?.stringValue == "handler")
     }
 
+    @Test func aCaseJoiningMyQueueComesWithItsListRowInMyLanguage() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let hanna = try app.workspace("hanna")
+        let cursor = try #require(try hanna.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
+        let (_, id) = try app.queuedResident()
+        let events = try #require(try hanna.get("/api/v1/pro/events?after=\(cursor)&lang=sv").json?["events"]?.arrayValue)
+        let queued = try #require(events.first { $0["type"]?.stringValue == "queued" })
+        #expect(queued["case"]?["conversationId"]?.stringValue == id)
+        #expect(queued["case"]?["summary"]?.stringValue?.hasPrefix("Hudsymtom: Dagar") == true)
+        #expect(queued["case"] == (try hanna.get("/api/v1/pro/queue?lang=sv").json?["cases"]?.arrayValue?.first))
+        // Replayed after it was picked, the event carries no row: it is no longer waiting.
+        _ = try hanna.post("/api/v1/pro/pick", "{}")
+        let later = try #require(try hanna.get("/api/v1/pro/events?after=\(cursor)").json?["events"]?.arrayValue)
+        #expect(later.first { $0["type"]?.stringValue == "queued" }?["case"] == nil)
+    }
+
     @Test func theQueueListIsInTheReadersLanguageAndCountsEveryCase() async throws {
         let app = try await appWithCatalog()
         defer { app.stop() }

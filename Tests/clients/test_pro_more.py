@@ -654,7 +654,10 @@ def test_many_cases(busy_server):
         assert len(b.queue_ids()) == MANY - 1 and b.text("#queue-count") == str(MANY - 1)
         assert [x["id"] for x in _page_queue(b)] == [x["id"] for x in page[1:]]
 
-        # One more arrives: an urgent one goes after the urgent ones already waiting.
+        # One more arrives: an urgent one goes after the urgent ones already waiting. Its row comes with
+        # the event, so the page places it without fetching the whole queue again.
+        fetches = lambda: b.js("return performance.getEntriesByType('measure').filter(m => m.name === 'pro:queue-fetch').length")  # noqa: E731
+        fetched_before = fetches()
         newcomer = Client(srv.base)
         status, conv = newcomer.call("POST", "/api/v1/conversations", {})
         assert status == 201
@@ -679,6 +682,11 @@ def test_many_cases(busy_server):
             const id = li.querySelector('[data-pick]').dataset.pick;
             return window.__seen.has(id) && window.__seen.get(id) !== li; }).length""")
         assert rebuilt == 0, f"{rebuilt} unchanged items were rebuilt"
+        time.sleep(0.3)
+        assert fetches() == fetched_before, "the arrival made the page fetch the whole queue"
+        new_row = b.js("return document.querySelector(`#queue-list [data-pick='${arguments[0]}']`).closest('li').textContent",
+                       newcomer.id)
+        assert "Kiireellinen" in new_row and "Lapsen asia" in new_row and "Iho-oireet: Päiviä" in new_row, new_row
         assert b.not_reloaded()
         print(f"\n[many cases] {MANY} waiting: new case on the page {appeared - posted:.0f} ms after the POST "
               f"({appeared - answered:.0f} ms after its answer)")

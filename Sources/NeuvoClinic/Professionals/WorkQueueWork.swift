@@ -45,17 +45,21 @@ extension Clinic {
     /// not offered to someone else right now, and those offered to them.
     /// Most urgent first, then longest waiting; at most `limit` of them, with
     /// `total` counting all, so a long queue is never silently cut short.
+    ///
+    /// `only` narrows it to those conversations (for the rows a professional's event stream carries).
     public func waitingCases(queues: [String], professionalID: Int64, language: Language = .fi,
-                             limit: Int = 500) throws -> (cases: [WaitingCase], total: Int) {
+                             limit: Int = 500, only: [String]? = nil) throws -> (cases: [WaitingCase], total: Int) {
         let catalog = try activeCatalog()
         let now = self.now()
         let placeholders = Array(repeating: "?", count: max(queues.count, 1)).joined(separator: ", ")
+        let narrowed = only.map { ids in " AND c.id IN (\(Array(repeating: "?", count: max(ids.count, 1)).joined(separator: ", ")))" } ?? ""
         let visible = """
             c.status = 'queued' AND (
                 c.offered_to = ? AND c.offered_until > ?
-                OR c.queue_id IN (\(placeholders)) AND (c.offered_to IS NULL OR c.offered_until <= ?))
+                OR c.queue_id IN (\(placeholders)) AND (c.offered_to IS NULL OR c.offered_until <= ?))\(narrowed)
             """
-        let arguments: [DatabaseValueConvertible] = [professionalID, now.millis] + (queues.isEmpty ? [""] : queues) + [now.millis]
+        var arguments: [DatabaseValueConvertible] = [professionalID, now.millis] + (queues.isEmpty ? [""] : queues) + [now.millis]
+        if let only { arguments += only.isEmpty ? [""] : only }
         return try store.read { db in
             let counter = try db.statement("SELECT COUNT(*) AS n FROM conversations c WHERE \(visible)")
             try counter.bind(arguments)
