@@ -44,10 +44,13 @@ class Page:
 
     def wait(self, condition, what: str, timeout: float = WAIT):
         """Polls `condition` until it is truthy; fails saying what was awaited."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.05).until(lambda _: condition())
-        except Exception as e:  # TimeoutException, or an element gone stale for good
+            # An element the page re-rendered between finding and reading it: just look again.
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.05,
+                                 ignored_exceptions=[StaleElementReferenceException]).until(lambda _: condition())
+        except Exception as e:  # TimeoutException
             raise AssertionError(f"{self.name}: timed out waiting for {what}; title={self.driver.title!r}") from e
 
     def visible(self, css: str) -> bool:

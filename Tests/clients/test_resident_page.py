@@ -164,8 +164,11 @@ def all_css(d, css):
 
 
 def until(d, condition, message, timeout=WAIT):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(d, timeout, poll_frequency=0.05).until(lambda _: condition(), message)
+    # An element the page re-rendered between finding and reading it: just look again.
+    return WebDriverWait(d, timeout, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]) \
+        .until(lambda _: condition(), message)
 
 
 def click(d, css):
