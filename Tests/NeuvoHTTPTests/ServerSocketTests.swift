@@ -114,16 +114,26 @@ struct ServerSocketTests {
         let fixture = try EngineFixture()
         defer { fixture.stop() }
         let successes = Counter()
+        let failures = Mutex<[String]>([])
         let port = fixture.port
         DispatchQueue.concurrentPerform(iterations: 200) { i in
-            guard let client = try? RawClient(port: port) else { return }
+            let client: RawClient
+            do { client = try RawClient(port: port) } catch {
+                failures.withLock { $0.append("client \(i): connect: \(error)") }
+                return
+            }
             for j in 0..<5 {
-                if let response = try? client.call("GET", "/items/\(i)-\(j)"), response.status == 200, response.text == "\(i)-\(j)" {
-                    successes.increment()
+                do {
+                    let response = try client.call("GET", "/items/\(i)-\(j)")
+                    if response.status == 200, response.text == "\(i)-\(j)" { successes.increment() } else {
+                        failures.withLock { $0.append("client \(i) request \(j): \(response.status) \(response.text.prefix(100))") }
+                    }
+                } catch {
+                    failures.withLock { $0.append("client \(i) request \(j): \(error)") }
                 }
             }
         }
-        #expect(successes.value == 1000)
+        #expect(successes.value == 1000, "\(failures.withLock { $0.prefix(5) })")
     }
 
     @Test func slowHeaderSenderDoesNotDelayOthers() throws {
