@@ -53,12 +53,17 @@ extension Clinic {
                 return (.redFlag(id: flag.id, action: flag.action, message: flag.message), [event])
             case .route(let route):
                 guard let queue = catalog.queue(route.queue) else { throw ClinicError.notFound }
+                // Arrival order decides between equals: two cases queued in the same millisecond are kept
+                // a millisecond apart, so the later one never jumps ahead on a random id.
+                let latest = try db.row("SELECT MAX(queued_at) AS latest FROM conversations WHERE queue_id = ? AND status = 'queued'",
+                                        queue.id)?.int64("latest") ?? 0
+                let queuedAt = max(now.millis, latest + 1)
                 try db.run("""
                     UPDATE conversations SET catalog_version = ?, service_id = ?, subject = ?, answers = ?,
                         outcome = 'queued', queue_id = ?, urgency_rank = ?, routing_reason = ?, queued_at = ?,
                         status = 'queued', updated_at = ? WHERE id = ?
                     """, catalog.version, service.id, subject.json.text, answersJSON.text, queue.id, route.urgency.rank,
-                       route.reason.json.text, now.millis, now.millis, conversationID)
+                       route.reason.json.text, queuedAt, now.millis, conversationID)
                 let position = try Self.position(db, conversationID: conversationID) ?? 1
                 let offeredTo = try Self.offerToPreviousProfessional(db, conversationID: conversationID, residentSessionID: session.id,
                                                                      queueID: queue.id, urgency: route.urgency, options: continuity, at: now)

@@ -97,11 +97,11 @@ extension Clinic {
         let messages = try db.rows("SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq", conversationID)
         let photos = try db.rows("""
             SELECT id, conversation_id, author, media_type, width, height, size, created_at FROM photos
-            WHERE conversation_id = ? ORDER BY created_at, id
+            WHERE conversation_id = ? ORDER BY created_at, rowid
             """, conversationID)
         let notes = try db.rows("""
             SELECT n.*, p.display_name, p.title FROM internal_notes n JOIN professionals p ON p.id = n.professional_id
-            WHERE n.conversation_id = ? ORDER BY n.created_at, n.id
+            WHERE n.conversation_id = ? ORDER BY n.created_at, n.rowid
             """, conversationID)
         // In the same browser session, for the same person (the same whose-matter details), from two hours
         // before queueing on: also one hit while waiting (symptoms got worse), the most urgent to know.

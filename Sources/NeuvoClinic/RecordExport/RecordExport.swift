@@ -59,7 +59,7 @@ public enum RecordExport {
             answers: answered, redFlag: row.string("red_flag"), routingReason: reason, queuedAt: conversation.queuedAt,
             closedAt: now, outcome: row.string("closing_outcome") ?? "", instructions: row.string("closing_instructions") ?? "",
             summary: row.string("closing_summary") ?? "", participants: participants, messages: messages,
-            photoIDs: try db.rows("SELECT id FROM photos WHERE conversation_id = ? ORDER BY created_at, id", conversationID)
+            photoIDs: try db.rows("SELECT id FROM photos WHERE conversation_id = ? ORDER BY created_at, rowid", conversationID)
                 .compactMap { $0.string("id") })
     }
 }
