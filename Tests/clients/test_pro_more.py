@@ -505,11 +505,12 @@ def test_a_red_flag_the_same_visit_hit_and_who_the_resident_is_show_in_the_case(
 
 
 def test_an_unattended_workspace_locks_but_still_signals_new_cases(server, flow):
-    """Without a key or a click for the lock time (30 min; 2 s here) every case hides behind the
-    password; the queue is still followed and the title still counts a new case."""
+    """Without a key or a click for the lock time (30 min; 4 s here, long enough for a loaded test
+    machine to act between steps) every case hides behind the password; the queue is still followed
+    and the title still counts a new case."""
     with chrome(1280, 800) as driver:
         b = Browser(driver, server, "locking workspace")
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "window.__neuvoLockMs = 2000;"})
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "window.__neuvoLockMs = 4000;"})
         driver.get(server.url("/pro/"))
         b.sign_in(ME)
         b.wait(lambda: b.visible("#workspace"), "the workspace")
@@ -525,7 +526,7 @@ def test_an_unattended_workspace_locks_but_still_signals_new_cases(server, flow)
         b.chord("\ue00a", "c")  # Alt+C
         b.wait(lambda: b.dialog_open("close-dialog"), "the closing dialog")
         b.find("#close-instructions").send_keys("Kesken jäänyt ohje")
-        b.wait(lambda: b.visible("#lock-view"), "the lock after 2 s without use", timeout=8)
+        b.wait(lambda: b.visible("#lock-view"), "the lock after 4 s without use", timeout=15)
         assert not b.dialog_open("close-dialog"), "the closing dialog shows over the lock"
         assert not b.visible("#workspace") and not b.visible("#case-view") and not b.visible("#user-box")
         assert heading not in driver.find_element("tag name", "body").text, "the case still shows behind the lock"
