@@ -334,6 +334,7 @@ function showRawError(id, text) { const el = $(id); delete el.dataset.key; el.te
 const SERVER_ERRORS = { conversation_closed: "eClosed", not_withdrawable: "eNotWithdrawable", no_catalog: "eNoCatalog",
   invalid_answer: "eAnswer", invalid_text: "eText", invalid_subject: "eSubject", overloaded: "eBusy", throttled: "eBusy" };
 function serverErrorKey(err) { return SERVER_ERRORS[err.code] || (err.status === 503 || err.status === 429 ? "eBusy" : null); }
+function serverErrorText(err) { const key = serverErrorKey(err); return key ? t(key) : err.message || t("failed"); }
 function showServerError(id, err) {
   const key = err.status ? serverErrorKey(err) : "offline";
   if (key) showError(id, key); else showRawError(id, err.message || t("failed"));
@@ -969,7 +970,7 @@ async function deliver(item) {
     } catch (err) {
       if (!err.status && !item.waiting) { item.waiting = true; renderMessages(); announce(t("announceWaiting")); }
       if (err.status && err.status < 500 && err.status !== 429) {
-        item.error = serverErrorKey(err) ? t(serverErrorKey(err)) : err.message || t("failed");
+        item.error = serverErrorText(err);
         S.outbox = S.outbox.filter((p) => p !== item);
         saveOutbox();
         S.failed.push(item);

@@ -655,10 +655,7 @@ $("login-form").addEventListener("submit", async (event) => {
     startWorkspace(result.data);
     return;
   }
-  err.textContent = !result ? t("networkError")
-    : result.status === 429 ? t("throttled")
-    : result.status === 401 || (result.error && result.error.code === "invalid_credentials") ? t("invalidCredentials")
-    : errorText(result);
+  err.textContent = signInError(result);
   err.hidden = false;
   $("login-password").value = "";
   $("login-password").focus();
@@ -712,29 +709,39 @@ $("lock-form").addEventListener("submit", async (event) => {
     state.lockedDialog = null;
     return;
   }
-  err.textContent = !result ? t("networkError") : result.status === 429 ? t("throttled")
-    : result.status === 401 ? t("invalidCredentials") : errorText(result);
+  err.textContent = signInError(result);
   err.hidden = false;
   $("lock-password").focus();
 });
+
+// Why signing in (or opening the lock) failed, in the page's words.
+function signInError(result) {
+  return !result ? t("networkError")
+    : result.status === 429 ? t("throttled")
+    : result.status === 401 || (result.error && result.error.code === "invalid_credentials") ? t("invalidCredentials")
+    : errorText(result);
+}
 $("lock-signout").addEventListener("click", () => $("logout-button").click());
 
 $("logout-button").addEventListener("click", async () => {
   // Nothing more is fetched for this session once the nurse has asked to leave.
-  clearTimeout(queueRefreshTimer);
-  state.generation++;
-  if (state.pollAbort) state.pollAbort.abort();
+  stopFollowing();
   try { await api("POST", "/api/v1/pro/logout", {}); } catch { /* signed out locally anyway */ }
   onSignedOut(false);
   showLogin(t("signedOut"));
 });
 
-function onSignedOut(expired) {
-  if (!state.me && !expired) return;
-  const wasIn = !!state.me;
+// Ends the stream and any queue refresh of this session; answers still under way are ignored.
+function stopFollowing() {
   state.generation++;
   clearTimeout(queueRefreshTimer);
   if (state.pollAbort) state.pollAbort.abort();
+}
+
+function onSignedOut(expired) {
+  if (!state.me && !expired) return;
+  const wasIn = !!state.me;
+  stopFollowing();
   state.me = null;
   state.cases.clear();
   state.order = [];
@@ -1008,15 +1015,17 @@ function leaveQueue(id, seq) {
 // A case that joins my queue, with its list row from the event: put in its place (most urgent first,
 // then longest waiting), so an arrival costs no fetch of the whole queue. True if it is new here.
 const URGENCY_RANK = { urgent: 0, soon: 1, normal: 2 };
+// The server's order: urgency, then queued time (ISO strings sort as times), then id.
+const compare = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+const queueOrder = (a, b) => compare(URGENCY_RANK[a.urgency] ?? 9, URGENCY_RANK[b.urgency] ?? 9)
+  || compare(a.queuedAt, b.queuedAt) || compare(a.conversationId, b.conversationId);
 const QUEUE_LISTED = 500;  // as many as the server lists; beyond that the snapshot says how many more
 function joinQueue(row, seq) {
   if ((leftQueue.get(row.conversationId) || 0) >= seq) return false;  // it left again after this event
   leftQueue.delete(row.conversationId);
   const known = state.queue.some((c) => c.conversationId === row.conversationId);
   const rest = state.queue.filter((c) => c.conversationId !== row.conversationId);
-  const key = (c) => [URGENCY_RANK[c.urgency] ?? 9, c.queuedAt, c.conversationId];
-  const before = (a, b) => { const x = key(a), y = key(b); for (let i = 0; i < 3; i++) { if (x[i] < y[i]) return true; if (x[i] > y[i]) return false; } return false; };
-  let at = rest.findIndex((c) => before(row, c));
+  let at = rest.findIndex((c) => queueOrder(row, c) < 0);
   if (at < 0) at = rest.length;
   rest.splice(at, 0, row);
   state.queue = rest;

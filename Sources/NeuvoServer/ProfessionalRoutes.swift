@@ -82,8 +82,9 @@ struct ProfessionalRoutes: Sendable {
     func adminOpenCase(_ request: Request) async throws -> HandlerResult {
         let admin = try await requireAdmin(request)
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
-        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
-        let view = try await mappingErrors { try await clinic.openCase(conversationID: id, professional: admin, language: language, asAdmin: true) }
+        let view = try await mappingErrors {
+            try await clinic.openCase(conversationID: id, professional: admin, language: request.readerLanguage, asAdmin: true)
+        }
         return .respond(.json(view))
     }
 
@@ -220,11 +221,10 @@ struct ProfessionalRoutes: Sendable {
     /// The waiting cases of my queues: urgency first, then waiting time.
     func queue(_ request: Request) async throws -> HandlerResult {
         let (_, professional) = try await auth.require(request, byThePage: true)
-        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
         // The cursor lets the page follow the stream from this snapshot on. Read first: an event
         // committed in between is then in both (harmless), never in neither.
         let cursor = try clinic.latestEventSeq()
-        let waiting = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id, language: language)
+        let waiting = try clinic.waitingCases(queues: professional.queues, professionalID: professional.id, language: request.readerLanguage)
         return .respond(.json(.object(JSONObject([("cases", .array(waiting.cases.map(\.json))), ("total", .int(waiting.total)),
                                                   ("cursor", .int64(cursor))]))))
     }
@@ -248,8 +248,9 @@ struct ProfessionalRoutes: Sendable {
     func openCase(_ request: Request) async throws -> HandlerResult {
         let (_, professional) = try await auth.require(request)
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
-        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
-        let view = try await mappingErrors { try await clinic.openCase(conversationID: id, professional: professional, language: language) }
+        let view = try await mappingErrors {
+            try await clinic.openCase(conversationID: id, professional: professional, language: request.readerLanguage)
+        }
         return .respond(.json(view))
     }
 
@@ -277,7 +278,7 @@ struct ProfessionalRoutes: Sendable {
         var streams = professional.queues.map(EventStreams.queue) + [EventStreams.professional(professional.id)]
         streams += try clinic.activeCases(professionalID: professional.id).map(EventStreams.conversation)
         let auth = self.auth
-        let language = request.queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi
+        let language = request.readerLanguage
         let poll = StreamPoll(hub: hub, streams: streams) {
             // Parked for up to 30 s: a session signed out or an account disabled meanwhile gets nothing more.
             guard try auth.isLive(request) else { return ProfessionalAuth.notSignedIn.response }
@@ -285,7 +286,7 @@ struct ProfessionalRoutes: Sendable {
             guard !events.isEmpty else { return nil }
             // A case joining my queue comes with its list row as it is now, so the page need not fetch
             // the whole queue for each arrival; none when it is no longer waiting for me.
-            let joining = events.filter { ["queued", "offerEnded", "transferred"].contains($0.type) }.map(\.conversationID)
+            let joining = events.filter { Self.joiningTypes.contains($0.type) }.map(\.conversationID)
             let rows = joining.isEmpty ? [] : try clinic.waitingCases(queues: professional.queues, professionalID: professional.id,
                                                                       language: language, only: Array(Set(joining))).cases
             return Self.response(events: events, after: Int64(after),
@@ -294,13 +295,21 @@ struct ProfessionalRoutes: Sendable {
         return try poll.answer(wait: wait, quiet: Self.response(events: [], after: Int64(after)))
     }
 
+    /// Events by which a case may join a professional's queue; on their stream they carry its list row.
+    static let joiningTypes: Set<String> = ["queued", "offerEnded", "transferred"]
+
     static func response(events: [ClinicEvent], after: Int64, cases: [String: JSONValue] = [:]) -> Response {
         let items = events.map { event -> JSONValue in
-            guard ["queued", "offerEnded", "transferred"].contains(event.type), let row = cases[event.conversationID],
+            guard joiningTypes.contains(event.type), let row = cases[event.conversationID],
                   case .object(var object) = event.json else { return event.json }
             object["case"] = row
             return .object(object)
         }
         return .json(.object(["events": .array(items), "next": .int64(events.last?.seq ?? after)]))
     }
+}
+
+extension Request {
+    /// The language a professional reads texts from the catalog in: `?lang=fi|sv|en`, else Finnish.
+    var readerLanguage: Language { queryValue("lang").flatMap(Language.init(rawValue:)) ?? .fi }
 }

@@ -44,11 +44,7 @@ import Testing
 
         // The offer runs out: Pekka's stream wakes and the case is everyone's.
         let cursor = try #require(try pekka.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
-        let poller = try app.client()
-        let before = app.app.hub.waiterCount
-        try poller.send(RawClient.request("GET", "/api/v1/pro/events?after=\(cursor)&wait=20", headers: pekka.headers()))
-        let deadline = Date().addingTimeInterval(5)
-        while app.app.hub.waiterCount == before && Date() < deadline { usleep(10_000) }
+        let poller = try app.park(RawClient.request("GET", "/api/v1/pro/events?after=\(cursor)&wait=20", headers: pekka.headers()))
         clock.advance(minutes: 11)
         let woken = try poller.readResponse()
         #expect(woken.json?["events"]?.arrayValue?.first?["type"]?.stringValue == "offerEnded", "\(woken.status) \(woken.text)")

@@ -226,11 +226,7 @@ func appWithCatalog(clock: TestClock? = nil, trustedProxies: [String] = [], demo
         try await app.addProfessional("hanna", queues: ["nurse"])
         let hanna = try app.workspace("hanna")
         let cursor = try #require(try hanna.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
-        let poller = try app.client()
-        let before = app.app.hub.waiterCount
-        try poller.send(RawClient.request("GET", "/api/v1/pro/events?after=\(cursor)&wait=20", headers: hanna.headers()))
-        let deadline = Date().addingTimeInterval(5)
-        while app.app.hub.waiterCount == before && Date() < deadline { usleep(10_000) }
+        let poller = try app.park(RawClient.request("GET", "/api/v1/pro/events?after=\(cursor)&wait=20", headers: hanna.headers()))
         // Signed out (here: the account disabled) while the poll waits; then a case arrives in her queue.
         try await app.app.clinic.disableProfessional(username: "hanna")
         _ = try app.queuedResident()

@@ -41,6 +41,16 @@ final class TestApp: Sendable {
 
     func client() throws -> RawClient { try RawClient(port: port) }
 
+    /// Sends `request` on a new connection and returns once the server holds it parked (or after 5 s).
+    func park(_ request: [UInt8]) throws -> RawClient {
+        let poller = try client()
+        let before = app.hub.waiterCount
+        try poller.send(request)
+        let deadline = Date().addingTimeInterval(5)
+        while app.hub.waiterCount == before && Date() < deadline { usleep(10_000) }
+        return poller
+    }
+
     /// A resident's browser: one connection, its cookie jar of one cookie.
     func resident() throws -> Resident { Resident(client: try client()) }
 }

@@ -2,12 +2,18 @@
 
 `Page` wraps one selenium driver (from conftest's `chrome()`); `Workspace` adds what
 the professional's workspace (/pro/) tests need: signing in and out, and the ids in
-its queue and under "my cases".
+its queue and under "my cases". `ApiClient` is the other side over plain HTTP: a
+resident, or a colleague's session.
 """
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
 import time
+import urllib.error
+import urllib.request
+import uuid
 
 WAIT = 10  # seconds for anything a page must show
 
@@ -110,3 +116,28 @@ class Workspace(Page):
 
     def mine_ids(self) -> list[str]:
         return self.js("return [...document.querySelectorAll('#mine-list [data-open]')].map(b => b.dataset.open)")
+
+
+class ApiClient:
+    """An HTTP client with its own cookie jar. `id` is the conversation a resident opened."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.id: str | None = None
+        self.extra_headers: dict[str, str] = {}
+
+    def call(self, method: str, path: str, body=None, raw: bytes | None = None, content_type="application/json"):
+        """(status, JSON or None); `raw` is sent as the body itself (a photo), with a fresh X-Client-Id."""
+        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+        headers = {"X-Requested-With": "neuvo", "Content-Type": content_type, **self.extra_headers}
+        if raw is not None:
+            headers["X-Client-Id"] = str(uuid.uuid4())
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with self.opener.open(req, timeout=30) as r:
+                text = r.read()
+                return r.status, (json.loads(text) if text else None)
+        except urllib.error.HTTPError as e:
+            text = e.read()
+            return e.code, (json.loads(text) if text else None)

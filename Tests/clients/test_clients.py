@@ -20,7 +20,6 @@ Nothing here is skipped: a missing binary, browser or driver is a failure.
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import subprocess
@@ -28,7 +27,6 @@ import time
 import uuid
 
 import h11
-import pytest
 
 from conftest import chrome
 

@@ -28,7 +28,6 @@ Environment:
 from __future__ import annotations
 
 import functools
-import http.cookiejar
 import json
 import os
 import re
@@ -36,8 +35,6 @@ import struct
 import subprocess
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -46,7 +43,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
-from pages import Workspace
+from pages import ApiClient, Workspace
 
 ME = "hanna"            # nurse, child-health
 COLLEAGUE = "olli"      # nurse, dental
@@ -106,29 +103,8 @@ def _png(width: int, height: int, rgb=(200, 90, 80)) -> bytes:
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
 
 
-class Client:
-    """An HTTP client with its own cookie jar: a resident, or a professional's session."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.id: str | None = None
-        self.extra_headers: dict[str, str] = {}
-
-    def call(self, method: str, path: str, body=None, raw: bytes | None = None, content_type="application/json"):
-        data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
-        headers = {"X-Requested-With": "neuvo", "Content-Type": content_type, **self.extra_headers}
-        if raw is not None:
-            headers["X-Client-Id"] = str(uuid.uuid4())
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
-        try:
-            with self.opener.open(req, timeout=30) as r:
-                text = r.read()
-                return r.status, (json.loads(text) if text else None)
-        except urllib.error.HTTPError as e:
-            text = e.read()
-            return e.code, (json.loads(text) if text else None)
+class Client(ApiClient):
+    """A resident, or a professional's session."""
 
     # A resident
     def start_case(self, service="skin", subject=None, answers=None) -> str:

@@ -22,15 +22,12 @@ Environment:
 
 from __future__ import annotations
 
-import http.cookiejar
 import json
 import os
 import re
 import struct
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import uuid
 import zlib
 from pathlib import Path
@@ -38,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
-from pages import Workspace, eventually
+from pages import ApiClient, Workspace, eventually
 
 USERNAME = "hanna"
 PASSWORD = "salasana-123456"
@@ -140,38 +137,12 @@ def shots(tmp_path_factory) -> Path:
 # --------------------------------------------------------------------------
 
 
-class Client:
-    """An HTTP client with its own cookie jar: a resident, or a colleague's session."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.id: str | None = None
-
-    def call(self, method: str, path: str, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "X-Requested-With": "neuvo", "Content-Type": "application/json"})
-        try:
-            with self.opener.open(req, timeout=15) as r:
-                raw = r.read()
-                return r.status, (json.loads(raw) if raw else None)
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            return e.code, (json.loads(raw) if raw else None)
+class Client(ApiClient):
+    """A resident, or a colleague's session."""
 
     def upload_photo(self, data: bytes, media_type: str = "image/png"):
         """Sends the image as the raw body, as the resident's page does."""
-        req = urllib.request.Request(self.base + f"/api/v1/conversations/{self.id}/photos", data=data, method="POST",
-                                     headers={"X-Requested-With": "neuvo", "Content-Type": media_type,
-                                              "X-Client-Id": str(uuid.uuid4())})
-        try:
-            with self.opener.open(req, timeout=15) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            return e.code, (json.loads(raw) if raw else None)
+        return self.call("POST", f"/api/v1/conversations/{self.id}/photos", raw=data, content_type=media_type)
 
     def start_case(self, subject=None, answers=None):
         status, conv = self.call("POST", "/api/v1/conversations", {})

@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import base64
 import datetime
-import json
 import re
 import struct
 import subprocess
 import sys
 import time
 import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo

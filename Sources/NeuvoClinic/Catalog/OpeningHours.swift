@@ -41,11 +41,20 @@ public struct OpeningHours: Sendable, Equatable {
     }
 
     static func localWeekdayAndMinute(_ timestamp: Timestamp) -> (Int, Int) {
+        let parts = localParts([.weekday, .hour, .minute], of: timestamp)
+        return (mondayIndex(parts.weekday ?? 2), (parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+    }
+
+    /// The date in Finland at `timestamp`.
+    static func localDate(_ timestamp: Timestamp) -> (year: Int, month: Int, day: Int) {
+        let parts = localParts([.year, .month, .day], of: timestamp)
+        return (parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+
+    private static func localParts(_ components: Set<Calendar.Component>, of timestamp: Timestamp) -> DateComponents {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
-        let date = Date(timeIntervalSince1970: Double(timestamp.millis) / 1000)
-        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
-        return (mondayIndex(parts.weekday ?? 2), (parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+        return calendar.dateComponents(components, from: Date(timeIntervalSince1970: Double(timestamp.millis) / 1000))
     }
 
     /// Calendar weekdays run Sunday = 1 … Saturday = 7.

@@ -1,4 +1,3 @@
-import Foundation
 import NeuvoJSON
 
 /// Whose matter it is ("puolesta-asiointi"): the resident's own, a child's, or
@@ -107,8 +106,7 @@ struct CalendarDate {
     /// Whole months from this date to `timestamp`'s date in Finland; negative if in the future.
     /// (Finnish time, so a child born on 1 March is not a day younger between midnight and 02:00.)
     func monthsUntil(_ timestamp: Timestamp) -> Int {
-        let offsetMillis = Int64(OpeningHours.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(timestamp.millis) / 1000))) * 1000
-        let today = CalendarDate(Timestamp(millis: timestamp.millis + offsetMillis).rfc3339.prefix(10).description)!
+        let today = OpeningHours.localDate(timestamp)
         var months = (today.year - year) * 12 + (today.month - month)
         if today.day < day { months -= 1 }
         if today.year < year || (today.year == year && (today.month, today.day) < (month, day)) { return -1 }

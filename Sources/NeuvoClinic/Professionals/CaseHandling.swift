@@ -97,12 +97,7 @@ extension Clinic {
                 guard let queue = catalog?.queue(queueID) else {
                     throw ClinicError.invalid(field: "queueId", message: "'\(queueID)' is not a work queue.")
                 }
-                // queued_at stays as it was: the resident keeps their place in time.
-                try db.run("""
-                    UPDATE conversations SET status = 'queued', queue_id = ?, professional_id = NULL, handled_via = NULL,
-                        updated_at = ? WHERE id = ?
-                    """, queue.id, now.millis, conversationID)
-                data = .object(["queue": .object(["id": .string(queue.id), "name": queue.name.json])])
+                data = try Self.requeue(db, conversationID: conversationID, queueID: queue.id, queueName: queue.name.json, at: now)
             case .professional(let targetID):
                 guard targetID != professional.id,
                       let target = try Professional.load(db, where: "id = ?", targetID)?.professional, target.takesCases else {
@@ -116,11 +111,26 @@ extension Clinic {
                 // The resident sees the title only; the route wakes the colleague's own stream.
                 data = .object(["professional": .object(["title": .string(target.title)])])
             }
-            // A consultation helped the one who asked for it; passed on, the case's next handler asks anew.
-            try db.run("DELETE FROM consultations WHERE conversation_id = ?", conversationID)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "transferred", data: data, at: now)
+            let event = try Self.passedOn(db, conversationID: conversationID, data: data, at: now)
             return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event])
         }
+    }
+
+    /// Puts a case back to waiting in `queueID`; `queued_at` stays as it was, so the resident
+    /// keeps their place in time. Returns the `transferred` event's data.
+    static func requeue(_ db: Database, conversationID: String, queueID: String, queueName: JSONValue, at now: Timestamp) throws -> JSONValue {
+        try db.run("""
+            UPDATE conversations SET status = 'queued', queue_id = ?, professional_id = NULL, handled_via = NULL,
+                updated_at = ? WHERE id = ?
+            """, queueID, now.millis, conversationID)
+        return .object(["queue": .object(["id": .string(queueID), "name": queueName])])
+    }
+
+    /// Records that a case was passed on (to a queue or a colleague). Its consultations end:
+    /// they helped the one who asked, and the next handler asks anew.
+    static func passedOn(_ db: Database, conversationID: String, data: JSONValue, at now: Timestamp) throws -> ClinicEvent {
+        try db.run("DELETE FROM consultations WHERE conversation_id = ?", conversationID)
+        return try ClinicEvent.append(db, conversationID: conversationID, type: "transferred", data: data, at: now)
     }
 
     /// Asks another professional to look at the case; they may read it and write notes.

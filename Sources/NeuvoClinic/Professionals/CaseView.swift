@@ -21,7 +21,7 @@ extension Clinic {
         let opened = try await store.write { db in
             try Self.caseRows(db, conversationID: conversationID, professionalID: professionalID, asAdmin: asAdmin, at: now)
         }
-        let (row, messages, notes, access, photos, redFlags, identity) = opened
+        let row = opened.row, access = opened.access
         let conversation = Conversation(row: row)
         let usedCatalog = try row.string("catalog_version").flatMap { try self.catalog(version: $0) }
         let service = conversation.serviceID.flatMap { usedCatalog?.service($0) }
@@ -35,10 +35,10 @@ extension Clinic {
         var object = JSONObject([("conversation", conversation.json)])
         // Who is writing, when strongly identified: the professional needs the whole code to find the
         // patient record or call back. Reading it is part of the audited opening.
-        if let code = identity.string("identity_code") {
+        if let code = row.string("identity_code") {
             var who = JSONObject([("personalIdentityCode", .string(code)),
-                                  ("method", .string(identity.string("identity_method") ?? "proxy"))])
-            if let name = identity.string("identity_name") { who["name"] = .string(name) }
+                                  ("method", .string(row.string("identity_method") ?? "proxy"))])
+            if let name = row.string("identity_name") { who["name"] = .string(name) }
             object["residentIdentity"] = .object(who)
         }
         if let service { object["service"] = .object(["id": .string(service.id), "title": .string(service.title[language])]) }
@@ -48,7 +48,7 @@ extension Clinic {
         }
         // The same visit stopped at a red flag before these answers queued it: the nurse should know
         // the resident was told to call, and may have answered again differently.
-        object["earlierRedFlags"] = .array(try redFlags.map { earlier in
+        object["earlierRedFlags"] = .array(try opened.earlierRedFlags.map { earlier in
             let catalog = try earlier.string("catalog_version").flatMap { try self.catalog(version: $0) }
             let service = earlier.string("service_id").flatMap { catalog?.service($0) }
             let flag = service?.questionnaire?.redFlags.first { $0.id == earlier.string("red_flag") }
@@ -61,9 +61,9 @@ extension Clinic {
             }
             return .object(json)
         })
-        object["messages"] = .array(messages.map { Message(row: $0).json })
-        object["photos"] = .array(photos.map { Photo(row: $0).json })
-        object["notes"] = .array(notes.map { note in
+        object["messages"] = .array(opened.messages.map { Message(row: $0).json })
+        object["photos"] = .array(opened.photos.map { Photo(row: $0).json })
+        object["notes"] = .array(opened.notes.map { note in
             var json = Self.noteJSON(note, author: nil).objectValue ?? JSONObject()
             json["professional"] = .object(["displayName": .string(note.string("display_name") ?? ""), "title": .string(note.string("title") ?? "")])
             return .object(json)
@@ -79,12 +79,27 @@ extension Clinic {
         return .object(object)
     }
 
+    /// What opening a case reads, in the transaction that audits it.
+    struct OpenedCase {
+        /// The conversation, with its resident session's verified identity (if any).
+        let row: Row
+        /// nil for an administrator's reading.
+        let access: CaseAccess?
+        let messages: [Row]
+        let photos: [Row]
+        let notes: [Row]
+        let earlierRedFlags: [Row]
+    }
+
     /// Audits the opening (why: picked, transferred to me, consulted, admin) and
-    /// reads the case's row, messages and internal notes. `access` is nil for an admin's reading.
+    /// reads the case's row, messages, photos, internal notes and red flags.
     static func caseRows(_ db: Database, conversationID: String, professionalID: Int64, asAdmin: Bool, at now: Timestamp)
-        throws -> (row: Row, messages: [Row], notes: [Row], access: CaseAccess?, photos: [Row], earlierRedFlags: [Row], identity: Row) {
+        throws -> OpenedCase {
         let access = asAdmin ? nil : try access(db, conversationID: conversationID, professionalID: professionalID)
-        guard asAdmin || access != nil, let row = try db.row("SELECT * FROM conversations WHERE id = ?", conversationID) else {
+        guard asAdmin || access != nil, let row = try db.row("""
+            SELECT c.*, s.identity_code, s.identity_name, s.identity_method FROM conversations c
+            JOIN resident_sessions s ON s.id = c.resident_session_id WHERE c.id = ?
+            """, conversationID) else {
             throw ClinicError.notFound
         }
         let reason: AccessReason = switch access {
@@ -112,9 +127,7 @@ extension Clinic {
             WHERE resident_session_id = ? AND outcome = 'redFlag' AND subject = ? AND updated_at >= ? AND id != ?
             ORDER BY updated_at
             """, row.int64("resident_session_id") ?? 0, row.string("subject") ?? "", queuedAt - 2 * 3_600_000, conversationID)
-        let identity = try db.row("SELECT identity_code, identity_name, identity_method FROM resident_sessions WHERE id = ?",
-                                  row.int64("resident_session_id") ?? 0)!
-        return (row, messages, notes, access, photos, redFlags, identity)
+        return OpenedCase(row: row, access: access, messages: messages, photos: photos, notes: notes, earlierRedFlags: redFlags)
     }
 
     static func readable(_ value: JSONValue, for question: Question, language: Language) -> String {

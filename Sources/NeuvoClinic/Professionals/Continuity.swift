@@ -47,14 +47,8 @@ extension Clinic {
     /// went off shift, left the queue or were disabled, so nothing may wait for them.
     static func endOffers(_ db: Database, to professionalID: Int64, inQueues queues: [String]? = nil,
                           at now: Timestamp) throws -> [ClinicEvent] {
-        var events: [ClinicEvent] = []
-        for row in try db.rows("SELECT id, queue_id FROM conversations WHERE offered_to = ? AND status = 'queued'", professionalID) {
-            guard let id = row.string("id"), let queue = row.string("queue_id"), queues?.contains(queue) ?? true else { continue }
-            try db.run("UPDATE conversations SET offered_to = NULL, offered_until = NULL WHERE id = ?", id)
-            events.append(try ClinicEvent.append(db, conversationID: id, type: "offerEnded",
-                                                 data: .object(["queue": .object(["id": .string(queue)])]), at: now, audience: .staff))
-        }
-        return events
+        let offered = try db.rows("SELECT id, queue_id FROM conversations WHERE offered_to = ? AND status = 'queued'", professionalID)
+        return try endOffers(db, offered.filter { row in row.string("queue_id").map { queues?.contains($0) ?? true } ?? false }, at: now)
     }
 
     /// Ends offers whose time is up, so the whole queue sees those cases; the
@@ -62,19 +56,23 @@ extension Clinic {
     public func expireOffers() async throws -> [ClinicEvent] {
         let now = self.now()
         return try await store.write { db in
-            let expired = try db.rows("""
+            try Self.endOffers(db, try db.rows("""
                 SELECT id, queue_id FROM conversations WHERE offered_until IS NOT NULL AND offered_until <= ?
-                """, now.millis)
-            var events: [ClinicEvent] = []
-            for row in expired {
-                guard let id = row.string("id") else { continue }
-                try db.run("UPDATE conversations SET offered_to = NULL, offered_until = NULL WHERE id = ?", id)
-                if let queue = row.string("queue_id") {
-                    events.append(try ClinicEvent.append(db, conversationID: id, type: "offerEnded",
-                                                         data: .object(["queue": .object(["id": .string(queue)])]), at: now, audience: .staff))
-                }
-            }
-            return events
+                """, now.millis), at: now)
         }
+    }
+
+    /// Clears the offer on each of `cases` (rows with `id` and `queue_id`) and tells the queue.
+    private static func endOffers(_ db: Database, _ cases: [Row], at now: Timestamp) throws -> [ClinicEvent] {
+        var events: [ClinicEvent] = []
+        for row in cases {
+            guard let id = row.string("id") else { continue }
+            try db.run("UPDATE conversations SET offered_to = NULL, offered_until = NULL WHERE id = ?", id)
+            if let queue = row.string("queue_id") {
+                events.append(try ClinicEvent.append(db, conversationID: id, type: "offerEnded",
+                                                     data: .object(["queue": .object(["id": .string(queue)])]), at: now, audience: .staff))
+            }
+        }
+        return events
     }
 }

@@ -19,11 +19,11 @@ public struct Professional: Sendable, Equatable {
     /// The queues they are on shift in now.
     public let onShift: [String]
 
-    /// Never includes the password hash.
     /// Whether a case can be passed or shown to them: an active account that does
     /// clinical work. An administrator who works in no queue manages accounts, not cases.
     public var takesCases: Bool { !disabled && (role == .professional || !queues.isEmpty) }
 
+    /// Never includes the password hash.
     public var json: JSONValue {
         .object(["id": .int64(id), "username": .string(username), "displayName": .string(displayName),
                  "title": .string(title), "role": .string(role.rawValue),
@@ -115,14 +115,9 @@ extension Clinic {
             var events = try Self.endOffers(db, to: id, at: now)
             for open in try db.rows("SELECT id, queue_id FROM conversations WHERE professional_id = ? AND status = 'active'", id) {
                 guard let conversationID = open.string("id"), let queueID = open.string("queue_id") else { continue }
-                try db.run("""
-                    UPDATE conversations SET status = 'queued', professional_id = NULL, handled_via = NULL, updated_at = ? WHERE id = ?
-                    """, now.millis, conversationID)
-                // Whoever they consulted was helping them; the next handler asks anew.
-                try db.run("DELETE FROM consultations WHERE conversation_id = ?", conversationID)
-                let name = catalog?.queue(queueID)?.name.json ?? .string(queueID)
-                events.append(try ClinicEvent.append(db, conversationID: conversationID, type: "transferred",
-                                                     data: .object(["queue": .object(["id": .string(queueID), "name": name])]), at: now))
+                let data = try Self.requeue(db, conversationID: conversationID, queueID: queueID,
+                                            queueName: catalog?.queue(queueID)?.name.json ?? .string(queueID), at: now)
+                events.append(try Self.passedOn(db, conversationID: conversationID, data: data, at: now))
             }
             return events
         }

@@ -61,10 +61,14 @@ extension Clinic {
         var arguments: [DatabaseValueConvertible] = [professionalID, now.millis] + (queues.isEmpty ? [""] : queues) + [now.millis]
         if let only { arguments += only.isEmpty ? [""] : only }
         return try store.read { db in
-            let counter = try db.statement("SELECT COUNT(*) AS n FROM conversations c WHERE \(visible)")
-            try counter.bind(arguments)
-            defer { counter.reset() }
-            let total = try counter.step() ? counter.row().int("n") ?? 0 : 0
+            // The whole queue's count; for given conversations, they are the whole answer.
+            var total: Int?
+            if only == nil {
+                let counter = try db.statement("SELECT COUNT(*) AS n FROM conversations c WHERE \(visible)")
+                try counter.bind(arguments)
+                defer { counter.reset() }
+                total = try counter.step() ? counter.row().int("n") ?? 0 : 0
+            }
             let statement = try db.statement("""
                 SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version,
                     s.identity_code IS NOT NULL AS identified, c.offered_to = ? AND c.offered_until > ? AS offered
@@ -88,7 +92,7 @@ extension Clinic {
                     summary: Self.oneLineSummary(service: service, answers: answers, language: language),
                     offeredToMe: row.int("offered") == 1))
             }
-            return (cases, total)
+            return (cases, total ?? cases.count)
         }
     }
 
@@ -119,11 +123,10 @@ extension Clinic {
         return try await store.write { db in
             // As the account is at this commit, not as it was when the request was signed in:
             // a disabled account takes nothing, and a queue just left is left.
-            guard try db.row("SELECT 1 AS x FROM professionals WHERE id = ? AND disabled_at IS NULL", professional.id) != nil else {
+            guard let current = try Professional.load(db, where: "id = ?", professional.id)?.professional, !current.disabled else {
                 throw ClinicError.notFound
             }
-            let queues = try db.rows("SELECT queue_id FROM queue_memberships WHERE professional_id = ?", professional.id)
-                .compactMap { $0.string("queue_id") }
+            let queues = current.queues
             let id: String
             if let conversationID {
                 guard let row = try db.row("SELECT status, queue_id, offered_to, offered_until FROM conversations WHERE id = ?", conversationID),
