@@ -149,7 +149,7 @@ def announced(d) -> str:
 
 def live(d):
     """Waits until the page follows the conversation live (its first round of events is in)."""
-    until(d, lambda: d.execute_script("return S.live === true"), "the page did not start following the conversation")
+    until(d, lambda: d.execute_script("return window.__neuvo.state.live === true"), "the page did not start following the conversation")
 
 
 def hours_lines(d) -> list[str]:
@@ -349,8 +349,8 @@ def test_passed_on_to_a_colleague_by_title_and_back_to_a_queue(driver, server):
 
 def test_no_demo_identification_without_demo_mode(driver, server):
     fresh(driver, server)
-    until(driver, lambda: driver.execute_script("return S.session !== null"), "the page did not read its session")
-    assert driver.execute_script("return S.session.demoIdentification") is False
+    until(driver, lambda: driver.execute_script("return window.__neuvo.state.session !== null"), "the page did not read its session")
+    assert driver.execute_script("return window.__neuvo.state.session.demoIdentification") is False
     assert not visible(driver, "#demo-ident") and not visible(driver, "#ident-status")
     assert "Suomi.fi" not in driver.execute_script("return document.body.innerText")
 

@@ -1,0 +1,91 @@
+// Neuvo's resident page: whose matter → service → pre-questions → queue and chat.
+//
+// Native ES modules, no build step. Imports only go downward:
+//   main.js (this entry: starts the page, switches the language, starts a new matter)
+//   → views: subject, service, questions, red-flag, identification, feedback, conversation/status, conversation/timeline
+//   → conversation services: poll, outbox, photos, uploads (keep the matter in step with the server)
+//   → state.js, strings.js, words.js, errors.js, render.js, catalog.js
+//   → ../shared/ (the toolkit both pages share)
+// A view never imports another: it asks for another part's redraw through render.js.
+import { $, tuneAnnouncer } from "../shared/dom.js";
+import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
+import { store, load } from "../shared/storage.js";
+import { STRINGS } from "./strings.js";
+import { S, KEY_LANG, KEY_CONV, KEY_OUTBOX, clearDrafts } from "./state.js";
+import { go, paint, paintStep, renderProgress } from "./render.js";
+import { rewordErrors } from "./errors.js";
+import { needCatalog } from "./catalog.js";
+import { startSubject } from "./subject.js";
+import { startServices } from "./service.js";
+import { startQuestions } from "./questions.js";
+import { startRedFlag } from "./red-flag.js";
+import { startIdentification, renderIdentity } from "./identification.js";
+import { startFeedback } from "./feedback.js";
+import { startStatus } from "./conversation/status.js";
+import { startTimeline } from "./conversation/timeline.js";
+import { setConversation, resume } from "./conversation/poll.js";
+import { sendChat, deliver } from "./conversation/outbox.js";
+import { choosePhotos, resumeUploads, renderUploads } from "./conversation/photos.js";
+
+useStrings(STRINGS, "en");
+tuneAnnouncer({ join: true, delay: 80 });
+
+function applyLang() {
+  document.documentElement.lang = lang;
+  document.title = t("title");
+  translateStatic("t");
+  for (const el of document.querySelectorAll("[data-ta]")) {
+    const [attr, key] = el.dataset.ta.split(":");
+    el.setAttribute(attr, t(key));
+  }
+  for (const b of document.querySelectorAll(".lang")) b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+  rewordErrors();
+  renderProgress();
+  renderIdentity();
+  paintStep(S.step);
+  if (S.step === "conversation") renderUploads();
+}
+
+function newMatter() {
+  setConversation(null);
+  clearDrafts();
+  S.path = []; S.service = null; S.answers = {}; S.subject = null;
+  $("subject-form").reset();
+  paint("subjectFields");
+  go("subject");
+}
+
+function init() {
+  const saved = load(KEY_LANG);
+  if (saved && hasLang(saved)) setLang(saved);
+  const stored = load(KEY_CONV), id = /^[\w-]{1,64}$/.test(stored || "") ? stored : null;
+  if (!id) resumeUploads(null);
+  try { S.outbox = JSON.parse(load(KEY_OUTBOX) || "[]").filter((p) => p.conv === id); } catch { S.outbox = []; }
+  startTimeline();
+  startStatus();
+  startRedFlag();
+  startServices();
+  startQuestions();
+  startFeedback();
+  applyLang();
+  for (const b of document.querySelectorAll(".lang")) b.addEventListener("click", () => { setLang(b.dataset.lang); store(KEY_LANG, lang); applyLang(); });
+  startSubject();
+  $("chat-form").addEventListener("submit", sendChat);
+  $("chat-text").addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) sendChat(e); });
+  $("attach-photo").addEventListener("click", () => $("chat-photo").click());
+  $("chat-photo").addEventListener("change", choosePhotos);
+  window.addEventListener("online", () => { if (S.conv && S.live) resumeUploads(S.conv.id); });
+  for (const b of document.querySelectorAll(".new-matter")) b.addEventListener("click", newMatter);
+  startIdentification();
+
+  if (id) {
+    needCatalog();
+    resume(id).then(() => { for (const item of S.outbox) if (item.conv === id) deliver(item); });
+  } else go("subject", false);
+}
+
+// Test hook, deliberately the only global: the page tests (Tests/clients) read the state here.
+// Nothing on the page uses it.
+window.__neuvo = { state: S };
+
+init();
