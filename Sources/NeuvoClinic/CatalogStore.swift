@@ -30,12 +30,16 @@ extension Clinic {
 
     /// The active (most recently imported) catalog, or nil when none was imported.
     public func activeCatalog() throws -> Catalog? {
-        let latest = try store.read { db in
-            try db.row("SELECT version, document FROM catalogs ORDER BY seq DESC LIMIT 1")
-        }
-        guard let latest, let version = latest.string("version") else { return nil }
+        try store.read { db in try activeCatalog(db) }
+    }
+
+    /// The active catalog as `db` sees it. Reads only its version while the
+    /// parsed one is current: every poll of a waiting resident asks.
+    func activeCatalog(_ db: Database) throws -> Catalog? {
+        guard let version = try db.row("SELECT version FROM catalogs ORDER BY seq DESC LIMIT 1")?.string("version") else { return nil }
         if let cached = catalogCache.withLock({ $0 }), cached.version == version { return cached }
-        let catalog = try Catalog(bytes: Array((latest.string("document") ?? "").utf8))
+        let document = try db.row("SELECT document FROM catalogs WHERE version = ?", version)?.string("document") ?? ""
+        let catalog = try Catalog(bytes: Array(document.utf8))
         catalogCache.withLock { $0 = catalog }
         return catalog
     }

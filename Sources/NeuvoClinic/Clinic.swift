@@ -10,6 +10,8 @@ public final class Clinic: Sendable {
     let now: @Sendable () -> Timestamp
     /// The newest imported catalog, parsed once.
     let catalogCache = Mutex<Catalog?>(nil)
+    /// Each work queue's waiting cases in order, read once per change.
+    let standings = QueueStandings()
 
     /// How closed cases are written for the record system.
     public let exportOptions: RecordExportOptions

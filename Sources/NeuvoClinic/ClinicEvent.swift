@@ -48,12 +48,17 @@ public struct ClinicEvent: Sendable, Equatable {
 extension Clinic {
     /// The events of one conversation the resident may see after `after`, oldest first, at most `limit`.
     public func events(conversationID: String, after: Int64, limit: Int = 200) throws -> [ClinicEvent] {
-        try store.read { db in
-            try db.rows("""
-                SELECT seq, conversation_id, type, at, data FROM events
-                WHERE conversation_id = ? AND seq > ? AND audience = 'all' ORDER BY seq LIMIT ?
-                """, conversationID, after, limit).map { try ClinicEvent(row: $0) }
-        }
+        try store.read { db in try ClinicEvent.residentEvents(db, conversationID: conversationID, after: after, limit: limit) }
+    }
+}
+
+extension ClinicEvent {
+    /// See ``Clinic/events(conversationID:after:limit:)``.
+    static func residentEvents(_ db: Database, conversationID: String, after: Int64, limit: Int) throws -> [ClinicEvent] {
+        try db.rows("""
+            SELECT seq, conversation_id, type, at, data FROM events
+            WHERE conversation_id = ? AND seq > ? AND audience = 'all' ORDER BY seq LIMIT ?
+            """, conversationID, after, limit).map { try ClinicEvent(row: $0) }
     }
 }
 

@@ -78,6 +78,10 @@ extension Clinic {
 
     /// 1 + the cases ahead in the same queue: more urgent ones, then equally
     /// urgent ones that have waited longer. Nil when the conversation is not waiting.
+    ///
+    /// For a writer's transaction (it counts what the transaction sees); readers
+    /// use the queue's standing (``progress(conversationID:after:)``). Three range
+    /// counts on `conversations_waiting`, so only the cases ahead are visited.
     static func position(_ db: Database, conversationID: String) throws -> Int? {
         guard let me = try db.row("""
             SELECT queue_id, urgency_rank, queued_at FROM conversations WHERE id = ? AND status = 'queued'
@@ -86,30 +90,16 @@ extension Clinic {
             return nil
         }
         let ahead = try db.row("""
-            SELECT COUNT(*) AS n FROM conversations
-            WHERE status = 'queued' AND queue_id = ? AND id != ?
-              AND (urgency_rank < ? OR (urgency_rank = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))
-            """, queue, conversationID, rank, rank, queuedAt, queuedAt, conversationID)?.int("n") ?? 0
+            SELECT (SELECT COUNT(*) FROM conversations WHERE status = 'queued' AND queue_id = ?1 AND urgency_rank < ?2)
+                 + (SELECT COUNT(*) FROM conversations WHERE status = 'queued' AND queue_id = ?1 AND urgency_rank = ?2 AND queued_at < ?3)
+                 + (SELECT COUNT(*) FROM conversations WHERE status = 'queued' AND queue_id = ?1 AND urgency_rank = ?2 AND queued_at = ?3
+                      AND id < ?4) AS n
+            """, queue, rank, queuedAt, conversationID)?.int("n") ?? 0
         return ahead + 1
-    }
-
-    /// The conversation's place in its queue now (nil when not waiting).
-    public func queuePosition(conversationID: String) throws -> Int? {
-        try store.read { db in try Self.position(db, conversationID: conversationID) }
     }
 }
 
 extension Clinic {
-    /// The conversation's status and, while it waits, its queue position.
-    public func conversationState(id: String) throws -> (status: String, position: Int?)? {
-        try store.read { db in
-            guard let row = try db.row("SELECT status FROM conversations WHERE id = ?", id), let status = row.string("status") else {
-                return nil
-            }
-            return (status, status == "queued" ? try Self.position(db, conversationID: id) : nil)
-        }
-    }
-
     /// Takes the resident's matter out of the queue (or abandons it before
     /// queueing). Withdrawing twice is harmless; a closed matter cannot be withdrawn.
     public func withdraw(conversationID: String, session: ResidentSession) async throws -> (conversation: Conversation, events: [ClinicEvent]) {

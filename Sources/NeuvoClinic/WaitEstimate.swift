@@ -55,23 +55,3 @@ public enum WaitEstimate: Sendable, Equatable {
         return .minutes(low: low, high: high, onShift: onShift)
     }
 }
-
-extension Clinic {
-    /// The wait estimate of a waiting conversation, or nil when it is not waiting.
-    public func waitEstimate(conversationID: String) throws -> WaitEstimate? {
-        let now = self.now()
-        guard let catalog = try activeCatalog() else { return nil }
-        return try store.read { db in
-            guard let position = try Self.position(db, conversationID: conversationID),
-                  let queueID = try db.row("SELECT queue_id FROM conversations WHERE id = ?", conversationID)?.string("queue_id"),
-                  let queue = catalog.queue(queueID) else { return nil }
-            let onShift = try db.row("""
-                SELECT COUNT(*) AS n FROM queue_memberships m JOIN professionals p ON p.id = m.professional_id
-                WHERE m.queue_id = ? AND m.on_shift_since IS NOT NULL AND p.disabled_at IS NULL
-                """, queueID)?.int("n") ?? 0
-            let picks = try db.row("SELECT COUNT(*) AS n FROM conversations WHERE queue_id = ? AND picked_at >= ?",
-                                   queueID, now.millis - 3_600_000)?.int("n") ?? 0
-            return WaitEstimate.estimate(position: position, queue: queue, at: now, onShift: onShift, picksLastHour: picks)
-        }
-    }
-}

@@ -372,7 +372,7 @@ final class EventLoop: @unchecked Sendable {
             respond(connection, response)
         case .park(let park):
             let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID,
-                                       executor: server.handlerExecutor, fallback: park.fallback)
+                                       wakes: server.wakeQueue, fallback: park.fallback)
             exchange.parked = parked
             connection.state = .parked
             setDeadline(connection, stopping ? now : now + park.timeout.millis)
@@ -381,7 +381,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func cancelledPark(_ park: Park, fd: Int32, connectionID: UInt64) {
-        let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID, executor: server.handlerExecutor, fallback: park.fallback)
+        let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID, wakes: server.wakeQueue, fallback: park.fallback)
         _ = parked.expire()
         park.attach(parked)  // its cancellation handlers run as they are registered
     }

@@ -33,6 +33,7 @@ public final class HTTPServer: Sendable {
     private let state = Mutex<(listenFD: Int32, port: Int, loops: [EventLoop], threads: Int)>((-1, 0, [], 0))
     private let finished = DispatchSemaphore(value: 0)
     let handlerExecutor = HandlerExecutor()
+    let wakeQueue = WakeQueue()
 
     public init(configuration: Configuration, router: Router,
                 logger: @escaping @Sendable (RequestLog) -> Void = { _ in },

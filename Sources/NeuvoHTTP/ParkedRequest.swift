@@ -10,7 +10,7 @@ public final class ParkedRequest: Sendable {
     private let loop: EventLoop
     private let fd: Int32
     private let connectionID: UInt64
-    private let executor: HandlerExecutor
+    private let wakes: WakeQueue
     let fallback: Response
 
     private enum Phase { case waiting, completed, cancelled }
@@ -20,9 +20,9 @@ public final class ParkedRequest: Sendable {
     }
     private let state = Mutex(State())
 
-    init(loop: EventLoop, fd: Int32, connectionID: UInt64, executor: HandlerExecutor, fallback: Response) {
+    init(loop: EventLoop, fd: Int32, connectionID: UInt64, wakes: WakeQueue, fallback: Response) {
         self.loop = loop
-        self.executor = executor
+        self.wakes = wakes
         self.fd = fd
         self.connectionID = connectionID
         self.fallback = fallback
@@ -42,13 +42,14 @@ public final class ParkedRequest: Sendable {
         loop.execute { loop.completeParked(fd: fd, connectionID: id, response: response) }
     }
 
-    /// Runs `body` where handlers run (not on the caller's thread, which may be
-    /// a committer's) and completes with its response; a nil response leaves
+    /// Runs `body` on the ``WakeQueue`` (not on the caller's thread, which may
+    /// be a committer's) and completes with its response; a nil response leaves
     /// the request parked.
-    public func complete(producing body: @escaping @Sendable () async -> Response?) {
+    public func complete(producing body: @escaping @Sendable () -> Response?) {
         guard isWaiting else { return }
-        Task(executorPreference: executor) {
-            if let response = await body() { self.complete(response) }
+        wakes.run {
+            guard self.isWaiting else { return }
+            if let response = body() { self.complete(response) }
         }
     }
 

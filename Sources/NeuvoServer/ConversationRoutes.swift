@@ -66,42 +66,40 @@ struct ConversationRoutes: Sendable {
     /// from P and K, at once; else a park of up to S seconds until one changes.
     func events(_ request: Request) async throws -> HandlerResult {
         guard let session = try await auth.session(of: request), let id = request.parameters["id"],
-              let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
+              let conversation = try clinic.followed(conversationID: id, ownedBy: session) else { throw HTTPError.notFound() }
         let after = Int64(try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max)))
         let wait = try Self.integer(request, "wait", default: 0, range: 0...Self.maxWaitSeconds)
         let seen = request.queryValue("position") == nil ? nil : try Self.integer(request, "position", default: 0, range: 0...1_000_000)
         let seenEstimate = request.queryValue("estimate")
-        let clinic = self.clinic, streams = Self.streams(of: conversation)
-        let poll = StreamPoll(hub: hub, streams: streams) {
-            let events = try clinic.events(conversationID: id, after: after)
-            let state = try clinic.conversationState(id: id)
-            let estimate = try clinic.waitEstimate(conversationID: id)
+        let clinic = self.clinic
+        let poll = StreamPoll(hub: hub, streams: Self.streams(of: conversation)) {
+            let progress = try clinic.progress(conversationID: id, after: after)
+            let events = progress?.events ?? []
             // Queue news only for a client that said what it last saw.
-            let moved = (seen != nil && state?.position != seen) || (seenEstimate != nil && estimate?.key != seenEstimate)
-            return events.isEmpty && !moved ? nil : Self.eventsResponse(events: events, after: after, state: state, estimate: estimate)
+            let moved = (seen != nil && progress?.position != seen) || (seenEstimate != nil && progress?.estimate?.key != seenEstimate)
+            return (Self.eventsResponse(after: after, progress: progress), !events.isEmpty || moved)
         }
-        return try poll.answer(wait: wait, quiet: Self.eventsResponse(events: [], after: after, state: try clinic.conversationState(id: id),
-                                                                      estimate: try clinic.waitEstimate(conversationID: id)))
+        return try poll.answer(wait: wait)
     }
 
     /// A resident follows their conversation, and its queue while waiting.
-    static func streams(of conversation: Conversation) -> [String] {
+    static func streams(of conversation: FollowedConversation) -> [String] {
         var streams = [EventStreams.conversation(conversation.id)]
-        if conversation.status == "queued", let queue = conversation.queueID { streams.append(EventStreams.queue(queue)) }
+        if let queue = conversation.waitingIn { streams.append(EventStreams.queue(queue)) }
         return streams
     }
 
     /// `{"events": [...], "next": N, "status": "...", "position": P, "estimate": {...}}`;
     /// `next` is the cursor for the following poll; `position` and `estimate` are
     /// present while queued.
-    static func eventsResponse(events: [ClinicEvent], after: Int64, state: (status: String, position: Int?)?,
-                               estimate: WaitEstimate?) -> Response {
+    static func eventsResponse(after: Int64, progress: ConversationProgress?) -> Response {
+        let events = progress?.events ?? []
         var object = JSONObject([("events", .array(events.map(\.json))), ("next", .int64(events.last?.seq ?? after))])
-        if let state {
-            object["status"] = .string(state.status)
-            if let position = state.position { object["position"] = .int(position) }
+        if let progress {
+            object["status"] = .string(progress.status)
+            if let position = progress.position { object["position"] = .int(position) }
+            if let estimate = progress.estimate { object["estimate"] = estimate.json }
         }
-        if let estimate { object["estimate"] = estimate.json }
         return .json(.object(object))
     }
 

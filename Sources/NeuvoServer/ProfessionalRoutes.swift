@@ -281,18 +281,18 @@ struct ProfessionalRoutes: Sendable {
         let language = request.readerLanguage
         let poll = StreamPoll(hub: hub, streams: streams) {
             // Parked for up to 30 s: a session signed out or an account disabled meanwhile gets nothing more.
-            guard try auth.isLive(request) else { return ProfessionalAuth.notSignedIn.response }
+            guard try auth.isLive(request) else { return (ProfessionalAuth.notSignedIn.response, true) }
             let events = try clinic.professionalEvents(professional: professional, after: Int64(after))
-            guard !events.isEmpty else { return nil }
+            guard !events.isEmpty else { return (Self.response(events: [], after: Int64(after)), false) }
             // A case joining my queue comes with its list row as it is now, so the page need not fetch
             // the whole queue for each arrival; none when it is no longer waiting for me.
             let joining = events.filter { Self.joiningTypes.contains($0.type) }.map(\.conversationID)
             let rows = joining.isEmpty ? [] : try clinic.waitingCases(queues: professional.queues, professionalID: professional.id,
                                                                       language: language, only: Array(Set(joining))).cases
-            return Self.response(events: events, after: Int64(after),
-                                 cases: Dictionary(rows.map { ($0.conversationID, $0.json) }, uniquingKeysWith: { a, _ in a }))
+            return (Self.response(events: events, after: Int64(after),
+                                  cases: Dictionary(rows.map { ($0.conversationID, $0.json) }, uniquingKeysWith: { a, _ in a })), true)
         }
-        return try poll.answer(wait: wait, quiet: Self.response(events: [], after: Int64(after)))
+        return try poll.answer(wait: wait)
     }
 
     /// Events by which a case may join a professional's queue; on their stream they carry its list row.

@@ -5,13 +5,15 @@ import Synchronization
 /// A long poll over some of the hub's streams.
 ///
 /// It subscribes before each read (see ``EventHub``), so nothing committed
-/// between a read and the park goes unseen. `news` reads the current state and
-/// returns the answer if there is something the client has not seen, or nil;
-/// a wake after which `news` still finds nothing leaves the request parked.
+/// between a read and the park goes unseen. `read` returns the answer as things
+/// stand and whether it holds anything the client has not seen; a wake after
+/// which there is still nothing new leaves the request parked. One read serves
+/// both: the answer when there is news, the fallback of the park when not.
 final class StreamPoll: Sendable {
+    typealias Read = @Sendable () throws -> (response: Response, isNews: Bool)
     private let hub: EventHub
     private let streams: [String]
-    private let news: @Sendable () throws -> Response?
+    private let read: Read
     private struct State {
         var parked: ParkedRequest?
         var woken = false
@@ -19,29 +21,28 @@ final class StreamPoll: Sendable {
     }
     private let state = Mutex(State())
 
-    init(hub: EventHub, streams: [String], news: @escaping @Sendable () throws -> Response?) {
+    init(hub: EventHub, streams: [String], read: @escaping Read) {
         self.hub = hub
         self.streams = streams
-        self.news = news
+        self.read = read
     }
 
-    /// Answers at once if there is news (or `wait` is 0), else parks for up to `wait` seconds.
-    func answer(wait: Int, quiet: @autoclosure () throws -> Response) throws -> HandlerResult {
+    /// Answers at once if there is news (or `wait` is 0), else parks for up to
+    /// `wait` seconds, with what there is now as the answer when the wait ends.
+    func answer(wait: Int) throws -> HandlerResult {
         if wait > 0 { subscribe() }
-        let found: Response?, fallback: Response
+        let now: (response: Response, isNews: Bool)
         do {
-            found = try news()
-            fallback = try quiet()
+            now = try read()
         } catch {
             unsubscribe()
             throw error
         }
-        if let found {
+        if now.isNews || wait == 0 {
             unsubscribe()
-            return .respond(found)
+            return .respond(now.response)
         }
-        if wait == 0 { return .respond(fallback) }
-        return .park(Park(timeout: .seconds(wait), fallback: fallback, attach: { [self] parked in attach(parked) }))
+        return .park(Park(timeout: .seconds(wait), fallback: now.response, attach: { [self] parked in attach(parked) }))
     }
 
     private func subscribe() {
@@ -88,9 +89,9 @@ final class StreamPoll: Sendable {
                 unsubscribe()
                 return nil
             }
-            guard let response = try? news() else { return nil }
+            guard let now = try? read(), now.isNews else { return nil }
             unsubscribe()
-            return response
+            return now.response
         }
     }
 }

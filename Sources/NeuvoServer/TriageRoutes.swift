@@ -56,9 +56,9 @@ struct TriageRoutes: Sendable {
     func conversation(_ request: Request) async throws -> HandlerResult {
         guard let session = try await auth.session(of: request), let id = request.parameters["id"],
               let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
-        let position = conversation.status == "queued" ? try clinic.queuePosition(conversationID: id) : nil
-        var json = conversation.json(position: position)
-        if let estimate = try clinic.waitEstimate(conversationID: id), case .object(var object) = json {
+        let progress = try clinic.progress(conversationID: id, after: nil)
+        var json = conversation.json(position: progress?.position)
+        if let estimate = progress?.estimate, case .object(var object) = json {
             object["estimate"] = estimate.json
             json = .object(object)
         }

@@ -43,10 +43,11 @@ final class ServerProcess {
     private(set) var port = 0
     var pid: Int32 { process.processIdentifier }
 
-    init() throws {
+    /// Starts `neuvo serve` on `database` (default: a new temporary file).
+    init(database: String? = nil) throws {
         let neuvo = try neuvoExecutable()
         let repo = try repositoryFolder()
-        databasePath = temporaryPath("db", ".sqlite")
+        databasePath = database ?? temporaryPath("db", ".sqlite")
         logPath = temporaryPath("server", ".log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: neuvo)
