@@ -4,7 +4,7 @@ import { t } from "../shared/i18n.js";
 import { request } from "../shared/api.js";
 import { sleep } from "../shared/time.js";
 import { S } from "./state.js";
-import { paint } from "./render.js";
+import { views } from "./render.js";
 import { notice } from "./errors.js";
 
 async function loadCatalog() {
@@ -13,7 +13,7 @@ async function loadCatalog() {
     if (r.ok) {
       S.catalog = r.data;
       notice("");
-      if (S.step === "conversation") paint("status");
+      if (S.step === "conversation") views.status();
       return;
     }
     notice(r.code === "no_catalog" ? t("noCatalog") : t("offline"));

@@ -21,11 +21,12 @@ export function rewordErrors() {
 const SERVER_ERRORS = { conversation_closed: "eClosed", not_withdrawable: "eNotWithdrawable", no_catalog: "eNoCatalog",
   invalid_answer: "eAnswer", invalid_text: "eText", invalid_subject: "eSubject", overloaded: "eBusy", throttled: "eBusy" };
 function serverErrorKey(err) { return SERVER_ERRORS[err.code] || (err.status === 503 || err.status === 429 ? "eBusy" : null); }
-export function serverErrorText(err) { const key = serverErrorKey(err); return key ? t(key) : err.message || t("failed"); }
-// `err`: a failed API result (status 0: not reached).
+// `err`: a failed API result, or one thrown (status 0: not reached).
+const serverMessage = (err) => err.message || "HTTP " + err.status;
+export function serverErrorText(err) { const key = serverErrorKey(err); return key ? t(key) : serverMessage(err); }
 export function showServerError(id, err) {
   const key = err.status ? serverErrorKey(err) : "offline";
-  if (key) showError(id, key); else showRawError(id, err.message || t("failed"));
+  if (key) showError(id, key); else showRawError(id, serverMessage(err));
 }
 
 // The page's words for what the shared photo rule (shared/photos.js) found.

@@ -4,7 +4,7 @@ import { t } from "../shared/i18n.js";
 import { request } from "../shared/api.js";
 import { store, load } from "../shared/storage.js";
 import { S, KEY_FEEDBACK } from "./state.js";
-import { paints } from "./render.js";
+import { views } from "./render.js";
 import { showError, showServerError } from "./errors.js";
 
 function buildScale() {
@@ -53,7 +53,7 @@ function feedbackDone(c, how) {
 
 export function startFeedback() {
   buildScale();
-  paints("feedback", renderFeedback);
+  views.feedback = renderFeedback;
   $("feedback-form").addEventListener("submit", sendFeedback);
   $("feedback-comment").addEventListener("input", renderFeedback);
 }

@@ -12,10 +12,10 @@ import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../share
 import { store, load } from "../shared/storage.js";
 import { STRINGS } from "./strings.js";
 import { S, KEY_LANG, KEY_CONV, KEY_OUTBOX, clearDrafts } from "./state.js";
-import { go, paint, paintStep, renderProgress } from "./render.js";
+import { go, paintStep, renderProgress } from "./render.js";
 import { rewordErrors } from "./errors.js";
 import { needCatalog } from "./catalog.js";
-import { startSubject } from "./subject.js";
+import { startSubject, syncSubjectFields } from "./subject.js";
 import { startServices } from "./service.js";
 import { startQuestions } from "./questions.js";
 import { startRedFlag } from "./red-flag.js";
@@ -51,7 +51,7 @@ function newMatter() {
   clearDrafts();
   S.path = []; S.service = null; S.answers = {}; S.subject = null;
   $("subject-form").reset();
-  paint("subjectFields");
+  syncSubjectFields();
   go("subject");
 }
 

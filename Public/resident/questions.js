@@ -6,7 +6,7 @@ import { request, failure } from "../shared/api.js";
 import { evaluate, parseNumber } from "../shared/conditions.js";
 import { PHOTO_TYPES, photoProblem } from "../shared/photos.js";
 import { S, clearDrafts } from "./state.js";
-import { go, paints } from "./render.js";
+import { go, views } from "./render.js";
 import { showError, showRawError, showServerError, markInvalid, PHOTO_PROBLEM_KEYS } from "./errors.js";
 import { subjectLine } from "./words.js";
 import { setConversation, poll, resume } from "./conversation/poll.js";
@@ -211,7 +211,7 @@ async function submitAnswers(e) {
 }
 
 export function startQuestions() {
-  paints("questions", renderQuestions);
+  views.questions = renderQuestions;
   $("questions-back").addEventListener("click", () => go("service"));
   $("questions-form").addEventListener("submit", submitAnswers);
 }

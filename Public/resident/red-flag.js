@@ -2,7 +2,7 @@
 import { $ } from "../shared/dom.js";
 import { t, localized } from "../shared/i18n.js";
 import { S } from "./state.js";
-import { paints } from "./render.js";
+import { views } from "./render.js";
 
 function renderRedFlag() {
   const rf = S.conv?.redFlag;
@@ -15,4 +15,4 @@ function renderRedFlag() {
   call.textContent = t(is112 ? "call112" : "call116");
 }
 
-export function startRedFlag() { paints("redflag", renderRedFlag); }
+export function startRedFlag() { views.redflag = renderRedFlag; }

@@ -1,17 +1,23 @@
-// Moving between the steps, and the tiny render-request module: a view registers how it draws its part
-// (`paints`), and any module asks for that by name (`paint`), so no view imports another. Drawing is
-// synchronous: once `paint` returns, the page shows it.
+// Moving between the steps, and the tiny render-request module: each view registers here how it draws
+// its part, and any module asks through `views`, so no view imports another. Drawing is synchronous:
+// once a call returns, the page shows it; a slot not registered yet does nothing.
 import { $ } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { S, STEPS } from "./state.js";
 
-const painters = new Map();
-export function paints(name, draw) { painters.set(name, draw); }
-export function paint(name, ...args) { painters.get(name)?.(...args); }
+const nothing = () => {};
+export const views = {
+  service: nothing,       // the service list (step 2)
+  questions: nothing,     // the pre-questions (step 3)
+  redflag: nothing,       // the red-flag step
+  status: nothing,        // the matter's status card
+  messages: nothing,      // the conversation's timeline
+  feedback: nothing,      // the feedback form, once the matter is closed
+};
 
 // What each step draws when it is shown.
 const STEP_PARTS = { service: ["service"], questions: ["questions"], redflag: ["redflag"], conversation: ["status", "messages"] };
-export function paintStep(step) { for (const part of STEP_PARTS[step] || []) paint(part); }
+export function paintStep(step) { for (const part of STEP_PARTS[step] || []) views[part](); }
 
 export function go(step, focus = true) {
   S.step = step;

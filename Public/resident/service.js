@@ -2,7 +2,7 @@
 import { $, h } from "../shared/dom.js";
 import { t, localized } from "../shared/i18n.js";
 import { S, clearDrafts } from "./state.js";
-import { go, paints } from "./render.js";
+import { go, views } from "./render.js";
 import { subjectLine } from "./words.js";
 
 function renderServices() {
@@ -23,6 +23,6 @@ function chooseService(node) {
 }
 
 export function startServices() {
-  paints("service", renderServices);
+  views.service = renderServices;
   $("service-back").addEventListener("click", () => { if (S.path.length) { S.path.pop(); go("service"); } else go("subject"); });
 }

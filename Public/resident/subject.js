@@ -4,7 +4,7 @@ import { $ } from "../shared/dom.js";
 import { childMonths } from "../shared/people.js";
 import { todayFinland } from "../shared/time.js";
 import { S } from "./state.js";
-import { go, paints } from "./render.js";
+import { go } from "./render.js";
 import { showError, markInvalid } from "./errors.js";
 import { needCatalog } from "./catalog.js";
 
@@ -65,5 +65,4 @@ export function startSubject() {
   });
   $("child-birth").max = todayFinland();
   syncSubjectFields();
-  paints("subjectFields", syncSubjectFields);
 }

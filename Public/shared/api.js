@@ -53,5 +53,6 @@ export async function requestData(method, path, body, options) {
 
 // A failed result as an Error (message: the server's, else the status), to throw.
 export function failure(result) {
-  return Object.assign(new Error(result.message || "HTTP " + result.status), result);
+  const { message, ...rest } = result;
+  return Object.assign(new Error(message || "HTTP " + result.status), rest);
 }

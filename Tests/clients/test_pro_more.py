@@ -757,10 +757,10 @@ def _switch_language(b: Browser, lang: str, sample: str, ready: str):
 
 @functools.lru_cache(maxsize=1)
 def _vocabulary() -> dict[str, set[str]]:
-    """Each language's words: the page's strings (pro.js) and the test catalog's texts."""
-    source = (REPO / "Public" / "pro" / "pro.js").read_text(encoding="utf-8")
+    """Each language's words: the page's strings (pro/strings.js) and the test catalog's texts."""
+    source = (REPO / "Public" / "pro" / "strings.js").read_text(encoding="utf-8")
     blocks = re.search(r"\n  fi: \{(.*?)\n  \},\n  sv: \{(.*?)\n  \},\n  en: \{(.*?)\n  \},\n\};", source, re.S)
-    assert blocks, "the STRINGS table of pro.js was not found"
+    assert blocks, "the STRINGS table of pro/strings.js was not found"
     texts = {lang: re.findall(r'"((?:[^"\\]|\\.)*)"', block) for lang, block in zip(("fi", "sv", "en"), blocks.groups())}
 
     def walk(node):

@@ -1,4 +1,4 @@
-"""More of the resident's page (Public/index.html, app.css, app.js) in headless Chromium.
+"""More of the resident's page (Public/index.html, app.css, the modules in Public/resident and Public/shared) in headless Chromium.
 
 Its own server (the test catalog; professionals hanna and terhi added with the CLI) and one browser:
 the wait when no number can be given (nobody on shift, the queue closed) and the switch to a range

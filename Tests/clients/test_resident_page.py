@@ -1,4 +1,4 @@
-"""The resident's page (Public/index.html, app.css, app.js) in headless Chromium.
+"""The resident's page (Public/index.html, app.css, the modules in Public/resident and Public/shared) in headless Chromium.
 
 A real Neuvo binary serves the page and the API with the test catalog
 (Tests/NeuvoTestSupport/TestCatalog.swift); selenium walks the resident's

@@ -8,7 +8,7 @@ import { newClientId } from "../../shared/ids.js";
 import { sleepUntilOnline } from "../../shared/time.js";
 import { store } from "../../shared/storage.js";
 import { S, KEY_OUTBOX } from "../state.js";
-import { paint } from "../render.js";
+import { views } from "../render.js";
 import { showError, markInvalid, serverErrorText } from "../errors.js";
 
 function saveOutbox() { store(KEY_OUTBOX, S.outbox.length ? JSON.stringify(S.outbox.map(({ conv, clientId, text }) => ({ conv, clientId, text }))) : null); }
@@ -31,7 +31,7 @@ export function sendChat(e) {
   saveOutbox();
   ta.value = "";
   S.justSent = true;
-  paint("messages");
+  views.messages();
   deliver(item);
 }
 
@@ -44,18 +44,18 @@ export async function deliver(item) {
     if (r.ok) {
       if (S.conv?.id === item.conv) S.messages.set(r.data.id, { ...r.data, at: r.data.at });
       dropFromOutbox(item.clientId);
-      paint("messages");
+      views.messages();
       if (item.waiting) announce(t("announceSentLater"));
       return;
     }
-    if (!r.status && !item.waiting) { item.waiting = true; paint("messages"); announce(t("announceWaiting")); }
+    if (!r.status && !item.waiting) { item.waiting = true; views.messages(); announce(t("announceWaiting")); }
     // Refused for good (not a busy or failing server): shown as not sent, with the reason.
     if (r.status && r.status < 500 && r.status !== 429) {
       item.error = serverErrorText(r);
       S.outbox = S.outbox.filter((p) => p !== item);
       saveOutbox();
       S.failed.push(item);
-      paint("messages");
+      views.messages();
       return;
     }
     await sleepUntilOnline(delay);

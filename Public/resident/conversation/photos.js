@@ -7,7 +7,7 @@ import { newClientId } from "../../shared/ids.js";
 import { sleepUntilOnline } from "../../shared/time.js";
 import { PHOTO_MAX_COUNT, photoProblem } from "../../shared/photos.js";
 import { S, addPhoto } from "../state.js";
-import { paint } from "../render.js";
+import { views } from "../render.js";
 import { showError, showServerError, PHOTO_PROBLEM_KEYS } from "../errors.js";
 import { keepUpload, forgetUpload, keptUploads, UPLOAD_KEEP_MS } from "./uploads.js";
 
@@ -68,7 +68,7 @@ async function pumpUploads() {
         if (S.conv?.id === item.conv) {
           addPhoto(photo);
           S.justSent = true;
-          paint("messages");
+          views.messages();
           announce(t("photoSent"));
         }
       } catch (err) {

@@ -6,7 +6,7 @@ import { requestData } from "../../shared/api.js";
 import { sleep, sleepUntilOnline } from "../../shared/time.js";
 import { store } from "../../shared/storage.js";
 import { S, KEY_CONV, terminal, addPhoto } from "../state.js";
-import { go, paint } from "../render.js";
+import { go, views } from "../render.js";
 import { showError, notice } from "../errors.js";
 import { who, transferText, estimateText } from "../words.js";
 import { dropFromOutbox } from "./outbox.js";
@@ -110,8 +110,8 @@ export async function poll() {
       if (c.redFlag) { if (S.step !== "redflag") go("redflag", S.step !== "loading"); break; }
       if (S.step !== "conversation") go("conversation", S.step !== "loading");
       else {
-        paint("status");
-        paint("messages");
+        views.status();
+        views.messages();
         if (S.live && c.status !== before.status) {
           announce($("h-conv").textContent + ". " + $("conv-next").textContent);
           if (c.status === "queued" && c.position) announce(t("position", { n: c.position }));

@@ -4,7 +4,7 @@ import { $, h, announce } from "../../shared/dom.js";
 import { t, cap } from "../../shared/i18n.js";
 import { request } from "../../shared/api.js";
 import { S, terminal } from "../state.js";
-import { paint, paints } from "../render.js";
+import { views } from "../render.js";
 import { showError, showServerError } from "../errors.js";
 import { subjectLine, catalogQueue, queueName, who, transferText, estimateText, hoursLines } from "../words.js";
 
@@ -38,7 +38,7 @@ function renderStatus() {
   for (const b of document.querySelectorAll("#step-conversation .new-matter")) b.hidden = !terminal(status);
   $("chat-form").hidden = terminal(status);
   $("chat").hidden = terminal(status) && !S.messages.size && !S.photos.size;
-  paint("feedback");
+  views.feedback();
 }
 
 // When no number can be given (nobody on shift, or the queue closed): the matter stays in the queue,
@@ -71,7 +71,7 @@ async function withdraw() {
 }
 
 export function startStatus() {
-  paints("status", renderStatus);
+  views.status = renderStatus;
   $("withdraw").addEventListener("click", askWithdraw);
   $("withdraw-yes").addEventListener("click", withdraw);
   $("withdraw-no").addEventListener("click", () => { $("withdraw-confirm").hidden = true; $("withdraw").focus(); });

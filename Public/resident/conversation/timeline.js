@@ -4,7 +4,7 @@ import { $, h } from "../../shared/dom.js";
 import { t } from "../../shared/i18n.js";
 import { timeOrDate } from "../../shared/time.js";
 import { S } from "../state.js";
-import { paints } from "../render.js";
+import { views } from "../render.js";
 import { who, transferText } from "../words.js";
 
 function renderMessages() {
@@ -59,4 +59,4 @@ function fitBox(width, height) {
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-export function startTimeline() { paints("messages", renderMessages); }
+export function startTimeline() { views.messages = renderMessages; }

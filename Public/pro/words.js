@@ -1,0 +1,70 @@
+// The workspace's words for what the server sends: queue and service names from the catalog, urgency,
+// whose matter, and why a call failed.
+import { t, localized } from "../shared/i18n.js";
+import { whose, ageText } from "../shared/people.js";
+import { state } from "./state.js";
+
+export function queueName(id) {
+  const q = state.catalog && (state.catalog.queues || []).find((x) => x.id === id);
+  return q ? localized(q.name) : id;
+}
+// (No default for `list`: a leaf's missing `children` must end the search, not restart it.)
+export function findService(id, list) {
+  for (const s of list || []) {
+    if (s.id === id) return s;
+    const found = findService(id, s.children || []);
+    if (found) return found;
+  }
+  return null;
+}
+export function serviceTitle(id) {
+  if (!id) return t("unknownService");
+  const s = findService(id, state.catalog && state.catalog.services);
+  return s ? localized(s.title) : id;
+}
+export function urgencyLabel(u) { return t(u === "urgent" ? "urgent" : u === "soon" ? "soon" : "normal"); }
+
+const KIND_LABELS = { self: "subjectSelf", child: "subjectChild", otherAdult: "subjectOtherAdult" };
+export function subjectKindLabel(kind) { return t(KIND_LABELS[whose(kind)]); }
+// "Lapsi: Aino, 4 v" / "Toisen puolesta: Matti (isä)" / "Asiakas itse"
+export function subjectText(subject) {
+  const kind = whose(subject?.kind);
+  if (kind === "child") {
+    const parts = [subject.firstName, ageText(subject.ageMonths, { months: t("months"), years: t("years") })].filter(Boolean);
+    return `${t("childLabel")}: ${parts.join(", ")}`;
+  }
+  if (kind === "otherAdult") {
+    return `${t("otherAdultLabel")}: ${subject.name || ""}${subject.relation ? ` (${subject.relation})` : ""}`;
+  }
+  return t("selfLabel");
+}
+
+// In the page's language from the catalog: the case view's own title is in the
+// language it was read in, and only the open case is read again on a switch.
+export function caseServiceTitle(view) {
+  const id = view.conversation && view.conversation.serviceId;
+  if (id && findService(id, state.catalog && state.catalog.services)) return serviceTitle(id);
+  return view.service ? view.service.title : serviceTitle(id);
+}
+export function caseLabel(c) {
+  if (!c.view) return "…";
+  return `${caseServiceTitle(c.view)} – ${subjectText(c.view.conversation.subject)}`;
+}
+
+// "Hanna Hoitaja, sairaanhoitaja"
+export const nameAndTitle = (p) => `${p.displayName}, ${p.title}`;
+
+// A failed API result in the page's words (status 0: the network).
+export function errorText(result) {
+  if (!result.status) return t("networkError");
+  return t("genericError", { code: result.code || result.status });
+}
+
+// A photo: where it is, its size, and its text alternative.
+export function photoUrl(caseId, photoId) {
+  return `/api/v1/pro/cases/${encodeURIComponent(caseId)}/photos/${encodeURIComponent(photoId)}`;
+}
+export function dimensions(p) { return `${p.width} × ${p.height} px`; }
+export function photoAlt(p) {
+  return t(p.author === "professional" ? "photoAltPro" : "photoAltResident", { size: dimensions(p) });
+}
