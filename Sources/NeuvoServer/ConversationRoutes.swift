@@ -85,7 +85,7 @@ struct ConversationRoutes: Sendable {
     /// A resident follows their conversation, and its queue while waiting.
     static func streams(of conversation: FollowedConversation) -> [String] {
         var streams = [EventStreams.conversation(conversation.id)]
-        if let queue = conversation.waitingIn { streams.append(EventStreams.queue(queue)) }
+        if let queue = conversation.waitingIn { streams.append(EventStreams.standing(queue)) }
         return streams
     }
 

@@ -214,7 +214,7 @@ struct ProfessionalRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_shift", message: "queueId and onShift are required.")
         }
         let updated = try await mappingErrors { try await clinic.setShift(professionalID: professional.id, queueID: queue, onShift: onShift) }
-        hub.publish(streams: EventStreams.touched(by: updated.events).union([EventStreams.queue(queue)]))
+        hub.publish(streams: EventStreams.touched(by: updated.events).union([EventStreams.queue(queue), EventStreams.standing(queue)]))
         return .respond(.json(updated.professional.json))
     }
 

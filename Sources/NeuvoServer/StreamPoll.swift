@@ -99,21 +99,32 @@ final class StreamPoll: Sendable {
 /// Names of the hub's streams.
 enum EventStreams {
     static func conversation(_ id: String) -> String { id }
+    /// A queue's cases coming and going, which its professionals follow.
     static func queue(_ id: String) -> String { "queue:" + id }
+    /// A queue's waiting order and estimate, which its waiting residents follow.
+    static func standing(_ id: String) -> String { "standing:" + id }
     static func professional(_ id: Int64) -> String { "pro:\(id)" }
 
     /// Every stream a set of committed events touches: their conversations, and
-    /// the queues whose order they changed (a case joined or left).
+    /// the queues whose cases or order they changed.
     static func touched(by events: [ClinicEvent]) -> Set<String> {
         var streams = Set<String>()
         for event in events {
             streams.insert(conversation(event.conversationID))
-            if let queue = event.data["queue"]?["id"]?.stringValue { streams.insert(Self.queue(queue)) }
+            if let queue = event.data["queue"]?["id"]?.stringValue {
+                streams.insert(Self.queue(queue))
+                if movesOthers(event) { streams.insert(standing(queue)) }
+            }
             // A case passed or shown to a named professional reaches their stream.
             if let professional = event.data["professional"]?["id"]?.intValue { streams.insert(Self.professional(Int64(professional))) }
         }
         return streams
     }
+
+    /// Whether an event can move the residents waiting in its queue. A case of the
+    /// least urgency joins behind everyone (ties go by arrival), so on a busy
+    /// morning each arrival need not wake the thousand already waiting.
+    private static func movesOthers(_ event: ClinicEvent) -> Bool {
+        !(event.type == "queued" && event.data["urgency"]?.stringValue == Urgency.allCases.max()?.rawValue)
+    }
 }
-
-

@@ -99,7 +99,7 @@ struct WaitingPoll {
         #expect(try polls[last].resident.get("/api/v1/conversations/\(polls[last].id)").json?["position"]?.intValue == polls[last].position)
     }
 
-    @Test func aWithdrawalAndAShiftEndingReachTheParkedPollsAtOnce() async throws {
+    @Test func anUrgentArrivalAWithdrawalAndAShiftEndingReachTheParkedPollsAtOnce() async throws {
         let clock = TestClock()
         clock.set(to: Self.mondayMorning)
         let app = try await appWithCatalog(clock: clock)
@@ -110,14 +110,25 @@ struct WaitingPoll {
         var polls = try queue(app, hot: [false, false, false])
         #expect(polls.map(\.estimate).allSatisfy { $0 != "nobody" })
 
-        // The first withdraws: the two behind move up, though nobody was picked.
+        // A case of higher urgency arrives: it goes ahead, and everyone waiting moves down one.
+        try park(app, &polls)
+        _ = try app.queuedResident(hot: true)
+        for i in polls.indices {
+            let answer = try #require(try polls[i].poller?.readResponse().json)
+            #expect(answer["position"]?.intValue == i + 2)
+            polls[i].position = i + 2
+            polls[i].cursor = try #require(answer["next"]?.intValue)
+            polls[i].estimate = try #require(answer["estimate"]?["key"]?.stringValue)
+        }
+
+        // The first of them withdraws: the two behind move up, though nobody was picked.
         try park(app, &polls)
         #expect(try polls[0].resident.post("/api/v1/conversations/\(polls[0].id)/withdraw", "{}").status == 200)
         #expect(try polls[0].poller?.readResponse().json?["status"]?.stringValue == "withdrawn")
         for i in 1...2 {
             let answer = try #require(try polls[i].poller?.readResponse().json)
-            #expect(answer["position"]?.intValue == i)
-            polls[i].position = i
+            #expect(answer["position"]?.intValue == i + 1)
+            polls[i].position = i + 1
             polls[i].cursor = try #require(answer["next"]?.intValue)
             polls[i].estimate = try #require(answer["estimate"]?["key"]?.stringValue)
         }
