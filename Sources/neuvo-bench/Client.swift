@@ -395,11 +395,12 @@ enum Requests {
         return Array(text.utf8)
     }
 
-    static func post(_ path: String, cookie: String?, json: String) -> [UInt8] {
+    /// A state-changing request; `cookieName` is `neuvo_pro` for the professional's workspace.
+    static func post(_ path: String, cookie: String?, json: String, cookieName: String = "neuvo_resident") -> [UInt8] {
         let body = Array(json.utf8)
         var text = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Requested-With: neuvo\r\n"
             + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
-        if let cookie { text += "Cookie: neuvo_resident=\(cookie)\r\n" }
+        if let cookie { text += "Cookie: \(cookieName)=\(cookie)\r\n" }
         text += "\r\n"
         return Array(text.utf8) + body
     }

@@ -145,12 +145,7 @@ func startBenchShift(port: Int, queues: Int) throws -> String {
 
 /// A state-changing request of the professional's workspace.
 func proPost(port: Int, _ path: String, cookie: String?, json: String) -> [UInt8] {
-    let body = Array(json.utf8)
-    var text = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Requested-With: neuvo\r\n"
-        + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
-    if let cookie { text += "Cookie: neuvo_pro=\(cookie)\r\n" }
-    text += "\r\n"
-    return Array(text.utf8) + body
+    Requests.post(path, cookie: cookie, json: json, cookieName: "neuvo_pro")
 }
 
 /// The resident page's poll: events after the cursor, and the position and estimate it last showed.

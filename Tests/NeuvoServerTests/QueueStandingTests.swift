@@ -21,6 +21,17 @@ struct WaitingPoll {
     /// Monday 10:00 in Helsinki: the test catalog's `nurse` queue is open.
     static let mondayMorning = "2026-11-23T08:00:00Z"
 
+    /// The test catalog on Monday morning, with Hanna signed in and on shift in the nurse queue.
+    func openQueueWithNurseOnShift() async throws -> (TestApp, Workspace) {
+        let clock = TestClock()
+        clock.set(to: Self.mondayMorning)
+        let app = try await appWithCatalog(clock: clock)
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let nurse = try app.workspace("hanna")
+        #expect(try nurse.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#).status == 200)
+        return (app, nurse)
+    }
+
     /// Queues residents in the nurse queue, `hot` ones (urgency soon) among calm ones (normal),
     /// and reads each one's cursor, position and estimate as the page would.
     func queue(_ app: TestApp, hot: [Bool]) throws -> [WaitingPoll] {
@@ -52,13 +63,8 @@ struct WaitingPoll {
     }
 
     @Test func onePickAnswersEveryWaitingResidentWithTheirNewPlaceExactlyOnce() async throws {
-        let clock = TestClock()
-        clock.set(to: Self.mondayMorning)
-        let app = try await appWithCatalog(clock: clock)
+        let (app, nurse) = try await openQueueWithNurseOnShift()
         defer { app.stop() }
-        try await app.addProfessional("hanna", queues: ["nurse"])
-        let nurse = try app.workspace("hanna")
-        #expect(try nurse.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#).status == 200)
 
         // Urgency first, then waiting time, then arrival: the three hot cases (soon) go ahead of
         // the calm ones (normal), each group in the order they came.
@@ -100,13 +106,8 @@ struct WaitingPoll {
     }
 
     @Test func anUrgentArrivalAWithdrawalAndAShiftEndingReachTheParkedPollsAtOnce() async throws {
-        let clock = TestClock()
-        clock.set(to: Self.mondayMorning)
-        let app = try await appWithCatalog(clock: clock)
+        let (app, nurse) = try await openQueueWithNurseOnShift()
         defer { app.stop() }
-        try await app.addProfessional("hanna", queues: ["nurse"])
-        let nurse = try app.workspace("hanna")
-        #expect(try nurse.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#).status == 200)
         var polls = try queue(app, hot: [false, false, false])
         #expect(polls.map(\.estimate).allSatisfy { $0 != "nobody" })
 
