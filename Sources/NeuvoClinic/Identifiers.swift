@@ -1,3 +1,4 @@
+import NeuvoEncoding
 /// Random, unguessable identifiers.
 public enum Identifier {
     /// 128 random bits as 32 lowercase hex digits.
@@ -18,16 +19,7 @@ public enum Identifier {
         return hex(of: head + (0..<10).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
-    public static func hex(of bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hex(of bytes: [UInt8]) -> String { Hex.lowercase(bytes) }
 
     /// Whether `s` looks like an id this module made (so malformed ids never reach SQL).
     public static func isWellFormed(_ s: String) -> Bool {

@@ -1,3 +1,4 @@
+import NeuvoEncoding
 extension JSONValue {
     /// The compact UTF-8 serialisation of this value.
     public var bytes: [UInt8] {
@@ -46,7 +47,7 @@ extension JSONValue {
     }
 
     static func writeString(_ s: String, to out: inout [UInt8]) {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        let hex = Hex.lowercaseDigits
         out.append(UInt8(ascii: "\""))
         for byte in s.utf8 {
             switch byte {

@@ -1,4 +1,5 @@
 import NeuvoClinic
+import NeuvoEncoding
 import NeuvoHTTP
 
 /// Professionals' sessions: a cookie scoped to the professional API.

@@ -1,4 +1,5 @@
 import NeuvoClinic
+import NeuvoEncoding
 import NeuvoHTTP
 import NeuvoJSON
 

@@ -1,0 +1,144 @@
+import NeuvoJSON
+
+/// The Composition: the document's sections (reason, summary, outcome, photos, transcript).
+extension FHIRDocument.Builder {
+    func composition() -> JSONValue {
+        let handlers = practitioners.filter { $0.roles.contains("handler") }
+        let authors = (handlers.isEmpty ? practitioners : handlers).map { reference($0.fullUrl) }
+        var sections: [JSONValue] = [reasonSection(),
+                                     section("Yhteenveto", code: "51848-0", display: "Evaluation note",
+                                             text: FHIRDocument.narrative(input.summary)),
+                                     section("Ohjeet asiakkaalle", code: "69730-0", display: "Instructions",
+                                             text: FHIRDocument.narrative(input.instructions)),
+                                     outcomeSection()]
+        if !input.photoIDs.isEmpty { sections.append(photoSection()) }
+        if includeTranscript { sections.append(transcriptSection()) }
+        return .object([
+            "resourceType": .string("Composition"),
+            "id": id(compositionURL),
+            "status": .string("final"),
+            "type": .object(["coding": .array([.object(["system": .string(FHIRDocument.loinc), "code": .string("11488-4"),
+                                                        "display": .string("Consult note")])]),
+                             "text": .string("Digitaalisen vastaanoton yhteenveto")]),
+            "subject": reference(patientURL),
+            "encounter": reference(encounterURL),
+            "date": .string(input.closedAt.rfc3339),
+            "author": .array(authors.isEmpty ? [.object(["display": .string("Neuvo")])] : authors),
+            "title": .string("Digitaalinen vastaanotto: \(input.serviceTitle ?? "yhteydenotto")"),
+            "section": .array(sections),
+        ])
+    }
+
+    func section(_ title: String, code: String?, display: String?, text: JSONValue,
+                 entries: [String] = [], extensions: [JSONValue] = []) -> JSONValue {
+        var object = JSONObject()
+        if !extensions.isEmpty { object["extension"] = .array(extensions) }
+        object["title"] = .string(title)
+        if let code {
+            var coding = JSONObject([("system", .string(FHIRDocument.loinc)), ("code", .string(code))])
+            if let display { coding["display"] = .string(display) }
+            object["code"] = .object(["coding": .array([.object(coding)])])
+        }
+        object["text"] = text
+        if !entries.isEmpty { object["entry"] = .array(entries.map(reference)) }
+        return .object(object)
+    }
+
+    /// Whose matter it is, in readable Finnish.
+    var subjectDescription: String {
+        switch subject {
+        case .myself:
+            return input.residentIdentityCode == nil ? "Asiakkaan oma asia (tunnistamaton asiakas)" : "Asiakkaan oma asia"
+        case .child(let firstName, let ageMonths):
+            return "Asioidaan lapsen puolesta: \(firstName), \(FHIRDocument.age(months: ageMonths))"
+        case .otherAdult(let name, let relation):
+            return "Asioidaan toisen aikuisen puolesta hänen suostumuksellaan: \(name) (\(relation))"
+        }
+    }
+
+    func reasonSection() -> JSONValue {
+        var html = "<p><b>Palvelu:</b> \(FHIRDocument.escape(input.serviceTitle ?? "ei valittu"))</p>"
+        html += "<p><b>Asiointi:</b> \(FHIRDocument.escape(subjectDescription))</p>"
+        if let reason = input.routingReason, !reason.isEmpty {
+            html += "<p><b>Ohjautumisen syy:</b> \(FHIRDocument.escape(reason))</p>"
+        }
+        if let queue = input.queueName ?? input.queueID {
+            html += "<p><b>Jono:</b> \(FHIRDocument.escape(queue))</p>"
+        }
+        if let flag = input.redFlag, !flag.isEmpty {
+            html += "<p><b>Hälytysmerkki:</b> \(FHIRDocument.escape(flag))</p>"
+        }
+        if input.answers.isEmpty {
+            html += "<p>Esitietoja ei annettu.</p>"
+        } else {
+            html += "<p><b>Esitiedot:</b></p><ul>"
+            for answer in input.answers {
+                let question = answer.text.hasSuffix("?") || answer.text.hasSuffix(":") ? answer.text : answer.text + ":"
+                html += "<li>\(FHIRDocument.escape(question)) \(FHIRDocument.escape(answer.display).replacingNewlines())</li>"
+            }
+            html += "</ul>"
+        }
+        var entries: [String] = []
+        if hasQuestionnaireResponse { entries.append(responseURL) }
+        if actsForSomeoneElse { entries.append(relatedPersonURL) }
+        return section("Yhteydenoton syy ja esitiedot", code: "29299-5", display: "Reason for visit Narrative",
+                       text: FHIRDocument.narrative(xhtml: html), entries: entries)
+    }
+
+    func outcomeSection() -> JSONValue {
+        let display = FHIRDocument.outcomeDisplay(input.outcome)
+        var html = "<p>\(FHIRDocument.escape(display))"
+        if !input.outcome.isEmpty { html += " (\(FHIRDocument.escape(input.outcome)))" }
+        html += "</p>"
+        var extensions: [JSONValue] = []
+        if !input.outcome.isEmpty {
+            extensions.append(.object(["url": .string(FHIRDocument.outcomeExtension),
+                                       "valueCoding": .object(["system": .string(FHIRDocument.outcomeSystem), "code": .string(input.outcome),
+                                                               "display": .string(display)])]))
+        }
+        return section("Lopputulos", code: "18776-5", display: "Plan of care note",
+                       text: FHIRDocument.narrative(xhtml: html), extensions: extensions)
+    }
+
+    func photoSection() -> JSONValue {
+        var html = "<p>Asiakkaan lähettämät valokuvat (\(input.photoIDs.count)):</p><ul>"
+        for (i, photoID) in input.photoIDs.enumerated() {
+            html += "<li>Valokuva \(i + 1): \(FHIRDocument.escape(photoAddress(photoID)))</li>"
+        }
+        html += "</ul>"
+        return section("Valokuvat", code: nil, display: nil, text: FHIRDocument.narrative(xhtml: html),
+                       entries: input.photoIDs.map(photoURL))
+    }
+
+    func transcriptSection() -> JSONValue {
+        var html = ""
+        if input.messages.isEmpty {
+            html = "<p>Ei viestejä.</p>"
+        } else {
+            html = "<ul>"
+            for message in input.messages {
+                html += "<li>\(FHIRDocument.escape(message.at.rfc3339)) <b>\(FHIRDocument.escape(authorName(message))):</b> "
+                    + "\(FHIRDocument.escape(message.text).replacingNewlines())</li>"
+            }
+            html += "</ul>"
+        }
+        return section("Keskustelu", code: nil, display: nil, text: FHIRDocument.narrative(xhtml: html))
+    }
+
+    func authorName(_ message: RecordExportInput.Message) -> String {
+        switch message.author {
+        case "resident":
+            return "Asiakas"
+        case "professional":
+            if let id = message.professionalID, let p = practitioners.first(where: { $0.participant.id == id }) {
+                let who = p.participant.displayName
+                return p.participant.title.isEmpty ? who : "\(who), \(p.participant.title)"
+            }
+            return "Ammattilainen"
+        case "system", "":
+            return "Neuvo"
+        default:
+            return message.author
+        }
+    }
+}

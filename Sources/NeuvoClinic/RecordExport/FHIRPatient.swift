@@ -1,0 +1,73 @@
+import NeuvoJSON
+
+/// The Patient and, when they acted for someone else, the resident as a RelatedPerson.
+extension FHIRDocument.Builder {
+    func identityCodeIdentifier(_ code: String) -> JSONValue {
+        .object(["use": .string("official"), "system": .string(FHIRDocument.personalIdentityCodeSystem), "value": .string(code)])
+    }
+
+    func identificationTag(identified: Bool) -> JSONValue {
+        .object(["tag": .array([.object([
+            "system": .string(FHIRDocument.identificationSystem),
+            "code": .string(identified ? "identified" : "unidentified"),
+            "display": .string(identified ? "Tunnistettu henkilötunnuksella" : "Tunnistamaton"),
+        ])])])
+    }
+
+    func patient() -> JSONValue {
+        var object = JSONObject([("resourceType", .string("Patient")), ("id", id(patientURL))])
+        switch subject {
+        case .myself:
+            if let code = input.residentIdentityCode {
+                object["meta"] = identificationTag(identified: true)
+                object["text"] = FHIRDocument.narrative("Asiakas, henkilötunnus \(code)")
+                object["identifier"] = .array([identityCodeIdentifier(code)])
+            } else {
+                object["meta"] = identificationTag(identified: false)
+                object["text"] = FHIRDocument.narrative("Tunnistamaton asiakas")
+            }
+        case .child(let firstName, let ageMonths):
+            object["meta"] = identificationTag(identified: false)
+            object["text"] = FHIRDocument.narrative(
+                "Lapsi: \(firstName), \(FHIRDocument.age(months: ageMonths)). Henkilötunnus ei tiedossa; huoltaja asioi lapsen puolesta.")
+            object["name"] = .array([.object(["use": .string("usual"), "given": .array([.string(firstName)])])])
+        case .otherAdult(let name, let relation):
+            object["meta"] = identificationTag(identified: false)
+            object["text"] = FHIRDocument.narrative(
+                "\(name). Henkilötunnus ei tiedossa; \(relation) asioi hänen puolestaan hänen suostumuksellaan.")
+            object["name"] = .array([.object(["text": .string(name)])])
+        }
+        return .object(object)
+    }
+
+    func relatedPerson() -> JSONValue {
+        var object = JSONObject([("resourceType", .string("RelatedPerson")), ("id", id(relatedPersonURL))])
+        let identified = input.residentIdentityCode != nil
+        object["meta"] = identificationTag(identified: identified)
+        var description: String
+        let relationship: JSONValue
+        switch subject {
+        case .child:
+            description = "Huoltaja, joka asioi lapsen puolesta"
+            relationship = .object(["coding": .array([.object(["system": .string(FHIRDocument.roleCode), "code": .string("GUARD"),
+                                                               "display": .string("guardian")])]),
+                                    "text": .string("Huoltaja (asioi lapsen puolesta)")])
+        case .otherAdult(_, let relation):
+            description = "Asioi toisen aikuisen puolesta hänen suostumuksellaan (\(relation))"
+            relationship = .object(["text": .string("\(relation) (asioi suostumuksella)")])
+        case .myself:
+            description = "Asiakas"
+            relationship = .object(["text": .string("Asiakas")])
+        }
+        if let code = input.residentIdentityCode {
+            description += ", henkilötunnus \(code)"
+        } else {
+            description += "; tunnistamaton"
+        }
+        object["text"] = FHIRDocument.narrative(description)
+        if let code = input.residentIdentityCode { object["identifier"] = .array([identityCodeIdentifier(code)]) }
+        object["patient"] = reference(patientURL)
+        object["relationship"] = .array([relationship])
+        return .object(object)
+    }
+}

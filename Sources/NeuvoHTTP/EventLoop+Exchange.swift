@@ -1,0 +1,216 @@
+import CLinux
+import Glibc
+
+/// Reading requests and running their handlers (loop thread only).
+extension EventLoop {
+    // MARK: - Events
+
+    func handle(_ connection: Connection, flags: UInt32) {
+        if flags & Epoll.error != 0 {
+            closeConnection(connection)
+            return
+        }
+        if flags & (Epoll.input | Epoll.readHangUp | Epoll.hangUp) != 0 {
+            if flags & (Epoll.readHangUp | Epoll.hangUp) != 0 { connection.peerClosed = true }
+            if connection.isBusy && connection.state != .lingering {
+                connection.readPending = true
+                if connection.peerClosed { peerLeftWhileBusy(connection) }
+            } else {
+                readAvailable(connection)
+            }
+        }
+        if flags & Epoll.output != 0, connections[connection.fd] === connection, connection.state == .writing {
+            flush(connection)
+        }
+    }
+
+    /// The client hung up while its request was being served: a parked request
+    /// ends now; a running handler's response will find the socket closed.
+    func peerLeftWhileBusy(_ connection: Connection) {
+        if connection.state == .parked, let parked = connection.exchange?.parked {
+            _ = parked.expire()
+            closeConnection(connection)
+        } else {
+            connection.closeAfterWrite = true
+        }
+    }
+
+    func readAvailable(_ connection: Connection) {
+        connection.readPending = false
+        while connections[connection.fd] === connection {
+            let n = read(connection.fd, readBuffer.baseAddress, readBuffer.count)
+            if n > 0 {
+                if connection.state == .lingering {
+                    // Discard, but only so much: a client that keeps sending is just dropped.
+                    connection.outputSent += n
+                    if connection.outputSent > 1 << 20 { closeConnection(connection); return }
+                    continue
+                }
+                connection.input.append(contentsOf: UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n))
+                process(connection)
+                if connection.isBusy {
+                    // Leave further input in the socket until this response is out.
+                    connection.readPending = true
+                    return
+                }
+            } else if n == 0 {
+                // EOF. A half-finished request cannot be answered; an idle connection just ends.
+                closeConnection(connection)
+                return
+            } else {
+                let error = neuvo_errno()
+                if error == EAGAIN || error == EWOULDBLOCK { return }
+                if error == EINTR { continue }
+                closeConnection(connection)
+                return
+            }
+        }
+    }
+
+    // MARK: - Requests
+
+    /// Parses and dispatches as many buffered requests as the state allows.
+    func process(_ connection: Connection) {
+        while connections[connection.fd] === connection {
+            switch connection.state {
+            case .idle, .readingHead:
+                guard !connection.input.isEmpty else { return }
+                if connection.state == .idle {
+                    connection.state = .readingHead
+                    setDeadline(connection, now + limits.headerTimeout.millis)
+                }
+                let parsed: (RequestHead, Int)?
+                do {
+                    parsed = try connection.parser.parse(connection.input, limits: limits)
+                } catch {
+                    fail(connection, error.httpError)
+                    return
+                }
+                guard let (head, consumed) = parsed else { return }
+                connection.input.removeFirst(consumed)
+                connection.parser.reset()
+                beginExchange(connection, head: head)
+            case .readingBody:
+                guard let exchange = connection.exchange else { return }
+                let length = exchange.head.contentLength
+                guard connection.input.count >= length else { return }
+                let body = Array(connection.input[0..<length])
+                connection.input.removeFirst(length)
+                dispatch(connection, exchange: exchange, body: body)
+            case .processing, .parked, .writing, .lingering:
+                return
+            }
+        }
+    }
+
+    func beginExchange(_ connection: Connection, head: RequestHead) {
+        let resolution = server.router.resolve(method: head.method, path: head.path)
+        var route: Route?
+        var parameters: [String: String] = [:]
+        var bodyLimit = limits.defaultBodyLimit
+        var early: HTTPError?
+        var allow: String?
+        switch resolution {
+        case .route(let matched, let params):
+            route = matched
+            parameters = params
+            bodyLimit = matched.bodyLimit ?? limits.defaultBodyLimit
+        case .methodNotAllowed(let allowed):
+            early = HTTPError(.methodNotAllowed, code: "method_not_allowed", message: "This method is not allowed here.")
+            // RFC 9110 §15.5.6: a 405 lists what is allowed; GET implies HEAD.
+            let methods = allowed.contains("GET") ? allowed + ["HEAD"] : allowed
+            allow = methods.joined(separator: ", ")
+        case .fallback:
+            bodyLimit = 0
+        case .notFound:
+            early = .notFound()
+        }
+        let exchange = Connection.Exchange(head: head, route: route, parameters: parameters, startedAt: now)
+        connection.exchange = exchange
+        if head.contentLength > bodyLimit {
+            fail(connection, HTTPParseError.bodyTooLarge.httpError)
+            return
+        }
+        if let early {
+            // Answer before reading any body; a body in flight is drained by the lingering close.
+            if head.contentLength > 0 { connection.closeAfterWrite = true }
+            var response = early.response
+            if let allow { response.headers.add(name: "allow", value: allow) }
+            respond(connection, response)
+            return
+        }
+        if head.expectsContinue && head.contentLength > connection.input.count {
+            let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+            _ = interim.withUnsafeBytes { neuvo_send(connection.fd, $0.baseAddress, $0.count) }
+        }
+        connection.state = .readingBody
+        setDeadline(connection, now + limits.bodyTimeout.millis)
+    }
+
+    func dispatch(_ connection: Connection, exchange: Connection.Exchange, body: [UInt8]) {
+        let head = exchange.head
+        var request = Request(method: head.method, path: head.path, query: head.query, version: head.version,
+                              headers: head.headers, body: body, remoteAddress: connection.peer)
+        connection.state = .processing
+        setDeadline(connection, .max)
+        guard let route = exchange.route else {
+            // The static-file fallback is synchronous and quick: serve it on the loop.
+            let response = server.router.fallback?(request) ?? HTTPError.notFound().response
+            respond(connection, response)
+            return
+        }
+        request.routeTemplate = route.template
+        request.parameters = exchange.parameters
+        let loop = self, fd = connection.fd, id = connection.id, handler = route.handler
+        Task(executorPreference: server.handlerExecutor) {
+            let result: HandlerResult
+            do {
+                result = try await handler(request)
+            } catch let error as HTTPError {
+                result = .respond(error.response)
+            } catch {
+                result = .respond(HTTPError(.internalServerError, code: "internal",
+                                            message: "Something went wrong on our side.").response)
+                loop.server.report(error: error, template: route.template)
+            }
+            loop.execute { loop.finish(fd: fd, connectionID: id, result: result) }
+        }
+    }
+
+    func finish(fd: Int32, connectionID: UInt64, result: HandlerResult) {
+        guard let connection = connections[fd], connection.id == connectionID, connection.state == .processing,
+              let exchange = connection.exchange else {
+            // The client left while the handler ran: a park is cancelled at once,
+            // so whatever it subscribed to is released.
+            if case .park(let park) = result { cancelledPark(park, fd: fd, connectionID: connectionID) }
+            return
+        }
+        if case .park(let park) = result, connection.peerClosed {
+            cancelledPark(park, fd: fd, connectionID: connectionID)
+            closeConnection(connection)
+            return
+        }
+        switch result {
+        case .respond(let response):
+            respond(connection, response)
+        case .park(let park):
+            let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID,
+                                       wakes: server.wakeQueue, fallback: park.fallback)
+            exchange.parked = parked
+            connection.state = .parked
+            setDeadline(connection, stopping ? now : now + park.timeout.millis)
+            park.attach(parked)
+        }
+    }
+
+    func cancelledPark(_ park: Park, fd: Int32, connectionID: UInt64) {
+        let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID, wakes: server.wakeQueue, fallback: park.fallback)
+        _ = parked.expire()
+        park.attach(parked)  // its cancellation handlers run as they are registered
+    }
+
+    func completeParked(fd: Int32, connectionID: UInt64, response: Response) {
+        guard let connection = connections[fd], connection.id == connectionID, connection.state == .parked else { return }
+        respond(connection, response)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import NeuvoClinic
+import NeuvoServer
+import NeuvoStore
+
+/// `neuvo serve | migrate | backup PATH`, configured by flags, then environment
+/// variables, then defaults that point into this checkout.
+struct CommandLineError: Error, CustomStringConvertible {
+    let description: String
+}
+
+let usage = """
+    usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L]
+                         [--catalog FILE] [--trusted-proxy ADDR,...] [--public-url URL] [--export-transcript]
+                         [--continuity-days N (14; 0 turns it off)] [--continuity-minutes N (30)] [--demo]
+           neuvo migrate [--db FILE] [--migrations DIR]
+           neuvo backup PATH [--db FILE] [--migrations DIR]
+           neuvo catalog check FILE
+           neuvo catalog import FILE [--db FILE] [--migrations DIR]
+           neuvo user add USERNAME --name NAME --title TITLE [--role professional|admin] [--queues q1,q2]
+           neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user list
+             (passwords are read from NEUVO_PASSWORD or the first line of standard input)
+           neuvo apikey create NAME | apikey list | apikey revoke NAME
+           neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
+
+    Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
+                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1.
+    --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
+    --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
+    """
+
+/// The checkout's folder: the nearest ancestor of the executable (or of the
+/// working directory) that holds `Package.swift` and `Migrations/`.
+func checkoutFolder() -> String {
+    let fm = FileManager.default
+    var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()]
+    candidates.append(URL(fileURLWithPath: fm.currentDirectoryPath))
+    for start in candidates {
+        var folder = start
+        for _ in 0..<8 {
+            if fm.fileExists(atPath: folder.appendingPathComponent("Package.swift").path),
+               fm.fileExists(atPath: folder.appendingPathComponent("Migrations").path) {
+                return folder.path
+            }
+            folder.deleteLastPathComponent()
+        }
+    }
+    return fm.currentDirectoryPath
+}
+
+struct Invocation {
+    var command: String
+    var positional: [String]
+    var configuration: NeuvoApp.Configuration
+    var demo: Bool
+    var catalog: String?
+    var options: [String: String]
+}
+
+func parse(_ arguments: [String]) throws -> Invocation {
+    guard let command = arguments.first else { throw CommandLineError(description: usage) }
+    let env = ProcessInfo.processInfo.environment
+    let checkout = checkoutFolder()
+    var configuration = NeuvoApp.Configuration()
+    configuration.host = env["NEUVO_HOST"] ?? "127.0.0.1"
+    configuration.publicFolder = env["NEUVO_PUBLIC"] ?? checkout + "/Public"
+    configuration.migrationsFolder = env["NEUVO_MIGRATIONS"] ?? checkout + "/Migrations"
+    var port = env["NEUVO_PORT"] ?? "8080"
+    var database = env["NEUVO_DB"]
+    var level = env["NEUVO_LOG_LEVEL"] ?? "info"
+    var demo = false
+    var catalog: String?
+    var proxies = env["NEUVO_TRUSTED_PROXIES"] ?? ""
+    if let url = env["NEUVO_PUBLIC_URL"] { configuration.publicBaseURL = url }
+    if env["NEUVO_EXPORT_TRANSCRIPT"] == "1" { configuration.exportTranscript = true }
+    var options: [String: String] = [:]
+    var positional: [String] = []
+    var rest = arguments.dropFirst()
+    func value(_ flag: String) throws -> String {
+        guard let v = rest.popFirst() else { throw CommandLineError(description: "\(flag) needs a value\n\n\(usage)") }
+        return v
+    }
+    while let argument = rest.popFirst() {
+        switch argument {
+        case "--host": configuration.host = try value(argument)
+        case "--port": port = try value(argument)
+        case "--db": database = try value(argument)
+        case "--public": configuration.publicFolder = try value(argument)
+        case "--migrations": configuration.migrationsFolder = try value(argument)
+        case "--log-level": level = try value(argument)
+        case "--demo": demo = true
+        case "--catalog": catalog = try value(argument)
+        case "--trusted-proxy": proxies = try value(argument)
+        case "--public-url": configuration.publicBaseURL = try value(argument)
+        case "--export-transcript": configuration.exportTranscript = true
+        case "--continuity-days", "--continuity-minutes":
+            let text = try value(argument)
+            guard let number = Int(text), (0...365 * 24 * 60).contains(number) else {
+                throw CommandLineError(description: "\(argument) needs a whole number, got \(text)")
+            }
+            if argument == "--continuity-days" { configuration.continuity.days = number } else { configuration.continuity.offerMinutes = number }
+        case "--name", "--title", "--role", "--queues": options[String(argument.dropFirst(2))] = try value(argument)
+        case "-h", "--help": throw CommandLineError(description: usage)
+        default:
+            if argument.hasPrefix("-") { throw CommandLineError(description: "unknown option \(argument)\n\n\(usage)") }
+            positional.append(argument)
+        }
+    }
+    guard let portNumber = Int(port), (0...65535).contains(portNumber) else {
+        throw CommandLineError(description: "port must be 0–65535, got \(port)")
+    }
+    configuration.port = portNumber
+    guard let logLevel = Logger.Level(name: level) else {
+        throw CommandLineError(description: "log level must be debug, info, warning or error, got \(level)")
+    }
+    configuration.logLevel = logLevel
+    if let database {
+        configuration.databasePath = database
+    } else if demo {
+        configuration.databasePath = NSTemporaryDirectory() + "neuvo-demo-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+    } else {
+        configuration.databasePath = "neuvo.sqlite"
+    }
+    if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
+    configuration.demoIdentification = demo
+    configuration.trustedProxies = proxies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog,
+                      options: options)
+}
