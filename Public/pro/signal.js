@@ -3,6 +3,7 @@
 import { $ } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { store, load } from "../shared/storage.js";
+import { chime, wakeAudio } from "../shared/chime.js";
 import { state, waitingCount, currentCase, SOUND_KEY } from "./state.js";
 import { views } from "./render.js";
 
@@ -36,32 +37,9 @@ export function stopBlink() {
   updateTitle();
 }
 
-let audioContext = null;
 function soundEnabled() { return $("sound-toggle").checked; }
-function ensureAudio() {
-  const Ctx = window.AudioContext || window.webkitAudioContext;
-  if (!Ctx) return null;
-  if (!audioContext) audioContext = new Ctx();
-  if (audioContext.state === "suspended") audioContext.resume().catch(() => {});
-  return audioContext;
-}
 export function beep() {
-  if (!soundEnabled()) return;
-  try {
-    const ctx = ensureAudio();
-    if (!ctx) return;
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.type = "sine";
-    osc.frequency.value = 880;
-    const t0 = ctx.currentTime;
-    gain.gain.setValueAtTime(0.0001, t0);
-    gain.gain.exponentialRampToValueAtTime(0.25, t0 + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, t0 + 0.25);
-    osc.connect(gain).connect(ctx.destination);
-    osc.start(t0);
-    osc.stop(t0 + 0.3);
-  } catch { /* sound is a nicety */ }
+  if (soundEnabled()) chime([880]);
 }
 
 let alertTimer = 0;
@@ -88,12 +66,12 @@ export function startSignals() {
   window.addEventListener("focus", () => setTimeout(() => { if (document.hasFocus()) stopBlink(); }, 3000));
   // Browsers start audio only after a user gesture: wake it on the first one.
   for (const type of ["pointerdown", "keydown"]) {
-    document.addEventListener(type, () => { if (soundEnabled()) ensureAudio(); }, { capture: true });
+    document.addEventListener(type, () => { if (soundEnabled()) wakeAudio(); }, { capture: true });
   }
   $("sound-toggle").checked = load(SOUND_KEY) === "on";
   $("sound-toggle").addEventListener("change", (e) => {
     store(SOUND_KEY, e.target.checked ? "on" : "off");
     // The first sound needs a user gesture: this change is one. A short beep confirms.
-    if (e.target.checked) { ensureAudio(); beep(); }
+    if (e.target.checked) { wakeAudio(); beep(); }
   });
 }

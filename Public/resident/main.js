@@ -2,8 +2,9 @@
 //
 // Native ES modules, no build step. Imports only go downward:
 //   main.js (this entry: starts the page, switches the language, starts a new matter)
-//   → views: subject, service, questions, red-flag, identification, feedback, conversation/status, conversation/timeline
-//   → conversation services: poll, outbox, photos, uploads (keep the matter in step with the server)
+//   → views: subject, service, questions, red-flag, identification, feedback, conversation/status, conversation/timeline,
+//     conversation/notify-offer
+//   → conversation services: poll, outbox, photos, uploads (keep the matter in step with the server), attention
 //   → state.js, strings.js, words.js, errors.js, render.js, catalog.js
 //   → ../shared/ (the toolkit both pages share)
 // A view never imports another: it asks for another part's redraw through render.js.
@@ -23,6 +24,8 @@ import { startIdentification, renderIdentity } from "./identification.js";
 import { startFeedback } from "./feedback.js";
 import { startStatus } from "./conversation/status.js";
 import { startTimeline } from "./conversation/timeline.js";
+import { startNotifyOffer } from "./conversation/notify-offer.js";
+import { startAttention, updateTitle } from "./conversation/attention.js";
 import { setConversation, resume } from "./conversation/poll.js";
 import { sendChat, deliver } from "./conversation/outbox.js";
 import { choosePhotos, resumeUploads, renderUploads } from "./conversation/photos.js";
@@ -32,7 +35,7 @@ tuneAnnouncer({ join: true, delay: 80 });
 
 function applyLang() {
   document.documentElement.lang = lang;
-  document.title = t("title");
+  updateTitle();
   translateStatic("t");
   for (const el of document.querySelectorAll("[data-ta]")) {
     const [attr, key] = el.dataset.ta.split(":");
@@ -53,6 +56,7 @@ function newMatter() {
   $("subject-form").reset();
   syncSubjectFields();
   go("subject");
+  updateTitle();
 }
 
 function init() {
@@ -63,6 +67,8 @@ function init() {
   try { S.outbox = JSON.parse(load(KEY_OUTBOX) || "[]").filter((p) => p.conv === id); } catch { S.outbox = []; }
   startTimeline();
   startStatus();
+  startNotifyOffer();
+  startAttention();
   startRedFlag();
   startServices();
   startQuestions();

@@ -13,6 +13,7 @@ export const views = {
   status: nothing,        // the matter's status card
   messages: nothing,      // the conversation's timeline
   feedback: nothing,      // the feedback form, once the matter is closed
+  notify: nothing,        // the offer to notify of a reply
 };
 
 // What each step draws when it is shown.

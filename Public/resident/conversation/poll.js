@@ -11,6 +11,7 @@ import { showError, notice } from "../errors.js";
 import { who, transferText, estimateText } from "../words.js";
 import { dropFromOutbox } from "./outbox.js";
 import { resumeUploads } from "./photos.js";
+import { signalNews, updateTitle } from "./attention.js";
 
 // Another conversation (or none): a new generation, so the loops of the old one stop.
 export function setConversation(conv) {
@@ -46,7 +47,8 @@ export async function resume(id) {
   }
 }
 
-function applyEvent(ev) {
+// `news` collects what the professional did (picked, wrote), to signal once per round.
+function applyEvent(ev, news) {
   const c = S.conv, d = ev.data || {};
   switch (ev.type) {
     case "message": {
@@ -55,19 +57,22 @@ function applyEvent(ev) {
       S.messages.set(d.id, { id: d.id, clientId: d.clientId, author: d.author, text: d.text, seq: ev.seq, at: ev.at, professional: d.professional });
       dropFromOutbox(d.clientId);
       if (S.live && !known && !mine) announce(t("announceMsg", { who: d.author === "resident" ? t("you") : who(d.professional) || t("someone"), text: d.text }));
+      if (S.live && !known && d.author !== "resident") news.push("message");
       break;
     }
     case "photo": {
       const known = S.photos.has(d.id);
       addPhoto(d, ev.seq);
-      if (S.live && !known && d.author !== "resident") announce(t("announcePhoto", { who: who(c.professional) || t("someone") }));
+      if (S.live && !known && d.author !== "resident") { announce(t("announcePhoto", { who: who(c.professional) || t("someone") })); news.push("photo"); }
       break;
     }
     case "queued": c.status = "queued"; c.queue = d.queue; break;
     case "redFlag": c.status = "closed"; c.redFlag = { action: d.action, message: d.message }; break;
     case "withdrawn": c.status = "withdrawn"; break;
     case "picked":
-      c.status = "active"; c.professional = d.professional; c.transfer = null; break;
+      c.status = "active"; c.professional = d.professional; c.transfer = null;
+      if (S.live) news.push("picked");
+      break;
     case "transferred": {
       // The event names a queue, or a colleague by title only.
       const tr = d.queue ? { queue: d.queue } : { title: d.professional?.title || "" };
@@ -101,12 +106,16 @@ export async function poll() {
       if (gen !== S.gen) break;
       notice("");
       delay = 1000;
-      const before = { status: c.status, position: c.position, estimate: c.status === "queued" ? c.estimate?.key : null };
-      for (const ev of r.events) applyEvent(ev);
+      const before = { status: c.status, position: c.position, estimate: c.status === "queued" ? c.estimate?.key : null, queue: c.queue?.id };
+      const news = [];
+      for (const ev of r.events) applyEvent(ev, news);
       S.cursor = r.next;
       if (r.status) c.status = r.status;
       c.position = c.status === "queued" ? r.position : null;
       c.estimate = r.estimate || null;
+      const behind = S.live && before.status === "queued" && c.status === "queued" && before.queue === c.queue?.id
+        && before.position && c.position > before.position && !c.movedBack;
+      if (behind) c.movedBack = true;
       if (c.redFlag) { if (S.step !== "redflag") go("redflag", S.step !== "loading"); break; }
       if (S.step !== "conversation") go("conversation", S.step !== "loading");
       else {
@@ -118,9 +127,12 @@ export async function poll() {
         } else if (S.live && c.status === "queued") {
           // The place in the queue and the wait estimate, each only when it changed.
           if (c.position && c.position !== before.position) announce(t("position", { n: c.position }));
+          if (behind) announce(t("movedBack"));
           if (c.estimate && c.estimate.key !== before.estimate) announce(estimateText(c.estimate));
         }
       }
+      signalNews(news);
+      updateTitle();
       if (!S.live) resumeUploads(id);
       S.live = true;
     } catch (err) {

@@ -6,6 +6,7 @@ import { request } from "../../shared/api.js";
 import { S, terminal } from "../state.js";
 import { views } from "../render.js";
 import { showError, showServerError } from "../errors.js";
+import { updateTitle } from "./attention.js";
 import { subjectLine, catalogQueue, queueName, who, transferText, estimateText, hoursLines } from "../words.js";
 
 function renderStatus() {
@@ -19,6 +20,7 @@ function renderStatus() {
   const queued = status === "queued";
   $("conv-position").textContent = queued && c.position ? t("position", { n: c.position }) : "";
   $("conv-position").hidden = !(queued && c.position);
+  $("conv-behind").hidden = !(queued && c.movedBack);
   const e = queued ? c.estimate : null, est = estimateText(e);
   $("conv-estimate").textContent = est;
   $("conv-estimate").hidden = !est;
@@ -39,6 +41,8 @@ function renderStatus() {
   $("chat-form").hidden = terminal(status);
   $("chat").hidden = terminal(status) && !S.messages.size && !S.photos.size;
   views.feedback();
+  views.notify();
+  updateTitle();
 }
 
 // When no number can be given (nobody on shift, or the queue closed): the matter stays in the queue,
