@@ -1,3 +1,4 @@
+import Dispatch
 import NeuvoStore
 import Synchronization
 
@@ -45,32 +46,46 @@ struct QueueStanding: Sendable {
 /// older state of its own conversation. The triggers of migration 0011 bump the
 /// version in the transaction of every write that can move a position or the
 /// estimate; picks ageing out of the pick-rate hour change nothing in the
-/// database, so an entry also expires after ``maxAgeMillis``.
+/// database, so an entry also expires ``maxAge`` after it was read (on the
+/// monotonic clock: a wall clock stepped back must not keep it alive).
 ///
-/// Thread safety: any thread. One standing is read at a time: a thousand polls
-/// woken by one pick wait for the first reader instead of each reading the queue.
+/// Thread safety: any thread. One standing per queue is read at a time: a
+/// thousand polls woken by one pick wait for the first reader instead of each
+/// reading the queue, and another queue's readers do not wait for it.
 /// Never use it inside a write transaction: its uncommitted version could be
 /// rolled back and reused.
 final class QueueStandings: Sendable {
-    static let maxAgeMillis: Int64 = 5_000
-    private let entries = Mutex<[String: QueueStanding]>([:])
-    private let reading = Mutex<Void>(())
+    static let maxAge: UInt64 = 5_000_000_000
+    private let slots = Mutex<[String: Slot]>([:])
+
+    /// One queue's entry and the lock its readers take turns on.
+    private final class Slot: Sendable {
+        let entry = Mutex<(standing: QueueStanding, readAt: UInt64)?>(nil)
+        let reading = Mutex<Void>(())
+    }
 
     /// The standing of `queueID` as `db`'s read transaction sees it.
     func standing(_ db: Database, queueID: String, at now: Timestamp) throws -> QueueStanding {
         let version = try db.row("SELECT version FROM queue_versions WHERE queue_id = ?", queueID)?.int64("version") ?? 0
-        func fresh() -> QueueStanding? {
-            guard let entry = entries.withLock({ $0[queueID] }), entry.version == version,
-                  now.millis - entry.readAt.millis < Self.maxAgeMillis else { return nil }
-            return entry
+        let slot = slots.withLock { slots in
+            if let slot = slots[queueID] { return slot }
+            let slot = Slot()
+            slots[queueID] = slot
+            return slot
         }
-        if let entry = fresh() { return entry }
-        return try reading.withLock { _ throws -> QueueStanding in
-            if let entry = fresh() { return entry }
+        func fresh() -> QueueStanding? {
+            guard let entry = slot.entry.withLock({ $0 }), entry.standing.version == version else { return nil }
+            let clock = DispatchTime.now().uptimeNanoseconds
+            return clock < entry.readAt || clock - entry.readAt < Self.maxAge ? entry.standing : nil
+        }
+        if let standing = fresh() { return standing }
+        return try slot.reading.withLock { _ throws -> QueueStanding in
+            if let standing = fresh() { return standing }
             let standing = try QueueStanding.read(db, queueID: queueID, version: version, at: now)
-            entries.withLock { entries in
+            let readAt = DispatchTime.now().uptimeNanoseconds
+            slot.entry.withLock { entry in
                 // A reader whose snapshot is older than the cached one keeps its own answer to itself.
-                if (entries[queueID]?.version ?? .min) <= version { entries[queueID] = standing }
+                if (entry?.standing.version ?? .min) <= version { entry = (standing, readAt) }
             }
             return standing
         }

@@ -55,8 +55,7 @@ extension Clinic {
                 guard let queue = catalog.queue(route.queue) else { throw ClinicError.notFound }
                 // Arrival order decides between equals: two cases queued in the same millisecond are kept
                 // a millisecond apart, so the later one never jumps ahead on a random id.
-                let latest = try db.row("SELECT MAX(queued_at) AS latest FROM conversations WHERE queue_id = ? AND status = 'queued'",
-                                        queue.id)?.int64("latest") ?? 0
+                let latest = try db.row(Self.latestQueuedAt, queue.id)?.int64("latest") ?? 0
                 let queuedAt = max(now.millis, latest + 1)
                 try db.run("""
                     UPDATE conversations SET catalog_version = ?, service_id = ?, subject = ?, answers = ?,
@@ -75,6 +74,12 @@ extension Clinic {
             }
         }
     }
+
+    /// The newest `queued_at` of a queue's waiting cases: one index seek per urgency
+    /// (a MAX over the whole queue would visit every waiting case).
+    static let latestQueuedAt = "SELECT MAX(m) AS latest FROM ("
+        + Urgency.allCases.map { "SELECT MAX(queued_at) AS m FROM conversations WHERE status = 'queued' AND queue_id = ?1 AND urgency_rank = \($0.rank)" }
+            .joined(separator: " UNION ALL ") + ")"
 
     /// 1 + the cases ahead in the same queue: more urgent ones, then equally
     /// urgent ones that have waited longer. Nil when the conversation is not waiting.

@@ -195,7 +195,7 @@ extension EventLoop {
             respond(connection, response)
         case .park(let park):
             let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID,
-                                       wakes: server.wakeQueue, fallback: park.fallback)
+                                       executor: server.handlerExecutor, wakes: server.wakeQueue, fallback: park.fallback)
             exchange.parked = parked
             connection.state = .parked
             setDeadline(connection, stopping ? now : now + park.timeout.millis)
@@ -204,7 +204,7 @@ extension EventLoop {
     }
 
     func cancelledPark(_ park: Park, fd: Int32, connectionID: UInt64) {
-        let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID, wakes: server.wakeQueue, fallback: park.fallback)
+        let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID, executor: server.handlerExecutor, wakes: server.wakeQueue, fallback: park.fallback)
         _ = parked.expire()
         park.attach(parked)  // its cancellation handlers run as they are registered
     }

@@ -10,6 +10,7 @@ public final class ParkedRequest: Sendable {
     private let loop: EventLoop
     private let fd: Int32
     private let connectionID: UInt64
+    private let executor: HandlerExecutor
     private let wakes: WakeQueue
     let fallback: Response
 
@@ -20,8 +21,9 @@ public final class ParkedRequest: Sendable {
     }
     private let state = Mutex(State())
 
-    init(loop: EventLoop, fd: Int32, connectionID: UInt64, wakes: WakeQueue, fallback: Response) {
+    init(loop: EventLoop, fd: Int32, connectionID: UInt64, executor: HandlerExecutor, wakes: WakeQueue, fallback: Response) {
         self.loop = loop
+        self.executor = executor
         self.wakes = wakes
         self.fd = fd
         self.connectionID = connectionID
@@ -42,14 +44,23 @@ public final class ParkedRequest: Sendable {
         loop.execute { loop.completeParked(fd: fd, connectionID: id, response: response) }
     }
 
-    /// Runs `body` on the ``WakeQueue`` (not on the caller's thread, which may
-    /// be a committer's) and completes with its response; a nil response leaves
-    /// the request parked.
-    public func complete(producing body: @escaping @Sendable () -> Response?) {
+    /// Runs `body` away from the caller's thread (which may be a committer's)
+    /// and completes with its response; a nil response leaves the request parked.
+    ///
+    /// - Parameter wave: the wake is one of many from one change (a queue's
+    ///   residents after a pick): it runs on the ``WakeQueue``, behind the
+    ///   others and out of fresh requests' way. Otherwise (a message for this
+    ///   conversation) it runs where handlers run, at once.
+    public func complete(producing body: @escaping @Sendable () -> Response?, wave: Bool) {
         guard isWaiting else { return }
-        wakes.run {
+        let work: @Sendable () -> Void = {
             guard self.isWaiting else { return }
             if let response = body() { self.complete(response) }
+        }
+        if wave {
+            wakes.run(work)
+        } else {
+            Task(executorPreference: executor) { work() }
         }
     }
 

@@ -1,7 +1,7 @@
 import Dispatch
 
-/// Where woken parked requests produce their answers: one serial queue beside
-/// the handlers' concurrent one.
+/// Where a wave of woken parked requests produces its answers: one serial
+/// queue beside the handlers' concurrent one.
 ///
 /// One commit may wake thousands of parked polls at once (a pick moves every
 /// resident of the queue). Run as handler tasks, that wave would stand ahead
@@ -9,6 +9,8 @@ import Dispatch
 /// poll after another on one thread, while fresh requests (the nurse's next
 /// pick, the residents' re-polls) keep the handlers' queue and the other core.
 /// A poll woken again before its turn is answered once, with the state of its turn.
+/// A single wake (a message for one conversation) does not queue here: see
+/// ``ParkedRequest/complete(producing:wave:)``.
 final class WakeQueue: Sendable {
     private let queue = DispatchQueue(label: "neuvo.wakes")
 

@@ -39,10 +39,13 @@ public final class EventHub: Sendable {
     }
 
     /// Wakes every waiter of each stream in `streams` (call after the commit).
+    /// Conversations and professionals first, queue standings last: a poll on
+    /// both (the picked resident's) is woken by the one that answers it soonest.
     public func publish<S: Sequence>(streams: S) where S.Element == String {
         var woken: [Wake] = []
+        let ordered = streams.filter { !EventStreams.isStanding($0) } + streams.filter(EventStreams.isStanding)
         state.withLock { s in
-            for stream in streams {
+            for stream in ordered {
                 guard let waiters = s.waiters.removeValue(forKey: stream) else { continue }
                 s.count -= waiters.count
                 woken.append(contentsOf: waiters.values)

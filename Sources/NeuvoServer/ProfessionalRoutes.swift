@@ -74,7 +74,10 @@ struct ProfessionalRoutes: Sendable {
         guard queues.count == items.count else {
             throw HTTPError(.unprocessableContent, code: "invalid_queues", message: "queues must be a list of queue ids.", field: "queues")
         }
+        let before = try clinic.professional(username: username)?.professional.queues ?? []
         let updated = try await mappingErrors { try await clinic.setQueues(username: username.lowercased(), queues: queues) }
+        // Someone on shift joining or leaving a queue changes its residents' estimate.
+        hub.publish(streams: Set(before + updated.queues).map(EventStreams.standing))
         return .respond(.json(updated.json))
     }
 
@@ -129,6 +132,7 @@ struct ProfessionalRoutes: Sendable {
         let moved = try await mappingErrors { try await clinic.transfer(conversationID: id, professional: professional, to: target) }
         var streams = EventStreams.touched(by: moved.events)
         if case .professional(let colleague) = target { streams.insert(EventStreams.professional(colleague)) }
+        if let left = moved.leftQueue { streams.insert(EventStreams.standing(left)) }
         hub.publish(streams: streams)
         return .respond(.json(moved.conversation.json))
     }

@@ -47,7 +47,8 @@ final class StreamPoll: Sendable {
 
     private func subscribe() {
         for stream in streams {
-            let token = hub.subscribe(stream: stream) { [self] in wake() }
+            let wave = EventStreams.isStanding(stream)
+            let token = hub.subscribe(stream: stream) { [self] in wake(wave: wave) }
             state.withLock { $0.subscriptions.append((stream, token)) }
         }
     }
@@ -67,19 +68,19 @@ final class StreamPoll: Sendable {
             return s.woken
         }
         parked.onCancel { [self] in unsubscribe() }
-        if woken { deliver(to: parked) }
+        if woken { deliver(to: parked, wave: false) }
     }
 
-    private func wake() {
+    private func wake(wave: Bool) {
         let parked = state.withLock { s in
             s.woken = true
             return s.parked
         }
-        if let parked { deliver(to: parked) }
+        if let parked { deliver(to: parked, wave: wave) }
     }
 
-    private func deliver(to parked: ParkedRequest) {
-        parked.complete { [self] in
+    private func deliver(to parked: ParkedRequest, wave: Bool) {
+        parked.complete(producing: { [self] in
             // Subscribe again before reading, then answer only if there is news.
             unsubscribe()
             state.withLock { $0.woken = false }
@@ -92,7 +93,7 @@ final class StreamPoll: Sendable {
             guard let now = try? read(), now.isNews else { return nil }
             unsubscribe()
             return now.response
-        }
+        }, wave: wave)
     }
 }
 
@@ -103,6 +104,7 @@ enum EventStreams {
     static func queue(_ id: String) -> String { "queue:" + id }
     /// A queue's waiting order and estimate, which its waiting residents follow.
     static func standing(_ id: String) -> String { "standing:" + id }
+    static func isStanding(_ stream: String) -> Bool { stream.hasPrefix("standing:") }
     static func professional(_ id: Int64) -> String { "pro:\(id)" }
 
     /// Every stream a set of committed events touches: their conversations, and
@@ -121,10 +123,17 @@ enum EventStreams {
         return streams
     }
 
-    /// Whether an event can move the residents waiting in its queue. A case of the
-    /// least urgency joins behind everyone (ties go by arrival), so on a busy
-    /// morning each arrival need not wake the thousand already waiting.
+    /// Whether an event can move the residents waiting in its queue or change
+    /// their estimate: a case leaving (picked, withdrawn), one passed back
+    /// (it keeps its time, so it may go ahead), and an arrival of more than the
+    /// least urgency. A least-urgent case joins behind everyone (ties go by
+    /// arrival), so on a busy morning each arrival need not wake the thousand
+    /// already waiting; an ended offer moves nobody.
     private static func movesOthers(_ event: ClinicEvent) -> Bool {
-        !(event.type == "queued" && event.data["urgency"]?.stringValue == Urgency.allCases.max()?.rawValue)
+        switch event.type {
+        case "picked", "withdrawn", "transferred": return true
+        case "queued": return event.data["urgency"]?.stringValue != Urgency.allCases.max()?.rawValue
+        default: return false
+        }
     }
 }

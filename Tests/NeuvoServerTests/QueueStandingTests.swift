@@ -145,3 +145,24 @@ struct WaitingPoll {
         }
     }
 }
+
+extension QueueStandingTests {
+    /// A case passed from the nurse queue to another takes its pick along: with one nurse on shift the
+    /// queue's estimate rests on its picks of the last hour, so those still waiting hear a new one.
+    @Test func aCasePassedToAnotherQueueChangesTheEstimateOfTheQueueItLeft() async throws {
+        let (app, nurse) = try await openQueueWithNurseOnShift()
+        defer { app.stop() }
+        var polls = try queue(app, hot: [false, false])
+        #expect(try nurse.post("/api/v1/pro/pick", "{}").json?["id"]?.stringValue == polls[0].id)
+        let waiting = try #require(try polls[1].resident.get("/api/v1/conversations/\(polls[1].id)/events").json)
+        polls[1].position = try #require(waiting["position"]?.intValue)
+        polls[1].estimate = try #require(waiting["estimate"]?["key"]?.stringValue)
+        var second = [polls[1]]
+        try park(app, &second)
+        let passed = try nurse.post("/api/v1/pro/cases/\(polls[0].id)/transfer", #"{"queueId": "child-health"}"#)
+        #expect(passed.status == 200)
+        let answer = try #require(try second[0].poller?.readResponse().json)
+        #expect(answer["position"]?.intValue == 1)
+        #expect(answer["estimate"]?["key"]?.stringValue != polls[1].estimate)
+    }
+}

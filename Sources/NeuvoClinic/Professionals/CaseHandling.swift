@@ -85,12 +85,15 @@ extension Clinic {
 
     /// Passes a case on: back to waiting in a queue (keeping its waiting time)
     /// or straight to a named professional in one of the case's queues' staff.
+    /// `leftQueue` is the queue the case was handled from: passed to another queue, it takes
+    /// its pick along, which changes the wait estimate of those still waiting there.
     public func transfer(conversationID: String, professional: Professional, to target: TransferTarget) async throws
-        -> (conversation: Conversation, events: [ClinicEvent]) {
+        -> (conversation: Conversation, events: [ClinicEvent], leftQueue: String?) {
         let now = self.now()
         let catalog = try activeCatalog()
         return try await store.write { db in
             try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)
+            let leftQueue = try db.row("SELECT queue_id FROM conversations WHERE id = ?", conversationID)?.string("queue_id")
             let data: JSONValue
             switch target {
             case .queue(let queueID):
@@ -112,7 +115,7 @@ extension Clinic {
                 data = .object(["professional": .object(["title": .string(target.title)])])
             }
             let event = try Self.passedOn(db, conversationID: conversationID, data: data, at: now)
-            return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event])
+            return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event], leftQueue)
         }
     }
 
