@@ -6,11 +6,11 @@ public struct ClinicEvent: Sendable, Equatable {
     /// Position in the global log; the cursor clients send back as `after`.
     public let seq: Int64
     public let conversationID: String
-    public let type: String
+    public let type: EventKind
     public let at: Timestamp
     public let data: JSONValue
 
-    public init(seq: Int64, conversationID: String, type: String, at: Timestamp, data: JSONValue) {
+    public init(seq: Int64, conversationID: String, type: EventKind, at: Timestamp, data: JSONValue) {
         self.seq = seq
         self.conversationID = conversationID
         self.type = type
@@ -20,7 +20,7 @@ public struct ClinicEvent: Sendable, Equatable {
 
     /// The event as the API shows it.
     public var json: JSONValue {
-        .object(["seq": .int64(seq), "type": .string(type), "conversationId": .string(conversationID), "at": .string(at.rfc3339), "data": data])
+        .object(["seq": .int64(seq), "type": .string(type.rawValue), "conversationId": .string(conversationID), "at": .string(at.rfc3339), "data": data])
     }
 
     /// Who may see an event: everyone in the conversation, or professionals only.
@@ -29,17 +29,20 @@ public struct ClinicEvent: Sendable, Equatable {
     }
 
     /// Appends an event inside the caller's transaction.
-    static func append(_ db: Database, conversationID: String, type: String, data: JSONValue, at: Timestamp,
+    static func append(_ db: Database, conversationID: String, type: EventKind, data: JSONValue, at: Timestamp,
                        audience: Audience = .all) throws -> ClinicEvent {
         try db.run("INSERT INTO events (conversation_id, type, at, data, audience) VALUES (?, ?, ?, ?, ?)",
-                   conversationID, type, at.millis, data.text, audience.rawValue)
+                   conversationID, type.rawValue, at.millis, data.text, audience.rawValue)
         return ClinicEvent(seq: db.lastInsertedRowID, conversationID: conversationID, type: type, at: at, data: data)
     }
 
     init(row: Row) throws {
         seq = row.int64("seq") ?? 0
         conversationID = row.string("conversation_id") ?? ""
-        type = row.string("type") ?? ""
+        guard let type = row.string("type").flatMap(EventKind.init(rawValue:)) else {
+            throw DatabaseError(code: 0, message: "event \(seq) has an unknown type")
+        }
+        self.type = type
         at = Timestamp(millis: row.int64("at") ?? 0)
         data = (try? JSONValue.parse(row.string("data") ?? "null")) ?? .null
     }

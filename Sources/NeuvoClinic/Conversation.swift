@@ -5,8 +5,7 @@ import NeuvoStore
 public struct Conversation: Sendable, Equatable {
     public let id: String
     public let residentSessionID: Int64
-    /// open → queued → active → closed, or withdrawn.
-    public let status: String
+    public let status: ConversationStatus
     public let createdAt: Timestamp
     public let serviceID: String?
     public let subject: Subject?
@@ -18,7 +17,7 @@ public struct Conversation: Sendable, Equatable {
 
     /// The conversation as its resident sees it; `position` is added by the caller when waiting.
     public func json(position: Int? = nil) -> JSONValue {
-        var object = JSONObject([("id", .string(id)), ("status", .string(status)), ("createdAt", .string(createdAt.rfc3339))])
+        var object = JSONObject([("id", .string(id)), ("status", .string(status.rawValue)), ("createdAt", .string(createdAt.rfc3339))])
         if let serviceID { object["serviceId"] = .string(serviceID) }
         if let subject { object["subject"] = subject.json }
         if let outcome { object["outcome"] = .string(outcome) }
@@ -34,7 +33,7 @@ public struct Conversation: Sendable, Equatable {
     init(row: Row) {
         id = row.string("id") ?? ""
         residentSessionID = row.int64("resident_session_id") ?? 0
-        status = row.string("status") ?? ""
+        status = row.string("status").flatMap(ConversationStatus.init(rawValue:)) ?? .open
         createdAt = Timestamp(millis: row.int64("created_at") ?? 0)
         serviceID = row.string("service_id")
         subject = row.string("subject").flatMap { try? JSONValue.parse($0) }.flatMap(Subject.init(stored:))
@@ -65,8 +64,8 @@ extension Clinic {
                 INSERT INTO conversations (id, resident_session_id, status, created_at, updated_at)
                 VALUES (?, ?, 'open', ?, ?)
                 """, id, owner.id, now.millis, now.millis)
-            let event = try ClinicEvent.append(db, conversationID: id, type: "status",
-                                               data: .object(["status": .string("open")]), at: now)
+            let event = try ClinicEvent.append(db, conversationID: id, type: .status,
+                                               data: .object(["status": .string(ConversationStatus.open.rawValue)]), at: now)
             let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", id)!)
             return (conversation, owner, [event])
         }

@@ -5,7 +5,7 @@ import NeuvoStore
 /// one read transaction, so they agree with each other.
 public struct ConversationProgress: Sendable {
     public let events: [ClinicEvent]
-    public let status: String
+    public let status: ConversationStatus
     /// 1 for the next to be picked; nil when not waiting.
     public let position: Int?
     public let estimate: WaitEstimate?
@@ -20,10 +20,10 @@ extension Clinic {
         let now = self.now()
         return try store.read { db in
             guard let row = try db.row("SELECT status, queue_id FROM conversations WHERE id = ?", conversationID),
-                  let status = row.string("status") else { return nil }
+                  let status = row.conversationStatus else { return nil }
             let events = try after.map { try ClinicEvent.residentEvents(db, conversationID: conversationID, after: $0, limit: limit) } ?? []
             var position: Int?, estimate: WaitEstimate?
-            if status == "queued", let queueID = row.string("queue_id") {
+            if status == .queued, let queueID = row.string("queue_id") {
                 let catalog = try activeCatalog(db)
                 let standing = try standings.standing(db, queueID: queueID, at: now)
                 position = standing.positions[conversationID]
@@ -51,7 +51,7 @@ extension Clinic {
         guard Identifier.isWellFormed(id) else { return nil }
         return try store.read { db in
             try db.row("SELECT status, queue_id FROM conversations WHERE id = ? AND resident_session_id = ?", id, session.id).map { row in
-                FollowedConversation(id: id, waitingIn: row.string("status") == "queued" ? row.string("queue_id") : nil)
+                FollowedConversation(id: id, waitingIn: row.conversationStatus == .queued ? row.string("queue_id") : nil)
             }
         }
     }

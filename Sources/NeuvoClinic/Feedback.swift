@@ -17,7 +17,7 @@ extension Clinic {
         return try await store.write { db in
             guard let row = try db.row("SELECT status, closing_outcome FROM conversations WHERE id = ? AND resident_session_id = ?",
                                        conversationID, session.id) else { throw ClinicError.notFound }
-            guard row.string("status") == "closed", row.string("closing_outcome") != nil else {
+            guard row.conversationStatus == .closed, row.string("closing_outcome") != nil else {
                 throw ClinicError.conflict(code: "not_closed", message: "Feedback can be given once the matter has been handled.")
             }
             guard try db.row("SELECT 1 AS x FROM feedback WHERE conversation_id = ?", conversationID) == nil else {

@@ -81,20 +81,20 @@ extension Clinic {
                 }
                 return (existing, false, [])
             }
-            let status = row.string("status")
+            let status = row.conversationStatus
             var data = JSONObject([("id", .string(id)), ("clientId", .string(clientID))])
             let authorName: String
             let professionalID: Int64?
             switch author {
             case .resident:
-                guard status != "closed" && status != "withdrawn" else {
+                guard status?.hasEnded != true else {
                     throw ClinicError.conflict(code: "conversation_closed", message: "The conversation has ended.")
                 }
                 authorName = "resident"
                 professionalID = nil
                 data["author"] = .string("resident")
             case .professional(let professional):
-                guard status == "active" else {
+                guard status == .active else {
                     throw ClinicError.conflict(code: "conversation_not_active", message: "Only an active case can be written to.")
                 }
                 authorName = "professional"
@@ -103,7 +103,7 @@ extension Clinic {
                 data["professional"] = .object(["displayName": .string(professional.displayName), "title": .string(professional.title)])
             }
             data["text"] = .string(text)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "message", data: .object(data), at: now)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .message, data: .object(data), at: now)
             try db.run("""
                 INSERT INTO messages (id, conversation_id, client_id, author, body, created_at, seq, professional_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -38,7 +38,7 @@ extension Clinic {
         return try await store.write { db in
             guard let row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?",
                                        conversationID, session.id) else { throw ClinicError.notFound }
-            guard row.string("status") == "open" else {
+            guard row.conversationStatus == .open else {
                 throw ClinicError.conflict(code: "already_submitted", message: "The pre-questions of this conversation were already answered.")
             }
             switch outcome {
@@ -47,7 +47,7 @@ extension Clinic {
                     UPDATE conversations SET catalog_version = ?, service_id = ?, subject = ?, answers = ?,
                         outcome = 'redFlag', red_flag = ?, status = 'closed', updated_at = ? WHERE id = ?
                     """, catalog.version, service.id, subject.json.text, answersJSON.text, flag.id, now.millis, conversationID)
-                let event = try ClinicEvent.append(db, conversationID: conversationID, type: "redFlag", data: .object([
+                let event = try ClinicEvent.append(db, conversationID: conversationID, type: .redFlag, data: .object([
                     "action": .string(flag.action.rawValue), "message": flag.message.json,
                 ]), at: now)
                 return (.redFlag(id: flag.id, action: flag.action, message: flag.message), [event])
@@ -66,7 +66,7 @@ extension Clinic {
                 let position = try Self.position(db, conversationID: conversationID) ?? 1
                 let offeredTo = try Self.offerToPreviousProfessional(db, conversationID: conversationID, residentSessionID: session.id,
                                                                      queueID: queue.id, urgency: route.urgency, options: continuity, at: now)
-                let event = try ClinicEvent.append(db, conversationID: conversationID, type: "queued", data: .object([
+                let event = try ClinicEvent.append(db, conversationID: conversationID, type: .queued, data: .object([
                     "queue": .object(["id": .string(queue.id), "name": queue.name.json]),
                     "urgency": .string(route.urgency.rawValue),
                 ]), at: now)
@@ -114,13 +114,13 @@ extension Clinic {
                                        conversationID, session.id) else { throw ClinicError.notFound }
             let conversation = Conversation(row: row)
             switch conversation.status {
-            case "withdrawn":
+            case .withdrawn:
                 return (conversation, [])
-            case "open", "queued":
+            case .open, .queued:
                 try db.run("UPDATE conversations SET status = 'withdrawn', updated_at = ? WHERE id = ?", now.millis, conversationID)
-                var data = JSONObject([("status", .string("withdrawn"))])
-                if let queue = conversation.queueID, conversation.status == "queued" { data["queue"] = .object(["id": .string(queue)]) }
-                let event = try ClinicEvent.append(db, conversationID: conversationID, type: "withdrawn", data: .object(data), at: now)
+                var data = JSONObject([("status", .string(ConversationStatus.withdrawn.rawValue))])
+                if let queue = conversation.queueID, conversation.status == .queued { data["queue"] = .object(["id": .string(queue)]) }
+                let event = try ClinicEvent.append(db, conversationID: conversationID, type: .withdrawn, data: .object(data), at: now)
                 return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event])
             default:
                 throw ClinicError.conflict(code: "not_withdrawable", message: "A matter that is being handled or has ended cannot be withdrawn.")

@@ -96,7 +96,7 @@ struct ConversationRoutes: Sendable {
         let events = progress?.events ?? []
         var object = JSONObject([("events", .array(events.map(\.json))), ("next", .int64(events.last?.seq ?? after))])
         if let progress {
-            object["status"] = .string(progress.status)
+            object["status"] = .string(progress.status.rawValue)
             if let position = progress.position { object["position"] = .int(position) }
             if let estimate = progress.estimate { object["estimate"] = estimate.json }
         }

@@ -131,8 +131,8 @@ enum EventStreams {
     /// already waiting; an ended offer moves nobody.
     private static func movesOthers(_ event: ClinicEvent) -> Bool {
         switch event.type {
-        case "picked", "withdrawn", "transferred": return true
-        case "queued": return event.data["urgency"]?.stringValue != Urgency.allCases.max()?.rawValue
+        case .picked, .withdrawn, .transferred: return true
+        case .queued: return event.data["urgency"]?.stringValue != Urgency.allCases.max()?.rawValue
         default: return false
         }
     }

@@ -31,7 +31,7 @@ extension FHIRDocumentTests {
                       subject: Subject? = .myself, identityCode: String? = nil,
                       answers: [RecordExportInput.AnsweredQuestion]? = nil, summary: String = "Ihottuma, ei hälyttäviä oireita.",
                       participants: [RecordExportInput.Participant] = [nurse], messages: [RecordExportInput.Message] = [],
-                      photoIDs: [String] = [], queueID: String = "nurse", outcome: String = "adviceGiven") throws -> RecordExportInput {
+                      photoIDs: [String] = [], queueID: String = "nurse", outcome: ClosingOutcome? = .adviceGiven) throws -> RecordExportInput {
         let serviceTitle: String? = switch serviceID {
         case "skin": "Iho-oireet"
         case "dental": "Suun terveys"

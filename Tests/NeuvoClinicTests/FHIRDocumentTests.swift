@@ -138,7 +138,7 @@ import Testing
     }
 
     @Test func noPreQuestionnaireAndNoProfessional() throws {
-        let bundle = try Self.document("bare", Self.input(serviceID: nil, answers: [], participants: [], outcome: "noCareNeed"))
+        let bundle = try Self.document("bare", Self.input(serviceID: nil, answers: [], participants: [], outcome: .noCareNeed))
         #expect(Self.resources(bundle, "QuestionnaireResponse").isEmpty)
         #expect(Self.resources(bundle, "Practitioner").isEmpty)
         let composition = try #require(Self.entries(bundle).first?["resource"])

@@ -113,3 +113,12 @@ struct CalendarDate {
         return months
     }
 }
+
+extension Subject {
+    /// A child's age in Finnish, the one rule everywhere (the record document, the
+    /// draft summary, and `Public/shared/people.js` on the pages): months below two
+    /// years ("18 kk"), then whole years ("4 v").
+    public static func ageText(months: Int) -> String {
+        months < 24 ? "\(months) kk" : "\(months / 12) v"
+    }
+}

@@ -59,7 +59,7 @@ extension Clinic {
             case .resident(let session):
                 guard let row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?",
                                            conversationID, session.id) else { throw ClinicError.notFound }
-                guard row.string("status") != "closed" && row.string("status") != "withdrawn" else {
+                guard row.conversationStatus != .closed && row.conversationStatus != .withdrawn else {
                     throw ClinicError.conflict(code: "conversation_closed", message: "The conversation has ended.")
                 }
                 authorName = "resident"
@@ -87,7 +87,7 @@ extension Clinic {
             let photo = Photo(row: try db.row("""
                 SELECT id, conversation_id, author, media_type, width, height, size, created_at FROM photos WHERE id = ?
                 """, id)!)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "photo", data: photo.json, at: now)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .photo, data: photo.json, at: now)
             try db.run("UPDATE conversations SET updated_at = ? WHERE id = ?", now.millis, conversationID)
             return (photo, true, [event])
         }

@@ -1,14 +1,6 @@
 import NeuvoJSON
 import NeuvoStore
 
-/// How a case ended (Soite's first-assessment outcomes).
-public enum ClosingOutcome: String, Sendable, CaseIterable {
-    case adviceGiven
-    case appointmentArranged
-    case referred
-    case noCareNeed
-}
-
 /// Where a case is passed on to.
 public enum TransferTarget: Sendable, Equatable {
     /// Back to waiting in another queue, keeping its original waiting time.
@@ -30,7 +22,7 @@ extension Clinic {
     static func access(_ db: Database, conversationID: String, professionalID: Int64) throws -> CaseAccess? {
         guard let row = try db.row("SELECT professional_id, status FROM conversations WHERE id = ?", conversationID) else { return nil }
         // Access lasts while the case is active: after closing, its content is the record's, not the workspace's.
-        guard row.string("status") == "active" else { return nil }
+        guard row.conversationStatus == .active else { return nil }
         if row.int64("professional_id") == professionalID { return .handler }
         if try db.row("SELECT 1 AS x FROM consultations WHERE conversation_id = ? AND professional_id = ?",
                       conversationID, professionalID) != nil { return .consultant }
@@ -73,7 +65,7 @@ extension Clinic {
                 UPDATE conversations SET status = 'closed', closed_at = ?, closing_outcome = ?, closing_instructions = ?,
                     closing_summary = ?, updated_at = ? WHERE id = ?
                 """, now.millis, outcome.rawValue, instructions, summary, now.millis, conversationID)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "closed", data: .object([
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .closed, data: .object([
                 "outcome": .string(outcome.rawValue), "instructions": .string(instructions),
                 "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),
             ]), at: now)
@@ -133,7 +125,7 @@ extension Clinic {
     /// they helped the one who asked, and the next handler asks anew.
     static func passedOn(_ db: Database, conversationID: String, data: JSONValue, at now: Timestamp) throws -> ClinicEvent {
         try db.run("DELETE FROM consultations WHERE conversation_id = ?", conversationID)
-        return try ClinicEvent.append(db, conversationID: conversationID, type: "transferred", data: data, at: now)
+        return try ClinicEvent.append(db, conversationID: conversationID, type: .transferred, data: data, at: now)
     }
 
     /// Asks another professional to look at the case; they may read it and write notes.
@@ -150,7 +142,7 @@ extension Clinic {
                 """, conversationID, consultantID, professional.id, now.millis)
             try db.run("INSERT OR IGNORE INTO case_participants (conversation_id, professional_id, role, since) VALUES (?, ?, 'consultant', ?)",
                        conversationID, consultantID, now.millis)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "consulted", data: .object([
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .consulted, data: .object([
                 "professional": .object(["id": .int64(consultant.id), "displayName": .string(consultant.displayName),
                                          "title": .string(consultant.title)]),
             ]), at: now, audience: .staff)
@@ -182,7 +174,7 @@ extension Clinic {
                 """, id, conversationID, professional.id, clientID, text, now.millis)
             let row = try db.row("SELECT * FROM internal_notes WHERE id = ?", id)!
             let note = Self.noteJSON(row, author: professional)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: "note", data: note, at: now, audience: .staff)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .note, data: note, at: now, audience: .staff)
             return (note, true, [event])
         }
     }
@@ -202,7 +194,7 @@ extension Clinic {
         var lines = ["Yhteydenoton syy: \(service.title.fi)."]
         switch subject {
         case .child(let name, let months)?:
-            lines.append("Asiointi lapsen puolesta: \(name), " + (months < 24 ? "\(months) kk." : "\(months / 12) v."))
+            lines.append("Asiointi lapsen puolesta: \(name), " + Subject.ageText(months: months) + ".")
         case .otherAdult(let name, let relation)?: lines.append("Asiointi toisen aikuisen puolesta: \(name) (\(relation)).")
         default: break
         }

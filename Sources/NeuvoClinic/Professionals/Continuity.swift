@@ -69,7 +69,7 @@ extension Clinic {
             guard let id = row.string("id") else { continue }
             try db.run("UPDATE conversations SET offered_to = NULL, offered_until = NULL WHERE id = ?", id)
             if let queue = row.string("queue_id") {
-                events.append(try ClinicEvent.append(db, conversationID: id, type: "offerEnded",
+                events.append(try ClinicEvent.append(db, conversationID: id, type: .offerEnded,
                                                      data: .object(["queue": .object(["id": .string(queue)])]), at: now, audience: .staff))
             }
         }

@@ -134,7 +134,7 @@ extension Clinic {
                 let offer = row.int64("offered_until").map { $0 > now.millis } == true ? row.int64("offered_to") : nil
                 // Visible: offered to me, or in my queues and not offered to someone else now.
                 guard offer == professional.id || (queues.contains(queue) && offer == nil) else { throw ClinicError.notFound }
-                guard row.string("status") == "queued" else {
+                guard row.conversationStatus == .queued else {
                     throw ClinicError.conflict(code: "case_taken", message: "Someone else already picked this case, or it left the queue.")
                 }
                 id = conversationID
@@ -164,7 +164,7 @@ extension Clinic {
             try db.run("INSERT INTO audit_log (professional_id, conversation_id, reason, at) VALUES (?, ?, 'picked', ?)",
                        professional.id, id, now.millis)
             let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", id)!)
-            let event = try ClinicEvent.append(db, conversationID: id, type: "picked", data: .object([
+            let event = try ClinicEvent.append(db, conversationID: id, type: .picked, data: .object([
                 "queue": .object(["id": .string(conversation.queueID ?? "")]),
                 "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),
             ]), at: now)

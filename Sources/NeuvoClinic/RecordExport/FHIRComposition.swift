@@ -50,7 +50,7 @@ extension FHIRDocument.Builder {
         case .myself:
             return input.residentIdentityCode == nil ? "Asiakkaan oma asia (tunnistamaton asiakas)" : "Asiakkaan oma asia"
         case .child(let firstName, let ageMonths):
-            return "Asioidaan lapsen puolesta: \(firstName), \(FHIRDocument.age(months: ageMonths))"
+            return "Asioidaan lapsen puolesta: \(firstName), \(Subject.ageText(months: ageMonths))"
         case .otherAdult(let name, let relation):
             return "Asioidaan toisen aikuisen puolesta hänen suostumuksellaan: \(name) (\(relation))"
         }
@@ -86,14 +86,14 @@ extension FHIRDocument.Builder {
     }
 
     func outcomeSection() -> JSONValue {
-        let display = FHIRDocument.outcomeDisplay(input.outcome)
+        let display = input.outcome?.finnishName ?? "Ei kirjattu"
         var html = "<p>\(FHIRDocument.escape(display))"
-        if !input.outcome.isEmpty { html += " (\(FHIRDocument.escape(input.outcome)))" }
+        if let outcome = input.outcome { html += " (\(FHIRDocument.escape(outcome.rawValue)))" }
         html += "</p>"
         var extensions: [JSONValue] = []
-        if !input.outcome.isEmpty {
+        if let outcome = input.outcome {
             extensions.append(.object(["url": .string(FHIRDocument.outcomeExtension),
-                                       "valueCoding": .object(["system": .string(FHIRDocument.outcomeSystem), "code": .string(input.outcome),
+                                       "valueCoding": .object(["system": .string(FHIRDocument.outcomeSystem), "code": .string(outcome.rawValue),
                                                                "display": .string(display)])]))
         }
         return section("Lopputulos", code: "18776-5", display: "Plan of care note",

@@ -37,17 +37,6 @@ public enum FHIRDocument {
         Builder(input: input, baseURL: baseURL, includeTranscript: includeTranscript).bundle()
     }
 
-    /// The readable Finnish name of a closing outcome.
-    static func outcomeDisplay(_ code: String) -> String {
-        switch code {
-        case "adviceGiven": return "Neuvonta annettu"
-        case "appointmentArranged": return "Vastaanottoaika varattu"
-        case "referred": return "Ohjattu muualle"
-        case "noCareNeed": return "Ei hoidon tarvetta"
-        default: return code.isEmpty ? "Ei kirjattu" : code
-        }
-    }
-
     // MARK: - Narrative
 
     /// A generated narrative around already escaped XHTML content.
@@ -201,11 +190,6 @@ extension FHIRDocument {
                 "entry": .array(entries),
             ])
         }
-    }
-
-    /// "4 v" or "8 kk".
-    static func age(months: Int) -> String {
-        months >= 24 || (months >= 12 && months % 12 == 0) ? "\(months / 12) v" : "\(months) kk"
     }
 }
 

@@ -29,7 +29,7 @@ extension FHIRDocument.Builder {
         case .child(let firstName, let ageMonths):
             object["meta"] = identificationTag(identified: false)
             object["text"] = FHIRDocument.narrative(
-                "Lapsi: \(firstName), \(FHIRDocument.age(months: ageMonths)). Henkilötunnus ei tiedossa; huoltaja asioi lapsen puolesta.")
+                "Lapsi: \(firstName), \(Subject.ageText(months: ageMonths)). Henkilötunnus ei tiedossa; huoltaja asioi lapsen puolesta.")
             object["name"] = .array([.object(["use": .string("usual"), "given": .array([.string(firstName)])])])
         case .otherAdult(let name, let relation):
             object["meta"] = identificationTag(identified: false)

@@ -57,7 +57,7 @@ public enum RecordExport {
             serviceID: conversation.serviceID, serviceTitle: service?.title.fi, subject: conversation.subject,
             residentIdentityCode: identityCode, queueID: conversation.queueID, queueName: conversation.queueID.flatMap { catalog?.queue($0)?.name.fi },
             answers: answered, redFlag: row.string("red_flag"), routingReason: reason, queuedAt: conversation.queuedAt,
-            closedAt: now, outcome: row.string("closing_outcome") ?? "", instructions: row.string("closing_instructions") ?? "",
+            closedAt: now, outcome: row.string("closing_outcome").flatMap(ClosingOutcome.init(rawValue:)), instructions: row.string("closing_instructions") ?? "",
             summary: row.string("closing_summary") ?? "", participants: participants, messages: messages,
             photoIDs: try db.rows("SELECT id FROM photos WHERE conversation_id = ? ORDER BY created_at, rowid", conversationID)
                 .compactMap { $0.string("id") })

@@ -48,7 +48,7 @@ public struct RecordExportInput: Sendable {
     public let routingReason: String?
     public let queuedAt: Timestamp?
     public let closedAt: Timestamp
-    public let outcome: String
+    public let outcome: ClosingOutcome?
     public let instructions: String
     public let summary: String
     public let participants: [Participant]

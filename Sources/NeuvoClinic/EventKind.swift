@@ -1,0 +1,24 @@
+/// What an entry of the event log says happened. The raw values are what the
+/// database and the API carry (`type`).
+public enum EventKind: String, Sendable, CaseIterable {
+    /// The conversation was opened (`data.status`).
+    case status
+    /// The pre-questions were answered and the case joined a queue.
+    case queued
+    /// The pre-questions hit a red flag: the resident must call now.
+    case redFlag
+    case withdrawn
+    /// A professional took the case.
+    case picked
+    case message
+    /// A professional's internal note (staff only).
+    case note
+    case photo
+    /// Passed to another queue or a colleague.
+    case transferred
+    /// A colleague was asked to look at the case.
+    case consulted
+    case closed
+    /// A continuity offer ended: the whole queue sees the case.
+    case offerEnded
+}
