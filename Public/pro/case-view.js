@@ -5,7 +5,7 @@ import { t } from "../shared/i18n.js";
 import { clockText } from "../shared/time.js";
 import { state, currentCase } from "./state.js";
 import { views } from "./render.js";
-import { queueName, urgencyLabel, subjectKindLabel, subjectText, caseServiceTitle } from "./words.js";
+import { queueName, urgencyLabel, subjectKindLabel, subjectText, caseServiceTitle, numberText } from "./words.js";
 
 function renderCase() {
   const c = currentCase();
@@ -39,8 +39,14 @@ function renderCase() {
     conv.queuedAt ? h("span", {}, `${t("queuedAt")} ${clockText(conv.queuedAt)}`) : null,
     v.access === "consultant" ? h("span", { class: "tag" }, t("consultantBadge")) : null].filter(Boolean));
 
-  $("answers-list").replaceChildren(...(v.answers || []).map((a) =>
+  const answers = (v.answers || []).map((a) => ({ question: a.question, shown: shownInLocale(a) }));
+  $("answers-list").replaceChildren(...answers.map((a) =>
     h("div", { class: "answer" }, h("dt", {}, a.question), h("dd", {}, a.shown))));
+  $("answers-gist").textContent = answers.map((a) => a.shown).join(" · ");
+  // Open while the case has no conversation yet (the answers are what there is to read), then folded;
+  // what the professional chose stays with the case.
+  if (c.answersOpen === undefined) c.answersOpen = c.messages.size === 0 && c.photos.size === 0;
+  $("prequestions").open = c.answersOpen;
   $("routing-reason").textContent = v.routingReason || "–";
   const flags = v.earlierRedFlags || [];
   show($("earlier-redflags"), flags.length > 0);
@@ -72,8 +78,15 @@ function renderCase() {
   views.notes(c);
 }
 
-// A ready reply goes in at the caret, with a space before it if needed.
+// A number answer as the page's language writes it (38,2 in Finnish): the server writes "38.2 °C".
+function shownInLocale(a) {
+  if (typeof a.answer !== "number" || !String(a.shown).startsWith(String(a.answer))) return a.shown;
+  return numberText(a.answer, 2) + a.shown.slice(String(a.answer).length);
+}
+
+// A ready reply goes in at the caret, with a space before it if needed; the menu folds away.
 function insertCanned(text) {
+  $("canned-box").open = false;
   const input = $("message-input");
   const start = input.selectionStart ?? input.value.length;
   const end = input.selectionEnd ?? input.value.length;
@@ -85,4 +98,11 @@ function insertCanned(text) {
   input.setSelectionRange(caret, caret);
 }
 
-export function startCaseView() { views.case = renderCase; }
+export function startCaseView() {
+  views.case = renderCase;
+  $("prequestions").addEventListener("toggle", () => { const c = currentCase(); if (c) c.answersOpen = $("prequestions").open; });
+  // Esc folds the ready replies back into their button.
+  $("canned-box").addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && $("canned-box").open) { e.preventDefault(); e.stopPropagation(); $("canned-box").open = false; $("canned-label").focus(); }
+  });
+}

@@ -3,7 +3,7 @@
 // Native ES modules, no build step, plain DOM; text from the server is only ever put in with
 // textContent. Imports only go downward:
 //   main.js (this entry: start, sign-in → workspace, language, keyboard shortcuts)
-//   → views: session, queue, my-cases, case-view, timeline, compose, photos, dialogs, shifts, admin
+//   → views: session, queue, queue-filter, my-cases, case-view, timeline, compose, photos, dialogs, shifts, admin
 //   → services: stream (the one long poll that drives everything live), cases, queue-feed, signal, modal
 //   → state.js, strings.js, words.js, render.js
 //   → ../shared/ (the toolkit both pages share)
@@ -23,6 +23,7 @@ import { reloadCase, openCase } from "./cases.js";
 import { pollLoop } from "./stream.js";
 import { startSession, route, showLogin, onSignedOut, markUse } from "./session.js";
 import { startQueue, pick } from "./queue.js";
+import { startQueueFilter } from "./queue-filter.js";
 import { startMyCases } from "./my-cases.js";
 import { startCaseView } from "./case-view.js";
 import { startTimeline } from "./timeline.js";
@@ -151,6 +152,7 @@ async function start() {
   startSignals();
   startSession(startWorkspace);
   startQueue();
+  startQueueFilter();
   startMyCases();
   startCaseView();
   startTimeline();

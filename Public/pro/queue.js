@@ -1,37 +1,62 @@
-// The waiting queue: one row per case (urgency, service, whose matter, waiting time) and picking one.
+// The waiting queue: one line per case (urgency, service, whose matter, identified, waited / target),
+// narrowed by the filter (queue-filter.js), and picking one.
 import { $, h, show, announce } from "../shared/dom.js";
 import { t, lang } from "../shared/i18n.js";
-import { request } from "../shared/api.js";
+import { request, serverNow } from "../shared/api.js";
 import { waitText } from "../shared/time.js";
 import { state, caseRecord, waitingCount } from "./state.js";
 import { views } from "./render.js";
-import { queueName, serviceTitle, urgencyLabel, subjectKindLabel, caseLabel, errorText } from "./words.js";
+import { queueName, serviceTitle, urgencyLabel, subjectKindLabel, caseLabel, errorText, queueTarget, durationText, numberText } from "./words.js";
 import { updateTitle, stopBlink, showAlert, hideAlert } from "./signal.js";
 import { leaveQueue, scheduleQueueRefresh, refreshQueue, measure } from "./queue-feed.js";
 import { openCase } from "./cases.js";
 
+// What the line says of waiting: the time so far, and the queue's target for a first reply.
+function waitPart(c) {
+  const m = queueTarget(c.queueId);
+  const wait = h("span", { class: "wait", dataset: { since: c.queuedAt } }, waitText(c.queuedAt));
+  return h("span", { class: "qi-wait", dataset: m ? { since: c.queuedAt, target: String(m * 60000) } : {} },
+    h("span", { class: "visually-hidden" }, t("waiting") + " "), wait,
+    m ? h("span", { class: "qi-target" }, " / ", h("span", { class: "visually-hidden" }, t("target") + " "), durationText(m)) : null);
+}
+
+// One line per case; the line opens its details (identification, an offer, the pre-question summary) below it.
+const expanded = new Set();
 function queueItem(c) {
   const service = serviceTitle(c.serviceId);
   const what = `${urgencyLabel(c.urgency)}, ${service}, ${subjectKindLabel(c.subject)}`;
-  const wait = h("span", { class: "wait", dataset: { since: c.queuedAt } }, waitText(c.queuedAt));
+  const open = expanded.has(c.conversationId);
+  const detailsId = "qd-" + c.conversationId;
+  // Whose and the queue are plain text of the line, so a narrow column cuts only their end.
+  const line = h("button", { type: "button", class: "qi-line", "aria-expanded": String(open), "aria-controls": detailsId,
+    dataset: { line: c.conversationId } },
+    h("span", { class: "qi-service" }, service), ` · ${subjectKindLabel(c.subject)} · ${queueName(c.queueId)}`);
+  // Identified or not: a mark on the line (the word for screen readers and as a tooltip), the word in the details.
+  const idWord = c.identified ? t("identified") : t("anonymous");
+  const idMark = h("span", { class: c.identified ? "qi-id ok" : "qi-id", title: idWord },
+    h("span", { "aria-hidden": "true" }, c.identified ? "✓" : "–"), h("span", { class: "visually-hidden" }, idWord));
+  const details = h("div", { class: "qi-details", id: detailsId, hidden: !open },
+    h("span", { class: c.identified ? "tag ok" : "tag", "aria-hidden": "true" }, idWord),
+    c.offeredToMe ? h("span", { class: "tag offer" }, t("offeredToMe")) : null,
+    h("p", { class: "qi-summary" }, c.summary || ""));
+  line.addEventListener("click", () => {
+    const now = line.getAttribute("aria-expanded") !== "true";
+    if (now) expanded.add(c.conversationId); else expanded.delete(c.conversationId);
+    line.setAttribute("aria-expanded", String(now));
+    details.hidden = !now;
+  });
   const button = h("button", {
     type: "button", class: "button small", dataset: { pick: c.conversationId },
     "aria-label": t("pickCase", { what }),
     onclick: () => pick(c.conversationId),
   }, t("pick"));
   return h("li", { class: `queue-item urgency-${c.urgency}` },
-    h("div", { class: "qi-top" },
-      h("span", { class: `badge urgency-${c.urgency}` }, urgencyLabel(c.urgency)),
-      h("span", { class: "qi-service" }, service),
-      h("span", { class: "qi-wait" }, h("span", { class: "visually-hidden" }, t("waiting") + " "), wait)),
-    h("div", { class: "qi-meta" },
-      h("span", {}, subjectKindLabel(c.subject)),
-      h("span", { class: c.identified ? "tag ok" : "tag" }, c.identified ? t("identified") : t("anonymous")),
-      h("span", { class: "tag queue" }, queueName(c.queueId)),
-      c.offeredToMe ? h("span", { class: "tag offer" }, t("offeredToMe")) : null),
-    h("p", { class: "qi-summary" }, c.summary || ""),
-    button);
+    h("span", { class: `badge urgency-${c.urgency}` }, urgencyLabel(c.urgency)), line, idMark, waitPart(c), button, details);
 }
+
+// On this page only: "Pick next" still takes the server's next case from all my queues.
+const inFilter = (c) => (!state.queueFilter.queue || c.queueId === state.queueFilter.queue)
+  && (!state.queueFilter.urgency || c.urgency === state.queueFilter.urgency);
 
 // The queue is updated in place: an item stays the same node while its case
 // waits unchanged, so a change costs only what changed (hundreds of waiting
@@ -40,19 +65,24 @@ const queueNodes = new Map(); // conversationId -> { li, sig }
 function renderQueue() {
   const started = performance.now();
   const list = $("queue-list");
-  const focusedId = document.activeElement && list.contains(document.activeElement)
-    ? document.activeElement.dataset.pick : null;
+  const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.dataset : null;
   const total = waitingCount();
-  $("queue-count").textContent = String(total);
-  $("queue-more").textContent = state.queueBeyond ? t("queueMore", { shown: state.queue.length, total }) : "";
+  $("queue-count").textContent = numberText(total);
+  $("queue-more").textContent = state.queueBeyond
+    ? t("queueMore", { shown: numberText(state.queue.length), total: numberText(total) }) : "";
   show($("queue-more"), !!state.queueBeyond);
   show($("queue-empty"), state.queue.length === 0);
-  const wanted = new Set(state.queue.map((c) => c.conversationId));
+  views.filter();
+  const shown = state.queue.filter(inFilter);
+  const filtering = !!(state.queueFilter.queue || state.queueFilter.urgency) && state.queue.length > 0;
+  $("queue-filtered").textContent = filtering
+    ? t("queueFiltered", { shown: numberText(shown.length), total: numberText(state.queue.length) }) : "";
+  const wanted = new Set(shown.map((c) => c.conversationId));
   for (const [id, node] of queueNodes) {
     if (!wanted.has(id)) { node.li.remove(); queueNodes.delete(id); }
   }
   let previous = null;
-  for (const c of state.queue) {
+  for (const c of shown) {
     const sig = [lang, c.urgency, c.queueId, c.serviceId, c.subject, c.identified, c.summary, c.queuedAt, c.offeredToMe,
                  !!state.catalog].join("\u0001");
     let node = queueNodes.get(c.conversationId);
@@ -71,8 +101,9 @@ function renderQueue() {
   while (previous ? previous.nextElementSibling : list.firstElementChild) {
     (previous ? previous.nextElementSibling : list.firstElementChild).remove();
   }
-  if (focusedId && !list.contains(document.activeElement)) {
-    const again = list.querySelector(`[data-pick="${CSS.escape(focusedId)}"]`);
+  if (focused && !list.contains(document.activeElement)) {
+    const again = focused.pick ? list.querySelector(`[data-pick="${CSS.escape(focused.pick)}"]`)
+      : focused.line ? list.querySelector(`[data-line="${CSS.escape(focused.line)}"]`) : null;
     (again || $("pick-next")).focus();
   }
   if (state.locked) views.lock();
@@ -117,11 +148,14 @@ export async function pick(conversationId) {
 export function startQueue() {
   views.queue = renderQueue;
   $("pick-next").addEventListener("click", () => pick(null));
-  // Live waiting times: only the text of the clocks changes, once a second.
+  // Live waiting times: only the text of the clocks changes, once a second; past the target, in red.
   setInterval(() => {
     for (const node of document.querySelectorAll(".wait[data-since]")) {
       const text = waitText(node.dataset.since);
       if (node.textContent !== text) node.textContent = text;
+    }
+    for (const node of document.querySelectorAll(".qi-wait[data-target]")) {
+      node.classList.toggle("late", serverNow() - Date.parse(node.dataset.since) > Number(node.dataset.target));
     }
   }, 1000);
 }

@@ -5,6 +5,7 @@
 const nothing = () => {};
 export const views = {
   queue: nothing,        // the waiting list
+  filter: nothing,       // the waiting list's filter (its queue choices)
   mine: nothing,         // my cases
   case: nothing,         // the open case, whole
   messages: nothing,     // (c) the open case's timeline

@@ -16,6 +16,7 @@ export const state = {
   queueLoaded: false,
   queueCursor: 0,     // the stream position the last queue snapshot was taken at
   queueBeyond: 0,     // waiting cases beyond those the server lists
+  queueFilter: { queue: "", urgency: "" }, // what the waiting list shows (on this page only)
   cursor: 0,
   generation: 0,      // bumps on sign-in/out so old loops stop
   cases: new Map(),   // conversationId -> case record

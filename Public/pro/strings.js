@@ -4,6 +4,8 @@
 
 export const STRINGS = {
   fi: {
+    filterQueue: "Jono", filterAllQueues: "Kaikki jonot", filterUrgency: "Kiireellisyys", filterAll: "Kaikki",
+    queueFiltered: "Suodatettu: näytetään {shown}/{total}.", target: "tavoite",
     appSubtitle: "ammattilaisen työtila", language: "Kieli", skipToCase: "Siirry käsiteltävään asiaan",
     signOut: "Kirjaudu ulos", signInTitle: "Kirjaudu työtilaan",
     lockTitle: "Työtila on lukittu",
@@ -84,6 +86,8 @@ export const STRINGS = {
     adminNoQueues: "Palveluvalikoimassa ei ole jonoja.",
   },
   sv: {
+    filterQueue: "Kö", filterAllQueues: "Alla köer", filterUrgency: "Brådska", filterAll: "Alla",
+    queueFiltered: "Filtrerat: {shown} av {total} visas.", target: "mål",
     appSubtitle: "arbetsvy för yrkespersoner", language: "Språk", skipToCase: "Gå till ärendet",
     signOut: "Logga ut", signInTitle: "Logga in i arbetsvyn",
     lockTitle: "Arbetsvyn är låst",
@@ -164,6 +168,8 @@ export const STRINGS = {
     adminNoQueues: "Tjänsteutbudet har inga köer.",
   },
   en: {
+    filterQueue: "Queue", filterAllQueues: "All queues", filterUrgency: "Urgency", filterAll: "All",
+    queueFiltered: "Filtered: showing {shown} of {total}.", target: "target",
     appSubtitle: "professional workspace", language: "Language", skipToCase: "Skip to the case",
     signOut: "Sign out", signInTitle: "Sign in to the workspace",
     lockTitle: "The workspace is locked",

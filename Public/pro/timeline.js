@@ -1,4 +1,4 @@
-// The open case's timeline (messages and photos in the order of the event log, then what is still
+// The open case's timeline (messages and photos in the order they were sent, then what is still
 // being sent) and its internal notes.
 import { $, h, show } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
@@ -7,15 +7,17 @@ import { state } from "./state.js";
 import { views } from "./render.js";
 import { nameAndTitle, photoUrl, photoAlt } from "./words.js";
 
-// Messages and photos in the order of the event log (what has no place yet
-// goes last), then what is still being sent.
-function byLogOrder(a, b) {
+// Messages and photos in the order they were sent, then what is still being sent. The server's time
+// orders them: the case view lists photos without their place in the event log, so the log's seq
+// alone would sink every photo to the bottom after a reload. Within one millisecond, the seq.
+function bySent(a, b) {
+  const ta = a.at || "\uffff", tb = b.at || "\uffff";
+  if (ta !== tb) return ta < tb ? -1 : 1;
   const sa = a.seq ?? Infinity, sb = b.seq ?? Infinity;
-  if (sa !== sb) return sa < sb ? -1 : 1;
-  return String(a.at || "").localeCompare(String(b.at || ""));
+  return sa === sb ? 0 : sa < sb ? -1 : 1;
 }
 function sortedMessages(c) {
-  const list = [...c.messages.values(), ...c.photos.values()].sort(byLogOrder);
+  const list = [...c.messages.values(), ...c.photos.values()].sort(bySent);
   for (const p of c.pending.values()) list.push(p);
   for (const p of c.pendingPhotos.values()) list.push(p);
   return list;

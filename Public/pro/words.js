@@ -1,6 +1,6 @@
 // The workspace's words for what the server sends: queue and service names from the catalog, urgency,
 // whose matter, and why a call failed.
-import { t, localized } from "../shared/i18n.js";
+import { t, localized, lang } from "../shared/i18n.js";
 import { whose, ageText } from "../shared/people.js";
 import { state } from "./state.js";
 
@@ -21,6 +21,19 @@ export function serviceTitle(id) {
   if (!id) return t("unknownService");
   const s = findService(id, state.catalog && state.catalog.services);
   return s ? localized(s.title) : id;
+}
+// A count or an amount as the page's language writes it (1 234 in Finnish, 1,234 in English).
+export function numberText(n, digits = 1) {
+  return new Intl.NumberFormat(lang === "en" ? "en-GB" : lang + "-FI", { maximumFractionDigits: digits }).format(n);
+}
+// The queue's target for a first reply, in minutes (the catalog's), or null.
+export function queueTarget(id) {
+  const q = state.catalog && (state.catalog.queues || []).find((x) => x.id === id);
+  return q && q.targetFirstResponseMinutes ? q.targetFirstResponseMinutes : null;
+}
+// "30 min", "2 h": whole hours from two hours on.
+export function durationText(minutes) {
+  return minutes >= 120 && minutes % 60 === 0 ? `${numberText(minutes / 60)} h` : `${numberText(minutes)} min`;
 }
 export function urgencyLabel(u) { return t(u === "urgent" ? "urgent" : u === "soon" ? "soon" : "normal"); }
 

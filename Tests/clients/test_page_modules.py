@@ -32,7 +32,7 @@ LEVELS = {
     "pro/state.js": 1, "pro/strings.js": 1,
     "pro/words.js": 2, "pro/render.js": 2,
     "pro/signal.js": 3, "pro/modal.js": 3, "pro/queue-feed.js": 3, "pro/cases.js": 3, "pro/stream.js": 3,
-    "pro/session.js": 4, "pro/queue.js": 4, "pro/my-cases.js": 4, "pro/case-view.js": 4, "pro/timeline.js": 4,
+    "pro/session.js": 4, "pro/queue.js": 4, "pro/queue-filter.js": 4, "pro/my-cases.js": 4, "pro/case-view.js": 4, "pro/timeline.js": 4,
     "pro/compose.js": 4, "pro/photos.js": 4, "pro/dialogs.js": 4, "pro/shifts.js": 4, "pro/admin.js": 4,
     "pro/main.js": 5,
 }
