@@ -13,27 +13,32 @@ struct ConversationRoutes: Sendable {
     /// Longest long-poll wait a client may ask for.
     static let maxWaitSeconds = 30
 
-    func register(in router: inout Router) {
-        router.post("/api/v1/conversations", bodyLimit: 16 * 1024) { request in try await open(request) }
-        router.post("/api/v1/conversations/{id}/messages", bodyLimit: 32 * 1024) { request in try await postMessage(request) }
-        router.get("/api/v1/conversations/{id}/events") { request in try await events(request) }
+    func register(in routes: inout RouteTable) {
+        // Anyone: a first conversation starts the resident's session.
+        routes.post("/api/v1/conversations", .visitor(auth), takes: .json(limit: 16 * 1024), answers: [.invalid("body")]) { request, session in
+            try await open(request, session: session)
+        }
+        routes.post("/api/v1/conversations/{id}/messages", .resident(auth), takes: .json(limit: 32 * 1024),
+                    answers: [.invalid("clientId"), .invalid("text"), .conflict("client_id_reused"), .conflict("conversation_closed")]) {
+            request, session in try await postMessage(request, session: session)
+        }
+        routes.get("/api/v1/conversations/{id}/events", .resident(auth),
+                   answers: [.badQuery("after"), .badQuery("wait"), .badQuery("position")]) { request, session in
+            try events(request, session: session)
+        }
     }
 
     /// `POST /api/v1/conversations` → 201 `{"id", "status", "createdAt"}`; a new
     /// resident also gets a session cookie.
-    func open(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
+    func open(_ request: Request, session existing: ResidentSession?) async throws -> HandlerResult {
         guard case .object = try request.jsonBody() else {
             throw HTTPError(.unprocessableContent, code: "invalid_body", message: "The body must be a JSON object.")
         }
-        let existing = try await auth.session(of: request)
-        let fresh = existing == nil ? ResidentAuth.newToken() : nil
-        let opened = try await mappingErrors {
-            try await clinic.openConversation(session: existing, newSessionTokenHash: fresh?.hash)
-        }
+        let fresh = existing == nil ? Cookies.newToken() : nil
+        let opened = try await clinic.openConversation(session: existing, newSessionTokenHash: fresh?.hash)
         // A new session opened behind the proxy is identified from the start.
         if existing == nil, let identity = try auth.verifiedIdentity(request) {
-            _ = try await mappingErrors { try await clinic.identify(session: opened.session, as: identity) }
+            _ = try await clinic.identify(session: opened.session, as: identity)
         }
         hub.publish(streams: EventStreams.touched(by: opened.events))
         var headers = HTTPHeaders()
@@ -44,9 +49,8 @@ struct ConversationRoutes: Sendable {
 
     /// `POST /api/v1/conversations/{id}/messages` with `{"clientId", "text"}` →
     /// 201 with the message, or 200 with the original on a retry.
-    func postMessage(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+    func postMessage(_ request: Request, session: ResidentSession) async throws -> HandlerResult {
+        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let clientID = body["clientId"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_clientId", message: "clientId (a UUID string) is required.")
@@ -54,9 +58,7 @@ struct ConversationRoutes: Sendable {
         guard let text = body["text"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_text", message: "text (a string) is required.")
         }
-        let posted = try await mappingErrors {
-            try await clinic.postMessage(conversationID: id, author: .resident(session), clientID: clientID, text: text)
-        }
+        let posted = try await clinic.postMessage(conversationID: id, author: .resident(session), clientID: clientID, text: text)
         hub.publish(streams: EventStreams.touched(by: posted.events))
         return .respond(.json(status: posted.created ? .created : .ok, posted.message.json))
     }
@@ -64,9 +66,8 @@ struct ConversationRoutes: Sendable {
     /// `GET /api/v1/conversations/{id}/events?after=SEQ&wait=S&position=P&estimate=K`:
     /// events after SEQ, or the queue position or wait estimate when they differ
     /// from P and K, at once; else a park of up to S seconds until one changes.
-    func events(_ request: Request) async throws -> HandlerResult {
-        guard let session = try await auth.session(of: request), let id = request.parameters["id"],
-              let conversation = try clinic.followed(conversationID: id, ownedBy: session) else { throw HTTPError.notFound() }
+    func events(_ request: Request, session: ResidentSession) throws -> HandlerResult {
+        guard let id = request.parameters["id"], let conversation = try clinic.followed(conversationID: id, ownedBy: session) else { throw HTTPError.notFound() }
         let after = Int64(try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max)))
         let wait = try Self.integer(request, "wait", default: 0, range: 0...Self.maxWaitSeconds)
         let seen = request.queryValue("position") == nil ? nil : try Self.integer(request, "position", default: 0, range: 0...1_000_000)

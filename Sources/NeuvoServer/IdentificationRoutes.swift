@@ -12,23 +12,24 @@ struct IdentificationRoutes: Sendable {
     let auth: ResidentAuth
     let demo: Bool
 
-    func register(in router: inout Router) {
-        // Who may call: anyone; it describes only the caller's own session.
-        router.get("/api/v1/session") { request in try await session(request) }
-        // Who may call: anyone, in demo mode only (404 otherwise).
-        router.post("/api/v1/identification/demo", bodyLimit: 1024) { request in try await demoIdentify(request) }
+    func register(in routes: inout RouteTable) {
+        // Anyone: it describes only the caller's own session.
+        routes.get("/api/v1/session", .visitor(auth)) { _, session in describe(session) }
+        // Anyone, in demo mode only (404 otherwise).
+        routes.post("/api/v1/identification/demo", .visitor(auth), takes: .json(limit: 1024),
+                    answers: [.notFound, .invalid("personalIdentityCode")]) { request, session in
+            try await demoIdentify(request, session: session)
+        }
     }
 
-    func session(_ request: Request) async throws -> HandlerResult {
-        let session = try await auth.session(of: request)
+    func describe(_ session: ResidentSession?) -> HandlerResult {
         var object = JSONObject([("identified", .bool(session?.identity != nil)), ("demoIdentification", .bool(demo))])
         if let identity = session?.identity { object["identity"] = identity.json }
         return .respond(.json(.object(object)))
     }
 
     /// `{"personalIdentityCode": "131052-308T"}` → the session, identified as a test person.
-    func demoIdentify(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
+    func demoIdentify(_ request: Request, session existing: ResidentSession?) async throws -> HandlerResult {
         guard demo else { throw HTTPError.notFound() }
         guard let text = try request.jsonBody()["personalIdentityCode"]?.stringValue, let code = PersonalIdentityCode(text) else {
             throw HTTPError(.unprocessableContent, code: "invalid_personalIdentityCode",
@@ -36,15 +37,13 @@ struct IdentificationRoutes: Sendable {
                             field: "personalIdentityCode")
         }
         var headers = HTTPHeaders()
-        var session = try await auth.session(of: request)
+        var session = existing
         if session == nil {
-            let fresh = ResidentAuth.newToken()
+            let fresh = Cookies.newToken()
             session = try await clinic.startResidentSession(tokenHash: fresh.hash)
             headers.add(name: "set-cookie", value: auth.setCookie(token: fresh.token))
         }
-        let identified = try await mappingErrors {
-            try await clinic.identify(session: session!, as: .init(code: code, name: "Testihenkilö (demo)", method: .demo))
-        }
+        let identified = try await clinic.identify(session: session!, as: .init(code: code, name: "Testihenkilö (demo)", method: .demo))
         return .respond(.json(.object(["identified": .bool(true), "identity": identified.identity!.json]), headers: headers))
     }
 }

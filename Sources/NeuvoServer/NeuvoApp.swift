@@ -43,6 +43,10 @@ public final class NeuvoApp: Sendable {
     public let hub: EventHub
     public let logger: Logger
     public let http: HTTPServer
+    /// Every API route as declared: who may call it and the errors it may answer.
+    let routeContracts: [RouteContract]
+    /// Errors a route answered that its declaration does not name (tests fail on any).
+    let contractBreaches = ContractBreaches()
 
     public init(configuration: Configuration, logSink: @escaping @Sendable (String) -> Void = Logger.standardError) throws {
         self.configuration = configuration
@@ -53,23 +57,25 @@ public final class NeuvoApp: Sendable {
                         continuity: configuration.continuity)
         hub = EventHub()
 
-        var router = Router()
+        var routes = RouteTable(breaches: contractBreaches)
         let store = self.store
-        router.get("/healthz") { _ in
+        routes.add(Route("GET", "/healthz") { _ in
             _ = try store.read { db in try db.row("SELECT 1 AS ok") }
             return .respond(.json(.object(["status": .string("ok")])))
-        }
+        })
         let auth = ResidentAuth(clinic: clinic, secureCookies: configuration.secureCookies,
                                 trustedProxies: Set(configuration.trustedProxies))
-        ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
-        TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &router)
         let professionalAuth = ProfessionalAuth(clinic: clinic, secureCookies: configuration.secureCookies,
-                                            trustedProxies: Set(configuration.trustedProxies))
-        ProfessionalRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &router)
-        RecordExportRoutes(clinic: clinic).register(in: &router)
-        PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, records: RecordExportRoutes(clinic: clinic))
-            .register(in: &router)
-        IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &router)
+                                                trustedProxies: Set(configuration.trustedProxies))
+        let keys = RecordSystemKeys(clinic: clinic)
+        ConversationRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &routes)
+        TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &routes)
+        ProfessionalRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
+        RecordExportRoutes(clinic: clinic, keys: keys).register(in: &routes)
+        PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)
+        IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &routes)
+        routeContracts = routes.contracts
+        var router = routes.router
         if let files = StaticFiles(root: configuration.publicFolder) {
             router.fallback = { request in
                 request.path.hasPrefix("/api/") ? nil : files.respond(to: request)
@@ -129,5 +135,5 @@ public final class NeuvoApp: Sendable {
 
 extension NeuvoApp {
     /// A new record-system API key and the hash to store.
-    public static func newApiKey() -> (key: String, hash: [UInt8]) { RecordExportRoutes.newKey() }
+    public static func newApiKey() -> (key: String, hash: [UInt8]) { RecordSystemKeys.newKey() }
 }

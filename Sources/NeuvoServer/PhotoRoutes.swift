@@ -10,35 +10,34 @@ struct PhotoRoutes: Sendable {
     let hub: EventHub
     let residents: ResidentAuth
     let professionals: ProfessionalAuth
-    let records: RecordExportRoutes
+    let keys: RecordSystemKeys
 
     /// The largest body read: a little over the 10 MiB photo limit, so that a
     /// slightly too large photo gets the sanitiser's clear 413 message; anything
     /// larger is refused by the engine before it is read.
     static let uploadLimit = 11 * 1024 * 1024
 
-    func register(in router: inout Router) {
-        router.post("/api/v1/conversations/{id}/photos", bodyLimit: Self.uploadLimit) { request in
-            try ResidentAuth.checkCSRF(request, image: true)
-            guard let session = try await residents.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+    func register(in routes: inout RouteTable) {
+        let uploading: [Answer] = [Answer(.contentTooLarge, "photo_too_large"), Answer(.unsupportedMediaType, "unsupported_photo"),
+                                   .invalid("clientId"), .conflict("conversation_closed"),
+                                   .conflict("too_many_photos")]
+        routes.post("/api/v1/conversations/{id}/photos", .resident(residents), takes: .image(limit: Self.uploadLimit), answers: uploading) {
+            request, session in
+            guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
             return try await upload(request, conversationID: id, author: .resident(session))
         }
-        router.get("/api/v1/conversations/{id}/photos/{photoId}") { request in
-            guard let session = try await residents.session(of: request) else { throw HTTPError.notFound() }
-            return try serve(request, viewer: .resident(session), conversationID: request.parameters["id"])
+        routes.get("/api/v1/conversations/{id}/photos/{photoId}", .resident(residents)) { request, session in
+            try serve(request, viewer: .resident(session), conversationID: request.parameters["id"])
         }
-        router.post("/api/v1/pro/cases/{id}/photos", bodyLimit: Self.uploadLimit) { request in
-            try ResidentAuth.checkCSRF(request, image: true)
-            let (_, professional) = try await professionals.require(request)
+        routes.post("/api/v1/pro/cases/{id}/photos", .professional(professionals), takes: .image(limit: Self.uploadLimit),
+                    answers: uploading + [.conflict("conversation_not_active")]) { request, signedIn in
             guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
-            return try await upload(request, conversationID: id, author: .professional(professional))
+            return try await upload(request, conversationID: id, author: .professional(signedIn.professional))
         }
-        router.get("/api/v1/pro/cases/{id}/photos/{photoId}") { request in
-            let (_, professional) = try await professionals.require(request)
-            return try serve(request, viewer: .professional(professional), conversationID: request.parameters["id"])
+        routes.get("/api/v1/pro/cases/{id}/photos/{photoId}", .professional(professionals)) { request, signedIn in
+            try serve(request, viewer: .professional(signedIn.professional), conversationID: request.parameters["id"])
         }
-        router.get("/api/v1/record-exports/{id}/photos/{photoId}") { request in
-            try records.requireKey(request)
+        routes.get("/api/v1/record-exports/{id}/photos/{photoId}", .recordSystem(keys)) { request, _ in
             guard let export = request.parameters["id"] else { throw HTTPError.notFound() }
             return try serve(request, viewer: .recordExport(exportID: export), conversationID: nil)
         }
@@ -46,10 +45,8 @@ struct PhotoRoutes: Sendable {
 
     /// The body is the image itself; `X-Client-Id` (a UUID) makes a retry return the original.
     func upload(_ request: Request, conversationID: String, author: MessageAuthor) async throws -> HandlerResult {
-        let added = try await mappingErrors {
-            try await clinic.addPhoto(conversationID: conversationID, author: author, bytes: request.body,
-                                      clientID: request.headers["x-client-id"])
-        }
+        let added = try await clinic.addPhoto(conversationID: conversationID, author: author, bytes: request.body,
+                                              clientID: request.headers["x-client-id"])
         hub.publish(streams: EventStreams.touched(by: added.events))
         return .respond(.json(status: added.created ? .created : .ok, added.photo.json))
     }

@@ -41,7 +41,7 @@ struct ProfessionalAuth: Sendable {
     }
 
     private static func tokenHash(of request: Request) -> [UInt8]? {
-        guard let token = ResidentAuth.cookie(cookieName, in: request), token.utf8.count == 43 else { return nil }
+        guard let token = Cookies.value(cookieName, in: request), token.utf8.count == 43 else { return nil }
         return SHA256.hash(Array(token.utf8))
     }
 }

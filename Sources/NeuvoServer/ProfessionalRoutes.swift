@@ -12,46 +12,65 @@ struct ProfessionalRoutes: Sendable {
     let hub: EventHub
     let auth: ProfessionalAuth
 
-    func register(in router: inout Router) {
-        router.post("/api/v1/pro/login", bodyLimit: 4096) { request in try await login(request) }
-        router.post("/api/v1/pro/logout", bodyLimit: 1024) { request in try await logout(request) }
-        router.get("/api/v1/pro/me") { request in .respond(.json(try await auth.require(request).professional.json)) }
-        router.post("/api/v1/pro/shifts", bodyLimit: 1024) { request in try await shift(request) }
-        router.get("/api/v1/pro/queue") { request in try await queue(request) }
-        router.post("/api/v1/pro/pick", bodyLimit: 1024) { request in try await pick(request) }
-        router.get("/api/v1/pro/cases/{id}") { request in try await openCase(request) }
-        router.post("/api/v1/pro/cases/{id}/messages", bodyLimit: 32 * 1024) { request in try await postMessage(request) }
-        router.get("/api/v1/pro/events") { request in try await events(request) }
-        router.get("/api/v1/pro/colleagues") { request in try await colleagues(request) }
-        router.get("/api/v1/pro/cases") { request in try await myCases(request) }
-        // Who may call: a signed-in admin only (others 403).
-        router.get("/api/v1/pro/admin/professionals") { request in try await adminList(request) }
-        router.post("/api/v1/pro/admin/professionals/{username}/queues", bodyLimit: 4096) { request in try await adminSetQueues(request) }
-        router.get("/api/v1/pro/admin/cases/{id}") { request in try await adminOpenCase(request) }
-        router.post("/api/v1/pro/cases/{id}/notes", bodyLimit: 32 * 1024) { request in try await addNote(request) }
-        router.post("/api/v1/pro/cases/{id}/transfer", bodyLimit: 1024) { request in try await transfer(request) }
-        router.post("/api/v1/pro/cases/{id}/consult", bodyLimit: 1024) { request in try await consult(request) }
-        router.post("/api/v1/pro/cases/{id}/close", bodyLimit: 64 * 1024) { request in try await close(request) }
+    func register(in routes: inout RouteTable) {
+        let pro = Caller.professional(auth), page = Caller.professional(auth, byThePage: true), admin = Caller.admin(auth)
+        let caseGone: [Answer] = [.notFound]
+        // Anyone may try to sign in; the throttle and the password decide.
+        routes.post("/api/v1/pro/login", .anyone, takes: .json(limit: 4096),
+                    answers: [Answer(.unauthorized, "invalid_credentials"), .invalid("credentials"), Answer(.tooManyRequests, "throttled")]) {
+            request, _ in try await login(request)
+        }
+        routes.post("/api/v1/pro/logout", pro, takes: .unread(limit: 1024)) { _, signedIn in try await logout(signedIn) }
+        routes.get("/api/v1/pro/me", pro) { _, signedIn in .respond(.json(signedIn.professional.json)) }
+        routes.post("/api/v1/pro/shifts", pro, takes: .json(limit: 1024), answers: [.invalid("shift"), .notFound]) { request, signedIn in
+            try await shift(request, signedIn.professional)
+        }
+        routes.get("/api/v1/pro/queue", page) { request, signedIn in try queue(request, signedIn.professional) }
+        routes.post("/api/v1/pro/pick", pro, takes: .json(limit: 1024),
+                    answers: [.invalid("conversationId"), .notFound, .conflict("case_taken"), .conflict("queue_empty")]) { request, signedIn in
+            try await pick(request, signedIn.professional)
+        }
+        routes.get("/api/v1/pro/cases/{id}", pro) { request, signedIn in try await openCase(request, signedIn.professional) }
+        routes.post("/api/v1/pro/cases/{id}/messages", pro, takes: .json(limit: 32 * 1024),
+                    answers: caseGone + [.invalid("message"), .invalid("clientId"), .invalid("text"), .conflict("client_id_reused"),
+                                         .conflict("conversation_not_active")]) { request, signedIn in
+            try await postMessage(request, signedIn.professional)
+        }
+        routes.get("/api/v1/pro/events", page, answers: [.badQuery("after"), .badQuery("wait")]) { request, signedIn in
+            try events(request, signedIn.professional)
+        }
+        routes.get("/api/v1/pro/colleagues", pro) { _, signedIn in try colleagues(signedIn.professional) }
+        routes.get("/api/v1/pro/cases", pro) { _, signedIn in try myCases(signedIn.professional) }
+        routes.get("/api/v1/pro/admin/professionals", admin) { _, _ in try adminList() }
+        routes.post("/api/v1/pro/admin/professionals/{username}/queues", admin, takes: .json(limit: 4096),
+                    answers: [.invalid("queues"), .conflict("no_catalog")]) { request, _ in try await adminSetQueues(request) }
+        routes.get("/api/v1/pro/admin/cases/{id}", admin) { request, admin in try await adminOpenCase(request, admin) }
+        routes.post("/api/v1/pro/cases/{id}/notes", pro, takes: .json(limit: 32 * 1024),
+                    answers: [.invalid("note"), .invalid("clientId"), .invalid("text"), .conflict("client_id_reused")]) { request, signedIn in
+            try await addNote(request, signedIn.professional)
+        }
+        routes.post("/api/v1/pro/cases/{id}/transfer", pro, takes: .json(limit: 1024),
+                    answers: [.invalid("transfer"), .invalid("queueId"), .invalid("professionalId")]) { request, signedIn in
+            try await transfer(request, signedIn.professional)
+        }
+        routes.post("/api/v1/pro/cases/{id}/consult", pro, takes: .json(limit: 1024),
+                    answers: [.invalid("consultation"), .invalid("professionalId")]) { request, signedIn in
+            try await consult(request, signedIn.professional)
+        }
+        routes.post("/api/v1/pro/cases/{id}/close", pro, takes: .json(limit: 64 * 1024),
+                    answers: [.invalid("outcome"), .invalid("closing"), .invalid("instructions"), .invalid("summary")]) { request, signedIn in
+            try await close(request, signedIn.professional)
+        }
     }
 
     /// The cases I handle or was consulted on, so any browser can restore the workspace.
-    func myCases(_ request: Request) async throws -> HandlerResult {
-        let (_, professional) = try await auth.require(request)
+    func myCases(_ professional: Professional) throws -> HandlerResult {
         let cases = try clinic.activeCaseSummaries(professionalID: professional.id)
         return .respond(.json(.object(["cases": .array(cases)])))
     }
 
-    func requireAdmin(_ request: Request) async throws -> Professional {
-        let (_, professional) = try await auth.require(request)
-        guard professional.role == .admin else {
-            throw HTTPError(.forbidden, code: "admin_only", message: "Only an administrator can do this.")
-        }
-        return professional
-    }
-
     /// Every account with its queues and shifts, and the catalog's queues to choose from.
-    func adminList(_ request: Request) async throws -> HandlerResult {
-        _ = try await requireAdmin(request)
+    func adminList() throws -> HandlerResult {
         let queues = try clinic.activeCatalog()?.queues.map { JSONValue.object(["id": .string($0.id), "name": $0.name.json]) } ?? []
         var list: [JSONValue] = []
         for professional in try clinic.professionals() {
@@ -64,8 +83,6 @@ struct ProfessionalRoutes: Sendable {
 
     /// `{"queues": ["nurse-general", …]}` sets exactly which queues the account works in.
     func adminSetQueues(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        _ = try await requireAdmin(request)
         guard let username = request.parameters["username"] else { throw HTTPError.notFound() }
         guard let items = try request.jsonBody()["queues"]?.arrayValue, items.count <= 50 else {
             throw HTTPError(.unprocessableContent, code: "invalid_queues", message: "queues must be a list of queue ids.", field: "queues")
@@ -75,25 +92,21 @@ struct ProfessionalRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_queues", message: "queues must be a list of queue ids.", field: "queues")
         }
         let before = try clinic.professional(username: username)?.professional.queues ?? []
-        let updated = try await mappingErrors { try await clinic.setQueues(username: username.lowercased(), queues: queues) }
+        let updated = try await clinic.setQueues(username: username.lowercased(), queues: queues)
         // Someone on shift joining or leaving a queue changes its residents' estimate.
         hub.publish(streams: Set(before + updated.queues).map(EventStreams.standing))
         return .respond(.json(updated.json))
     }
 
     /// Any case, read-only, audited with the reason `admin`.
-    func adminOpenCase(_ request: Request) async throws -> HandlerResult {
-        let admin = try await requireAdmin(request)
+    func adminOpenCase(_ request: Request, _ admin: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
-        let view = try await mappingErrors {
-            try await clinic.openCase(conversationID: id, professional: admin, language: request.readerLanguage, asAdmin: true)
-        }
+        let view = try await clinic.openCase(conversationID: id, professional: admin, language: request.readerLanguage, asAdmin: true)
         return .respond(.json(view))
     }
 
     /// Who a case can be passed or shown to: every other active account that takes cases.
-    func colleagues(_ request: Request) async throws -> HandlerResult {
-        let (_, me) = try await auth.require(request)
+    func colleagues(_ me: Professional) throws -> HandlerResult {
         let others = try clinic.professionals().filter { $0.takesCases && $0.id != me.id }
         return .respond(.json(.object(["professionals": .array(others.map { p in
             .object(["id": .int64(p.id), "displayName": .string(p.displayName), "title": .string(p.title),
@@ -102,23 +115,19 @@ struct ProfessionalRoutes: Sendable {
     }
 
     /// `{"clientId", "text"}`: an internal note the resident never sees (handler or consultant).
-    func addNote(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (_, professional) = try await auth.require(request)
+    func addNote(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let clientID = body["clientId"]?.stringValue, let text = body["text"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_note", message: "clientId and text are required.")
         }
-        let added = try await mappingErrors { try await clinic.addNote(conversationID: id, professional: professional, clientID: clientID, text: text) }
+        let added = try await clinic.addNote(conversationID: id, professional: professional, clientID: clientID, text: text)
         hub.publish(streams: EventStreams.touched(by: added.events))
         return .respond(.json(status: added.created ? .created : .ok, added.note))
     }
 
     /// `{"queueId"}` back to waiting there, or `{"professionalId"}` straight to a colleague.
-    func transfer(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (_, professional) = try await auth.require(request)
+    func transfer(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         let target: TransferTarget
@@ -129,7 +138,7 @@ struct ProfessionalRoutes: Sendable {
         } else {
             throw HTTPError(.unprocessableContent, code: "invalid_transfer", message: "Give queueId or professionalId.")
         }
-        let moved = try await mappingErrors { try await clinic.transfer(conversationID: id, professional: professional, to: target) }
+        let moved = try await clinic.transfer(conversationID: id, professional: professional, to: target)
         var streams = EventStreams.touched(by: moved.events)
         if case .professional(let colleague) = target { streams.insert(EventStreams.professional(colleague)) }
         if let left = moved.leftQueue { streams.insert(EventStreams.standing(left)) }
@@ -138,22 +147,18 @@ struct ProfessionalRoutes: Sendable {
     }
 
     /// `{"professionalId"}`: that colleague may then read the case and write notes.
-    func consult(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (_, professional) = try await auth.require(request)
+    func consult(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         guard let colleague = try request.jsonBody()["professionalId"]?.intValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_consultation", message: "professionalId is required.")
         }
-        let events = try await mappingErrors { try await clinic.consult(conversationID: id, professional: professional, consultantID: Int64(colleague)) }
+        let events = try await clinic.consult(conversationID: id, professional: professional, consultantID: Int64(colleague))
         hub.publish(streams: EventStreams.touched(by: events))
         return .respond(Response(status: .noContent))
     }
 
     /// `{"outcome", "instructions", "summary"}` closes the case and writes its record export.
-    func close(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (_, professional) = try await auth.require(request)
+    func close(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let outcome = body["outcome"]?.stringValue.flatMap(ClosingOutcome.init(rawValue:)) else {
@@ -163,9 +168,7 @@ struct ProfessionalRoutes: Sendable {
         guard let instructions = body["instructions"]?.stringValue, let summary = body["summary"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_closing", message: "instructions and summary are required.")
         }
-        let closed = try await mappingErrors {
-            try await clinic.close(conversationID: id, professional: professional, outcome: outcome, instructions: instructions, summary: summary)
-        }
+        let closed = try await clinic.close(conversationID: id, professional: professional, outcome: outcome, instructions: instructions, summary: summary)
         hub.publish(streams: EventStreams.touched(by: closed.events))
         return .respond(.json(closed.conversation.json))
     }
@@ -173,7 +176,6 @@ struct ProfessionalRoutes: Sendable {
     /// `{"username", "password"}` → `200` with the professional and a session
     /// cookie; `401` for any wrong combination; `429` after repeated failures.
     func login(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
         let body = try request.jsonBody()
         guard let username = body["username"]?.stringValue, let password = body["password"]?.stringValue,
               username.utf8.count <= 64 else {
@@ -193,16 +195,15 @@ struct ProfessionalRoutes: Sendable {
             throw HTTPError(.unauthorized, code: "invalid_credentials", message: "The username or password is wrong.")
         }
         try await clinic.loginSucceeded(keys: keys)
-        let (token, hash) = ResidentAuth.newToken()
+        let (token, hash) = Cookies.newToken()
         _ = try await clinic.startProfessionalSession(professionalID: account.professional.id, tokenHash: hash)
         var headers = HTTPHeaders()
         headers.add(name: "set-cookie", value: auth.setCookie(token: token))
         return .respond(.json(account.professional.json, headers: headers))
     }
 
-    func logout(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (session, _) = try await auth.require(request)
+    func logout(_ signedIn: SignedIn) async throws -> HandlerResult {
+        let session = signedIn.session
         try await clinic.endProfessionalSession(id: session.id)
         var headers = HTTPHeaders()
         headers.add(name: "set-cookie", value: auth.clearCookie)
@@ -210,21 +211,18 @@ struct ProfessionalRoutes: Sendable {
     }
 
     /// `{"queueId", "onShift": true|false}` → the professional with their shifts.
-    func shift(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (_, professional) = try await auth.require(request)
+    func shift(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         let body = try request.jsonBody()
         guard let queue = body["queueId"]?.stringValue, let onShift = body["onShift"]?.boolValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_shift", message: "queueId and onShift are required.")
         }
-        let updated = try await mappingErrors { try await clinic.setShift(professionalID: professional.id, queueID: queue, onShift: onShift) }
+        let updated = try await clinic.setShift(professionalID: professional.id, queueID: queue, onShift: onShift)
         hub.publish(streams: EventStreams.touched(by: updated.events).union([EventStreams.queue(queue), EventStreams.standing(queue)]))
         return .respond(.json(updated.professional.json))
     }
 
     /// The waiting cases of my queues: urgency first, then waiting time.
-    func queue(_ request: Request) async throws -> HandlerResult {
-        let (_, professional) = try await auth.require(request, byThePage: true)
+    func queue(_ request: Request, _ professional: Professional) throws -> HandlerResult {
         // The cursor lets the page follow the stream from this snapshot on. Read first: an event
         // committed in between is then in both (harmless), never in neither.
         let cursor = try clinic.latestEventSeq()
@@ -234,9 +232,7 @@ struct ProfessionalRoutes: Sendable {
     }
 
     /// `{}` picks the next case; `{"conversationId"}` picks that one. `409` if taken.
-    func pick(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (_, professional) = try await auth.require(request)
+    func pick(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         let body = try request.jsonBody()
         if let given = body["conversationId"], given.stringValue == nil {
             throw HTTPError(.unprocessableContent, code: "invalid_conversationId", message: "conversationId must be a string.",
@@ -244,38 +240,30 @@ struct ProfessionalRoutes: Sendable {
         }
         let wanted = body["conversationId"]?.stringValue
         if let wanted, !Identifier.isWellFormed(wanted) { throw HTTPError.notFound() }
-        let picked = try await mappingErrors { try await clinic.pick(professional: professional, conversationID: wanted) }
+        let picked = try await clinic.pick(professional: professional, conversationID: wanted)
         hub.publish(streams: EventStreams.touched(by: picked.events))
         return .respond(.json(picked.conversation.json))
     }
 
-    func openCase(_ request: Request) async throws -> HandlerResult {
-        let (_, professional) = try await auth.require(request)
+    func openCase(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
-        let view = try await mappingErrors {
-            try await clinic.openCase(conversationID: id, professional: professional, language: request.readerLanguage)
-        }
+        let view = try await clinic.openCase(conversationID: id, professional: professional, language: request.readerLanguage)
         return .respond(.json(view))
     }
 
-    func postMessage(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        let (_, professional) = try await auth.require(request)
+    func postMessage(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let clientID = body["clientId"]?.stringValue, let text = body["text"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_message", message: "clientId and text are required.")
         }
-        let posted = try await mappingErrors {
-            try await clinic.postMessage(conversationID: id, author: .professional(professional), clientID: clientID, text: text)
-        }
+        let posted = try await clinic.postMessage(conversationID: id, author: .professional(professional), clientID: clientID, text: text)
         hub.publish(streams: EventStreams.touched(by: posted.events))
         return .respond(.json(status: posted.created ? .created : .ok, posted.message.json))
     }
 
     /// One stream per professional: their queues' changes and their own cases.
-    func events(_ request: Request) async throws -> HandlerResult {
-        let (_, professional) = try await auth.require(request, byThePage: true)
+    func events(_ request: Request, _ professional: Professional) throws -> HandlerResult {
         let after = try ConversationRoutes.integer(request, "after", default: 0, range: 0...Int(Int64.max))
         let wait = try ConversationRoutes.integer(request, "wait", default: 0, range: 0...ConversationRoutes.maxWaitSeconds)
         let clinic = self.clinic

@@ -1,5 +1,4 @@
 import NeuvoClinic
-import NeuvoEncoding
 import NeuvoHTTP
 import NeuvoJSON
 
@@ -10,31 +9,19 @@ import NeuvoJSON
 /// a key reaches nothing else.
 struct RecordExportRoutes: Sendable {
     let clinic: Clinic
+    let keys: RecordSystemKeys
 
-    func register(in router: inout Router) {
-        router.get("/api/v1/record-exports") { request in try list(request) }
-        router.get("/api/v1/record-exports/{id}") { request in try one(request) }
-        router.post("/api/v1/record-exports/{id}/ack", bodyLimit: 1024) { request in try await acknowledge(request) }
-    }
-
-    /// A key from `neuvo apikey create`: "nk_" and 43 base64url characters.
-    static func newKey() -> (key: String, hash: [UInt8]) {
-        let (token, _) = ResidentAuth.newToken()
-        let key = "nk_" + token
-        return (key, SHA256.hash(Array(key.utf8)))
-    }
-
-    func requireKey(_ request: Request) throws {
-        guard let header = request.headers["authorization"], header.hasPrefix("Bearer "),
-              case let key = String(header.dropFirst(7)), key.hasPrefix("nk_"), key.utf8.count == 46,
-              try clinic.apiKey(hash: SHA256.hash(Array(key.utf8))) != nil else {
-            throw HTTPError(.unauthorized, code: "invalid_api_key", message: "A valid API key is required.")
+    func register(in routes: inout RouteTable) {
+        routes.get("/api/v1/record-exports", .recordSystem(keys),
+                   answers: [.badQuery("after"), .badQuery("limit"), .badQuery("unacknowledged")]) { request, _ in try list(request) }
+        routes.get("/api/v1/record-exports/{id}", .recordSystem(keys)) { request, _ in try one(request) }
+        routes.post("/api/v1/record-exports/{id}/ack", .recordSystem(keys), takes: .unread(limit: 1024)) { request, _ in
+            try await acknowledge(request)
         }
     }
 
     /// `?after=CURSOR&limit=N&unacknowledged=true` → `{"exports": [...], "next": CURSOR}`.
     func list(_ request: Request) throws -> HandlerResult {
-        try requireKey(request)
         let after = try ConversationRoutes.integer(request, "after", default: 0, range: 0...Int(Int64.max))
         let limit = try ConversationRoutes.integer(request, "limit", default: 50, range: 1...500)
         let unacknowledged: Bool
@@ -48,16 +35,14 @@ struct RecordExportRoutes: Sendable {
     }
 
     func one(_ request: Request) throws -> HandlerResult {
-        try requireKey(request)
         guard let id = request.parameters["id"], let export = try clinic.recordExport(id: id) else { throw HTTPError.notFound() }
         return .respond(.json(export.json))
     }
 
     /// Idempotent: acknowledging again answers the same.
     func acknowledge(_ request: Request) async throws -> HandlerResult {
-        try requireKey(request)
         guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
-        let export = try await mappingErrors { try await clinic.acknowledgeExport(id: id) }
+        let export = try await clinic.acknowledgeExport(id: id)
         var json = export.json.objectValue ?? JSONObject()
         json["document"] = nil
         return .respond(.json(.object(json)))

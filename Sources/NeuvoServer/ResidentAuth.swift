@@ -2,7 +2,7 @@ import NeuvoClinic
 import NeuvoEncoding
 import NeuvoHTTP
 
-/// Resident sessions in cookies, and the CSRF rule for state-changing requests.
+/// Resident sessions in cookies, and the identity a trusted proxy verified.
 struct ResidentAuth: Sendable {
     static let cookieName = "neuvo_resident"
     let clinic: Clinic
@@ -16,14 +16,6 @@ struct ResidentAuth: Sendable {
     /// The verified name, percent-encoded UTF-8 (optional).
     static let identityNameHeader = "x-neuvo-identity-name"
 
-    /// A new random token (256 bits, base64url) and its hash for the database.
-    static func newToken() -> (token: String, hash: [UInt8]) {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let token = Base64URL.encode(bytes)
-        return (token, SHA256.hash(Array(token.utf8)))
-    }
-
     func setCookie(token: String) -> String {
         "\(Self.cookieName)=\(token); Path=/; Max-Age=\(ResidentSession.lifetimeMillis / 1000); HttpOnly; SameSite=Strict"
             + (secureCookies ? "; Secure" : "")
@@ -33,7 +25,7 @@ struct ResidentAuth: Sendable {
     /// trusted proxy is recorded on it.
     func session(of request: Request) async throws -> ResidentSession? {
         let identity = try verifiedIdentity(request)
-        guard let token = Self.cookie(Self.cookieName, in: request), token.utf8.count == 43,
+        guard let token = Cookies.value(Self.cookieName, in: request), token.utf8.count == 43,
               let session = try clinic.residentSession(tokenHash: SHA256.hash(Array(token.utf8))) else { return nil }
         guard let identity else { return session }
         return try await mappingErrors { try await clinic.identify(session: session, as: identity) }
@@ -53,46 +45,5 @@ struct ResidentAuth: Sendable {
         let name = request.headers[Self.identityNameHeader].flatMap { PercentDecoding.decode($0) }
             .map { String($0.prefix(200)) }
         return ResidentSession.Identity(code: valid, name: name, method: .proxy)
-    }
-
-    /// The value of cookie `name` (RFC 6265 §5.4 `Cookie` header).
-    static func cookie(_ name: String, in request: Request) -> String? {
-        for header in request.headers.values("cookie") {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingSpaces() == name {
-                    return String(parts[1].trimmingSpaces())
-                }
-            }
-        }
-        return nil
-    }
-
-    /// State-changing requests must carry `X-Requested-With: neuvo` and a JSON
-    /// body type: a cross-site form cannot set either without a CORS preflight,
-    /// which Neuvo never grants.
-    static func checkCSRF(_ request: Request, image: Bool = false) throws(HTTPError) {
-        guard request.headers["x-requested-with"]?.lowercased() == "neuvo" else {
-            throw HTTPError(.forbidden, code: "csrf", message: "Missing header X-Requested-With: neuvo.")
-        }
-        if image {
-            // A photo upload carries the image itself; a form cannot send these types cross-site without a preflight.
-            guard let type = request.mediaType, ["image/jpeg", "image/png", "image/webp"].contains(type) else {
-                throw HTTPError(.forbidden, code: "csrf", message: "The body must be image/jpeg, image/png or image/webp.")
-            }
-            return
-        }
-        guard request.mediaType == "application/json" else {
-            throw HTTPError(.forbidden, code: "csrf", message: "The body must be application/json.")
-        }
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var s = self
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return s
     }
 }

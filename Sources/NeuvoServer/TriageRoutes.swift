@@ -8,22 +8,28 @@ struct TriageRoutes: Sendable {
     let hub: EventHub
     let auth: ResidentAuth
 
-    func register(in router: inout Router) {
-        // Who may call: anyone; the catalog is what the service offers, not personal data.
-        router.get("/api/v1/catalog") { _ in try catalog() }
-        // Who may call: the session that opened the conversation.
-        router.get("/api/v1/conversations/{id}") { request in try await conversation(request) }
-        router.post("/api/v1/conversations/{id}/pre-questionnaire", bodyLimit: 64 * 1024) { request in
-            try await submit(request)
+    func register(in routes: inout RouteTable) {
+        // Anyone: the catalog is what the service offers, not personal data.
+        routes.get("/api/v1/catalog", .anyone, answers: [Answer(.serviceUnavailable, "no_catalog")]) { _, _ in try catalog() }
+        routes.get("/api/v1/conversations/{id}", .resident(auth)) { request, session in try conversation(request, session: session) }
+        routes.post("/api/v1/conversations/{id}/pre-questionnaire", .resident(auth), takes: .json(limit: 64 * 1024),
+                    answers: [.invalid("serviceId"), .invalid("subject"), .invalid("answers"), Answer(.unprocessableContent, "invalid_answer"),
+                              .conflict("already_submitted"), .conflict("no_catalog")]) { request, session in
+            try await submit(request, session: session)
         }
-        router.post("/api/v1/conversations/{id}/withdraw", bodyLimit: 1024) { request in try await withdraw(request) }
-        router.post("/api/v1/conversations/{id}/feedback", bodyLimit: 8 * 1024) { request in try await feedback(request) }
+        routes.post("/api/v1/conversations/{id}/withdraw", .resident(auth), takes: .unread(limit: 1024),
+                    answers: [.conflict("not_withdrawable")]) { request, session in
+            try await withdraw(request, session: session)
+        }
+        routes.post("/api/v1/conversations/{id}/feedback", .resident(auth), takes: .json(limit: 8 * 1024),
+                    answers: [.invalid("score"), .invalid("comment"), .conflict("not_closed"), .conflict("feedback_given")]) {
+            request, session in try await feedback(request, session: session)
+        }
     }
 
     /// `{"score": 0–10, "comment"?}` once the matter is handled → 201; a second time → 409.
-    func feedback(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+    func feedback(_ request: Request, session: ResidentSession) async throws -> HandlerResult {
+        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let score = body["score"]?.intValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_score", message: "score must be a whole number from 0 to 10.", field: "score")
@@ -31,17 +37,14 @@ struct TriageRoutes: Sendable {
         if let comment = body["comment"], comment != .null, comment.stringValue == nil {
             throw HTTPError(.unprocessableContent, code: "invalid_comment", message: "comment must be text.", field: "comment")
         }
-        let given = try await mappingErrors {
-            try await clinic.giveFeedback(conversationID: id, session: session, score: score, comment: body["comment"]?.stringValue)
-        }
+        let given = try await clinic.giveFeedback(conversationID: id, session: session, score: score, comment: body["comment"]?.stringValue)
         return .respond(.json(status: .created, given))
     }
 
     /// Takes the matter out of the queue: `200` with the conversation.
-    func withdraw(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
-        let withdrawn = try await mappingErrors { try await clinic.withdraw(conversationID: id, session: session) }
+    func withdraw(_ request: Request, session: ResidentSession) async throws -> HandlerResult {
+        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
+        let withdrawn = try await clinic.withdraw(conversationID: id, session: session)
         hub.publish(streams: EventStreams.touched(by: withdrawn.events))
         return .respond(.json(withdrawn.conversation.json))
     }
@@ -53,9 +56,8 @@ struct TriageRoutes: Sendable {
         return .respond(.json(catalog.publicJSON))
     }
 
-    func conversation(_ request: Request) async throws -> HandlerResult {
-        guard let session = try await auth.session(of: request), let id = request.parameters["id"],
-              let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
+    func conversation(_ request: Request, session: ResidentSession) throws -> HandlerResult {
+        guard let id = request.parameters["id"], let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
         let progress = try clinic.progress(conversationID: id, after: nil)
         var json = conversation.json(position: progress?.position)
         if let estimate = progress?.estimate, case .object(var object) = json {
@@ -66,17 +68,14 @@ struct TriageRoutes: Sendable {
     }
 
     /// `{"serviceId", "subject", "answers"}` → `{"outcome": "redFlag", …}` or `{"outcome": "queued", …}`.
-    func submit(_ request: Request) async throws -> HandlerResult {
-        try ResidentAuth.checkCSRF(request)
-        guard let session = try await auth.session(of: request), let id = request.parameters["id"] else { throw HTTPError.notFound() }
+    func submit(_ request: Request, session: ResidentSession) async throws -> HandlerResult {
+        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
         guard let serviceID = body["serviceId"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_serviceId", message: "serviceId is required.", field: "serviceId")
         }
-        let submitted = try await mappingErrors {
-            try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
-                                                    subject: body["subject"], answers: body["answers"])
-        }
+        let submitted = try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
+                                                                subject: body["subject"], answers: body["answers"])
         var streams = EventStreams.touched(by: submitted.events)
         if case .queued(_, _, _, _, let offeredTo?) = submitted.result { streams.insert(EventStreams.professional(offeredTo)) }
         hub.publish(streams: streams)

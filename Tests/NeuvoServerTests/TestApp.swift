@@ -1,8 +1,9 @@
 import Foundation
 import NeuvoJSON
-import NeuvoServer
+@testable import NeuvoServer
 import NeuvoTestSupport
 import Synchronization
+import Testing
 
 /// The repository root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -34,9 +35,11 @@ final class TestApp: Sendable {
     /// Every log line written so far.
     var logLines: [String] { logBox.lines }
 
+    /// Stops the server; every error it answered must be one its route declares.
     func stop() {
         app.stop()
         app.wait()
+        #expect(app.contractBreaches.all.isEmpty, "answers the routes do not declare: \(app.contractBreaches.all)")
     }
 
     func client() throws -> RawClient { try RawClient(port: port) }

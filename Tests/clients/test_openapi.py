@@ -197,6 +197,7 @@ def test_document_is_served(server):
 
 REGISTRATION_RES = [
     re.compile(r'\brouter\.(get|post|put|patch|delete|head|options)\(\s*"([^"]+)"'),
+    re.compile(r'\broutes\.(get|post)\(\s*"([^"]+)"'),
     re.compile(r'\bRoute\(\s*"([A-Za-z]+)"\s*,\s*"([^"]+)"'),
 ]
 

@@ -1,0 +1,78 @@
+import Foundation
+import NeuvoJSON
+import Testing
+@testable import NeuvoServer
+
+/// `Public/openapi.json` and the routes' declarations agree: every route the
+/// server declares is in the contract with its method, and every error a route
+/// may answer (its own, its caller's refusals, CSRF and invalid JSON) is listed
+/// there under its status with its code. Together with `TestApp.stop()`, which
+/// fails a test whenever a route answers an error it does not declare, the
+/// server and the contract cannot drift apart unseen.
+@Suite struct ContractTests {
+    static func contract() throws -> JSONValue {
+        try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/Public/openapi.json"))))
+    }
+
+    /// Follows `$ref`s inside the document.
+    static func resolve(_ value: JSONValue, in document: JSONValue) -> JSONValue {
+        guard let ref = value["$ref"]?.stringValue, ref.hasPrefix("#/") else { return value }
+        var node = document
+        for part in ref.dropFirst(2).split(separator: "/") { node = node[String(part)] ?? .null }
+        return resolve(node, in: document)
+    }
+
+    /// Every `code` enum under a response's schema; empty when the schema does not restrict codes.
+    static func codes(_ value: JSONValue, in document: JSONValue) -> Set<String> {
+        let value = resolve(value, in: document)
+        var found = Set<String>()
+        if case .object(let object) = value {
+            for (key, child) in object {
+                if key == "code", let values = child["enum"]?.arrayValue { found.formUnion(values.compactMap(\.stringValue)) }
+                found.formUnion(codes(child, in: document))
+            }
+        } else if case .array(let items) = value {
+            for item in items { found.formUnion(codes(item, in: document)) }
+        }
+        return found
+    }
+
+    @Test func everyDeclaredRouteAndAnswerIsInTheContract() throws {
+        let app = try TestApp()
+        defer { app.stop() }
+        let document = try Self.contract()
+        let contracts = app.app.routeContracts
+        #expect(contracts.count >= 36)
+        var missing: [String] = []
+        for route in contracts {
+            guard let operation = document["paths"]?[route.template]?[route.method.lowercased()] else {
+                missing.append("\(route.method) \(route.template) is not in the contract")
+                continue
+            }
+            for answer in route.answers.sorted(by: { ($0.status, $0.code) < ($1.status, $1.code) }) {
+                guard let response = operation["responses"]?[String(answer.status)] else {
+                    missing.append("\(route.method) \(route.template): no \(answer.status) for \(answer.code)")
+                    continue
+                }
+                let listed = Self.codes(response, in: document)
+                if !listed.isEmpty && !listed.contains(answer.code) {
+                    missing.append("\(route.method) \(route.template): \(answer.status) lists \(listed.sorted()), not \(answer.code)")
+                }
+            }
+        }
+        #expect(missing.isEmpty, "\(missing.joined(separator: "\n"))")
+    }
+
+    @Test func everyPathInTheContractIsARoute() throws {
+        let app = try TestApp()
+        defer { app.stop() }
+        let declared = Set(app.app.routeContracts.map { "\($0.method.lowercased()) \($0.template)" })
+        guard case .object(let paths) = try Self.contract()["paths"] ?? .null else { Issue.record("no paths"); return }
+        for (path, item) in paths where path != "/healthz" {
+            guard case .object(let operations) = item else { continue }
+            for (method, _) in operations where ["get", "post", "put", "delete", "patch"].contains(method) {
+                #expect(declared.contains("\(method) \(path)"), "\(method) \(path) is in the contract but not a route")
+            }
+        }
+    }
+}
