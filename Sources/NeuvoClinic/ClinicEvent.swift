@@ -18,11 +18,6 @@ public struct ClinicEvent: Sendable, Equatable {
         self.data = data
     }
 
-    /// The event as the API shows it.
-    public var json: JSONValue {
-        .object(["seq": .int64(seq), "type": .string(type.rawValue), "conversationId": .string(conversationID), "at": .string(at.rfc3339), "data": data])
-    }
-
     /// Who may see an event: everyone in the conversation, or professionals only.
     enum Audience: String {
         case all, staff

@@ -15,21 +15,6 @@ public struct Conversation: Sendable, Equatable {
     public let urgency: Urgency?
     public let queuedAt: Timestamp?
 
-    /// The conversation as its resident sees it; `position` is added by the caller when waiting.
-    public func json(position: Int? = nil) -> JSONValue {
-        var object = JSONObject([("id", .string(id)), ("status", .string(status.rawValue)), ("createdAt", .string(createdAt.rfc3339))])
-        if let serviceID { object["serviceId"] = .string(serviceID) }
-        if let subject { object["subject"] = subject.json }
-        if let outcome { object["outcome"] = .string(outcome) }
-        if let queueID { object["queueId"] = .string(queueID) }
-        if let urgency { object["urgency"] = .string(urgency.rawValue) }
-        if let queuedAt { object["queuedAt"] = .string(queuedAt.rfc3339) }
-        if let position { object["position"] = .int(position) }
-        return .object(object)
-    }
-
-    public var json: JSONValue { json() }
-
     init(row: Row) {
         id = row.string("id") ?? ""
         residentSessionID = row.int64("resident_session_id") ?? 0

@@ -1,10 +1,17 @@
 import NeuvoJSON
 import NeuvoStore
 
+/// A resident's recommendation score (0–10) for a handled matter, and what they added.
+public struct Feedback: Sendable {
+    public let score: Int
+    public let comment: String?
+    public let at: Timestamp
+}
+
 extension Clinic {
     /// Records the resident's recommendation score (0–10) and optional comment,
     /// once, after the professional has closed the matter.
-    public func giveFeedback(conversationID: String, session: ResidentSession, score: Int, comment rawComment: String?) async throws -> JSONValue {
+    public func giveFeedback(conversationID: String, session: ResidentSession, score: Int, comment rawComment: String?) async throws -> Feedback {
         guard (0...10).contains(score) else {
             throw ClinicError.invalid(field: "score", message: "score must be a whole number from 0 to 10.")
         }
@@ -25,9 +32,7 @@ extension Clinic {
             }
             try db.run("INSERT INTO feedback (conversation_id, score, comment, created_at) VALUES (?, ?, ?, ?)",
                        conversationID, score, stored, now.millis)
-            var object = JSONObject([("score", .int(score)), ("at", .string(now.rfc3339))])
-            if let stored { object["comment"] = .string(stored) }
-            return .object(object)
+            return Feedback(score: score, comment: stored, at: now)
         }
     }
 }

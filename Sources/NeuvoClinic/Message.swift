@@ -15,11 +15,6 @@ public struct Message: Sendable, Equatable {
     /// Longest message text, in characters.
     public static let maxCharacters = 4000
 
-    public var json: JSONValue {
-        .object(["id": .string(id), "clientId": .string(clientID), "seq": .int64(seq), "author": .string(author),
-                 "text": .string(text), "at": .string(createdAt.rfc3339)])
-    }
-
     init(row: Row) {
         id = row.string("id") ?? ""
         conversationID = row.string("conversation_id") ?? ""

@@ -26,13 +26,6 @@ public struct ResidentSession: Sendable, Equatable {
             self.name = name
             self.method = method
         }
-
-        /// What the resident's own page shows: the birth date part only.
-        public var json: JSONValue {
-            var object = JSONObject([("method", .string(method.rawValue)), ("code", .string(String(code.value.prefix(7)) + "****"))])
-            if let name { object["name"] = .string(name) }
-            return .object(object)
-        }
     }
 
     /// How long a resident session lasts from its creation.

@@ -66,7 +66,7 @@ struct ProfessionalRoutes: Sendable {
     /// The cases I handle or was consulted on, so any browser can restore the workspace.
     func myCases(_ professional: Professional) throws -> HandlerResult {
         let cases = try clinic.activeCaseSummaries(professionalID: professional.id)
-        return .respond(.json(.object(["cases": .array(cases)])))
+        return .respond(.json(.object(["cases": .array(cases.map(\.json))])))
     }
 
     /// Every account with its queues and shifts, and the catalog's queues to choose from.
@@ -102,7 +102,7 @@ struct ProfessionalRoutes: Sendable {
     func adminOpenCase(_ request: Request, _ admin: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         let view = try await clinic.openCase(conversationID: id, professional: admin, language: request.readerLanguage, asAdmin: true)
-        return .respond(.json(view))
+        return .respond(.json(view.json))
     }
 
     /// Who a case can be passed or shown to: every other active account that takes cases.
@@ -123,7 +123,7 @@ struct ProfessionalRoutes: Sendable {
         }
         let added = try await clinic.addNote(conversationID: id, professional: professional, clientID: clientID, text: text)
         hub.publish(streams: EventStreams.touched(by: added.events))
-        return .respond(.json(status: added.created ? .created : .ok, added.note))
+        return .respond(.json(status: added.created ? .created : .ok, added.note.json))
     }
 
     /// `{"queueId"}` back to waiting there, or `{"professionalId"}` straight to a colleague.
@@ -248,7 +248,7 @@ struct ProfessionalRoutes: Sendable {
     func openCase(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         let view = try await clinic.openCase(conversationID: id, professional: professional, language: request.readerLanguage)
-        return .respond(.json(view))
+        return .respond(.json(view.json))
     }
 
     func postMessage(_ request: Request, _ professional: Professional) async throws -> HandlerResult {

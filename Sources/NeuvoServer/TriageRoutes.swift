@@ -38,7 +38,7 @@ struct TriageRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_comment", message: "comment must be text.", field: "comment")
         }
         let given = try await clinic.giveFeedback(conversationID: id, session: session, score: score, comment: body["comment"]?.stringValue)
-        return .respond(.json(status: .created, given))
+        return .respond(.json(status: .created, given.json))
     }
 
     /// Takes the matter out of the queue: `200` with the conversation.

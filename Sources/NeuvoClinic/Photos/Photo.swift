@@ -15,7 +15,8 @@ public struct Photo: Sendable, Equatable {
     /// At most this many photos per conversation.
     public static let maxPerConversation = 10
 
-    public var json: JSONValue {
+    /// The photo as the `photo` event carries it (the event log's own format); the API shows the same.
+    public var eventData: JSONValue {
         .object(["id": .string(id), "author": .string(author), "mediaType": .string(mediaType), "width": .int(width),
                  "height": .int(height), "size": .int(size), "at": .string(createdAt.rfc3339)])
     }
@@ -87,7 +88,7 @@ extension Clinic {
             let photo = Photo(row: try db.row("""
                 SELECT id, conversation_id, author, media_type, width, height, size, created_at FROM photos WHERE id = ?
                 """, id)!)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .photo, data: photo.json, at: now)
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .photo, data: photo.eventData, at: now)
             try db.run("UPDATE conversations SET updated_at = ? WHERE id = ?", now.millis, conversationID)
             return (photo, true, [event])
         }

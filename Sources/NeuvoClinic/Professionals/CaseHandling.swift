@@ -152,7 +152,7 @@ extension Clinic {
 
     /// An internal note: the handler's or a consultant's, never the resident's to see.
     public func addNote(conversationID: String, professional: Professional, clientID rawClientID: String, text rawText: String) async throws
-        -> (note: JSONValue, created: Bool, events: [ClinicEvent]) {
+        -> (note: InternalNote, created: Bool, events: [ClinicEvent]) {
         guard let clientID = Identifier.canonicalUUID(rawClientID) else {
             throw ClinicError.invalid(field: "clientId", message: "clientId must be a UUID.")
         }
@@ -167,24 +167,16 @@ extension Clinic {
                 guard existing.string("body") == text else {
                     throw ClinicError.conflict(code: "client_id_reused", message: "This clientId was already used for a different note.")
                 }
-                return (Self.noteJSON(existing, author: nil), false, [])
+                return (InternalNote(row: existing, author: nil), false, [])
             }
             try db.run("""
                 INSERT INTO internal_notes (id, conversation_id, professional_id, client_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, id, conversationID, professional.id, clientID, text, now.millis)
             let row = try db.row("SELECT * FROM internal_notes WHERE id = ?", id)!
-            let note = Self.noteJSON(row, author: professional)
-            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .note, data: note, at: now, audience: .staff)
+            let note = InternalNote(row: row, author: .init(displayName: professional.displayName, title: professional.title))
+            let event = try ClinicEvent.append(db, conversationID: conversationID, type: .note, data: note.eventData, at: now, audience: .staff)
             return (note, true, [event])
         }
-    }
-
-    static func noteJSON(_ row: Row, author: Professional?) -> JSONValue {
-        var object = JSONObject([("id", .string(row.string("id") ?? "")), ("clientId", .string(row.string("client_id") ?? "")),
-                                 ("text", .string(row.string("body") ?? "")),
-                                 ("at", .string(Timestamp(millis: row.int64("created_at") ?? 0).rfc3339))])
-        if let author { object["professional"] = .object(["displayName": .string(author.displayName), "title": .string(author.title)]) }
-        return .object(object)
     }
 
     /// The summary a professional starts from when closing: the reason for

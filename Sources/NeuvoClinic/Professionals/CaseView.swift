@@ -6,6 +6,50 @@ public enum AccessReason: String, Sendable {
     case picked, consulted, transferred, admin, opened
 }
 
+/// A case as a professional sees it when they open it (an audited reading).
+public struct CaseView: Sendable {
+    public let conversation: Conversation
+    /// The strongly identified resident: the whole personal identity code, for the record and a call back.
+    public let residentIdentity: IdentifiedResident?
+    /// The service chosen, its title in the reader's language.
+    public let service: (id: String, title: String)?
+    public let answers: [AnsweredQuestion]
+    /// Why it was routed to its queue, in the reader's language.
+    public let routingReason: String?
+    public let earlierRedFlags: [EarlierRedFlag]
+    public let messages: [Message]
+    public let photos: [Photo]
+    public let notes: [InternalNote]
+    /// How the reader may act on it; nil for an administrator's read-only look.
+    public let access: CaseAccess?
+    /// For the handler: the summary to start closing from, and the queue's ready replies.
+    public let summaryDraft: String?
+    public let cannedReplies: [String]?
+
+    public struct IdentifiedResident: Sendable {
+        public let personalIdentityCode: String
+        public let method: String
+        public let name: String?
+    }
+
+    /// One pre-question and its answer: the raw value and as the reader reads it.
+    public struct AnsweredQuestion: Sendable {
+        public let questionID: String
+        public let question: String
+        public let answer: JSONValue
+        public let shown: String
+    }
+
+    /// A red flag the same visit hit just before this case was queued (or while it waited).
+    public struct EarlierRedFlag: Sendable {
+        public let at: Timestamp
+        public let redFlag: String
+        public let service: String?
+        public let action: PreQuestionnaire.RedFlag.Action?
+        public let message: String?
+    }
+}
+
 extension Clinic {
     /// The case as its professional sees it: whose matter, the pre-question
     /// answers with the questions in `language`, the routing, and the messages.
@@ -14,7 +58,7 @@ extension Clinic {
     /// `asAdmin` opens any case, in any state, read-only and audited as `admin`
     /// (complaints, supervision); the caller has checked the role.
     public func openCase(conversationID: String, professional: Professional, language: Language = .fi,
-                         asAdmin: Bool = false) async throws -> JSONValue {
+                         asAdmin: Bool = false) async throws -> CaseView {
         let now = self.now()
         guard Identifier.isWellFormed(conversationID) else { throw ClinicError.notFound }
         let professionalID = professional.id
@@ -26,57 +70,35 @@ extension Clinic {
         let usedCatalog = try row.string("catalog_version").flatMap { try self.catalog(version: $0) }
         let service = conversation.serviceID.flatMap { usedCatalog?.service($0) }
         let answers = row.string("answers").flatMap { try? JSONValue.parse($0) }?.objectValue
-        var answered: [JSONValue] = []
-        for question in service?.questionnaire?.questions ?? [] {
-            guard let value = answers?[question.id] else { continue }
-            answered.append(.object(["questionId": .string(question.id), "question": .string(question.text[language]),
-                                     "answer": value, "shown": .string(Self.readable(value, for: question, language: language))]))
+        let answered = (service?.questionnaire?.questions ?? []).compactMap { question -> CaseView.AnsweredQuestion? in
+            guard let value = answers?[question.id] else { return nil }
+            return .init(questionID: question.id, question: question.text[language], answer: value,
+                         shown: Self.readable(value, for: question, language: language))
         }
-        var object = JSONObject([("conversation", conversation.json)])
-        // Who is writing, when strongly identified: the professional needs the whole code to find the
-        // patient record or call back. Reading it is part of the audited opening.
-        if let code = row.string("identity_code") {
-            var who = JSONObject([("personalIdentityCode", .string(code)),
-                                  ("method", .string(row.string("identity_method") ?? "proxy"))])
-            if let name = row.string("identity_name") { who["name"] = .string(name) }
-            object["residentIdentity"] = .object(who)
-        }
-        if let service { object["service"] = .object(["id": .string(service.id), "title": .string(service.title[language])]) }
-        object["answers"] = .array(answered)
-        if let reason = row.string("routing_reason").flatMap({ try? JSONValue.parse($0) }) {
-            object["routingReason"] = reason[language.rawValue] ?? .null
+        // Reading the whole code is part of the audited opening.
+        let identity = row.string("identity_code").map {
+            CaseView.IdentifiedResident(personalIdentityCode: $0, method: row.string("identity_method") ?? "proxy", name: row.string("identity_name"))
         }
         // The same visit stopped at a red flag before these answers queued it: the nurse should know
         // the resident was told to call, and may have answered again differently.
-        object["earlierRedFlags"] = .array(try opened.earlierRedFlags.map { earlier in
+        let earlier = try opened.earlierRedFlags.map { earlier in
             let catalog = try earlier.string("catalog_version").flatMap { try self.catalog(version: $0) }
             let service = earlier.string("service_id").flatMap { catalog?.service($0) }
             let flag = service?.questionnaire?.redFlags.first { $0.id == earlier.string("red_flag") }
-            var json = JSONObject([("at", .string(Timestamp(millis: earlier.int64("updated_at") ?? 0).rfc3339)),
-                                   ("redFlag", .string(earlier.string("red_flag") ?? ""))])
-            if let service { json["service"] = .string(service.title[language]) }
-            if let flag {
-                json["action"] = .string(flag.action.rawValue)
-                json["message"] = .string(flag.message[language])
-            }
-            return .object(json)
-        })
-        object["messages"] = .array(opened.messages.map { Message(row: $0).json })
-        object["photos"] = .array(opened.photos.map { Photo(row: $0).json })
-        object["notes"] = .array(opened.notes.map { note in
-            var json = Self.noteJSON(note, author: nil).objectValue ?? JSONObject()
-            json["professional"] = .object(["displayName": .string(note.string("display_name") ?? ""), "title": .string(note.string("title") ?? "")])
-            return .object(json)
-        })
-        object["access"] = .string(access.map { $0 == .handler ? "handler" : "consultant" } ?? "admin")
-        if access == .handler {
-            let subject = conversation.subject
-            object["summaryDraft"] = .string(Self.summaryDraft(service: service, answers: answers, subject: subject))
-            if let queue = conversation.queueID.flatMap({ usedCatalog?.queue($0) }) {
-                object["cannedReplies"] = .array(queue.cannedReplies.map { .string($0[language]) })
-            }
+            return CaseView.EarlierRedFlag(at: Timestamp(millis: earlier.int64("updated_at") ?? 0), redFlag: earlier.string("red_flag") ?? "",
+                                           service: service?.title[language], action: flag?.action, message: flag?.message[language])
         }
-        return .object(object)
+        let handling = access == .handler
+        let queue = conversation.queueID.flatMap { usedCatalog?.queue($0) }
+        return CaseView(
+            conversation: conversation, residentIdentity: identity,
+            service: service.map { ($0.id, $0.title[language]) }, answers: answered,
+            routingReason: row.string("routing_reason").flatMap { try? JSONValue.parse($0) }?[language.rawValue]?.stringValue,
+            earlierRedFlags: earlier, messages: opened.messages.map(Message.init(row:)), photos: opened.photos.map(Photo.init(row:)),
+            notes: opened.notes.map { InternalNote(row: $0, author: .init(displayName: $0.string("display_name") ?? "", title: $0.string("title") ?? "")) },
+            access: access,
+            summaryDraft: handling ? Self.summaryDraft(service: service, answers: answers, subject: conversation.subject) : nil,
+            cannedReplies: handling ? queue?.cannedReplies.map { $0[language] } : nil)
     }
 
     /// What opening a case reads, in the transaction that audits it.
@@ -144,69 +166,6 @@ extension Clinic {
         case (.number(_, _, _, let unit), .number(let d)): return Question.format(d) + (unit.map { " " + $0 } ?? "")
         case (.text, .string(let s)): return s
         default: return value.text
-        }
-    }
-
-    /// Events a professional's stream carries: changes to the waiting cases of
-    /// their queues (queued, picked, withdrawn, transferred) and everything on the
-    /// cases they handle or consult on while those are active. A closed case's
-    /// content is reachable only by opening it, which is audited.
-    public func professionalEvents(professional: Professional, after: Int64, limit: Int = 200) throws -> [ClinicEvent] {
-        let queues = professional.queues
-        let placeholders = Array(repeating: "?", count: max(queues.count, 1)).joined(separator: ", ")
-        return try store.read { db in
-            let statement = try db.statement("""
-                SELECT e.seq, e.conversation_id, e.type, e.at, e.data FROM events e
-                JOIN conversations c ON c.id = e.conversation_id
-                WHERE e.seq > ? AND (c.professional_id = ? AND c.status = 'active'
-                    OR c.status = 'active' AND e.conversation_id IN (SELECT conversation_id FROM consultations WHERE professional_id = ?)
-                    OR (e.type IN ('queued', 'picked', 'withdrawn', 'transferred', 'offerEnded')
-                        AND json_extract(e.data, '$.queue.id') IN (\(placeholders)))
-                    OR (e.type = 'queued' AND c.offered_to = ?))
-                ORDER BY e.seq LIMIT ?
-                """)
-            var arguments: [DatabaseValueConvertible] = [after, professional.id, professional.id]
-            arguments += queues.isEmpty ? [""] : queues
-            arguments.append(professional.id)
-            arguments.append(limit)
-            try statement.bind(arguments)
-            var events: [ClinicEvent] = []
-            defer { statement.reset() }
-            while try statement.step() { events.append(try ClinicEvent(row: statement.row())) }
-            return events
-        }
-    }
-
-    /// The cases a professional is handling or consulting on now, newest first,
-    /// without opening them (no audit entry: nothing of the case is shown).
-    public func activeCaseSummaries(professionalID: Int64) throws -> [JSONValue] {
-        try store.read { db in
-            try db.rows("""
-                SELECT id, service_id, queue_id, urgency_rank, picked_at, 'handler' AS access FROM conversations
-                WHERE professional_id = ? AND status = 'active'
-                UNION ALL SELECT c.id, c.service_id, c.queue_id, c.urgency_rank, k.requested_at, 'consultant' FROM consultations k
-                JOIN conversations c ON c.id = k.conversation_id WHERE k.professional_id = ? AND c.status = 'active'
-                ORDER BY 5 DESC
-                """, professionalID, professionalID).map { row in
-                var object = JSONObject([("conversationId", .string(row.string("id") ?? "")), ("access", .string(row.string("access") ?? ""))])
-                if let service = row.string("service_id") { object["serviceId"] = .string(service) }
-                if let queue = row.string("queue_id") { object["queueId"] = .string(queue) }
-                if let rank = row.int("urgency_rank"), let urgency = Urgency.allCases.first(where: { $0.rank == rank }) {
-                    object["urgency"] = .string(urgency.rawValue)
-                }
-                return .object(object)
-            }
-        }
-    }
-
-    /// The ids of the cases a professional is handling or consulting on now.
-    public func activeCases(professionalID: Int64) throws -> [String] {
-        try store.read { db in
-            try db.rows("""
-                SELECT id FROM conversations WHERE professional_id = ? AND status = 'active'
-                UNION SELECT c.id FROM consultations k JOIN conversations c ON c.id = k.conversation_id
-                WHERE k.professional_id = ? AND c.status = 'active'
-                """, professionalID, professionalID).compactMap { $0.string("id") }
         }
     }
 }

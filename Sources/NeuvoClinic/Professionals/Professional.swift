@@ -23,13 +23,6 @@ public struct Professional: Sendable, Equatable {
     /// clinical work. An administrator who works in no queue manages accounts, not cases.
     public var takesCases: Bool { !disabled && (role == .professional || !queues.isEmpty) }
 
-    /// Never includes the password hash.
-    public var json: JSONValue {
-        .object(["id": .int64(id), "username": .string(username), "displayName": .string(displayName),
-                 "title": .string(title), "role": .string(role.rawValue),
-                 "queues": .array(queues.map { .string($0) }), "onShift": .array(onShift.map { .string($0) })])
-    }
-
     static func load(_ db: Database, where clause: String, _ argument: DatabaseValueConvertible) throws -> (professional: Professional, passwordHash: String)? {
         guard let row = try db.row("SELECT * FROM professionals WHERE \(clause)", argument), let id = row.int64("id") else { return nil }
         let memberships = try db.rows("SELECT queue_id, on_shift_since FROM queue_memberships WHERE professional_id = ? ORDER BY queue_id", id)

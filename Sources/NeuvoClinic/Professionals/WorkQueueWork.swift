@@ -15,14 +15,6 @@ public struct WaitingCase: Sendable, Equatable {
     /// Offered to this professional first: they handled the resident's previous case.
     public let offeredToMe: Bool
 
-    public var json: JSONValue {
-        var object = JSONObject([("conversationId", .string(conversationID)), ("queueId", .string(queueID)),
-                                 ("urgency", .string(urgency.rawValue)), ("queuedAt", .string(queuedAt.rfc3339)),
-                                 ("identified", .bool(identified)), ("summary", .string(summary)), ("offeredToMe", .bool(offeredToMe))])
-        if let serviceID { object["serviceId"] = .string(serviceID) }
-        if let subjectKind { object["subject"] = .string(subjectKind) }
-        return .object(object)
-    }
 }
 
 extension Clinic {

@@ -11,14 +11,6 @@ public struct StoredExport: Sendable, Equatable {
     public let acknowledgedAt: Timestamp?
     public let document: JSONValue
 
-    public var json: JSONValue {
-        var object = JSONObject([("id", .string(id)), ("seq", .int64(seq)), ("conversationId", .string(conversationID)),
-                                 ("createdAt", .string(createdAt.rfc3339)), ("acknowledged", .bool(acknowledgedAt != nil))])
-        if let acknowledgedAt { object["acknowledgedAt"] = .string(acknowledgedAt.rfc3339) }
-        object["document"] = document
-        return .object(object)
-    }
-
     init(row: Row) {
         id = row.string("id") ?? ""
         seq = row.int64("seq") ?? 0

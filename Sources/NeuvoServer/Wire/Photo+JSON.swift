@@ -1,0 +1,6 @@
+import NeuvoClinic
+import NeuvoJSON
+
+extension Photo {
+    var json: JSONValue { eventData }
+}
