@@ -39,7 +39,7 @@ extension Clinic {
         guard let version = try db.row("SELECT version FROM catalogs ORDER BY seq DESC LIMIT 1")?.string("version") else { return nil }
         if let cached = catalogCache.withLock({ $0 }), cached.version == version { return cached }
         let document = try db.row("SELECT document FROM catalogs WHERE version = ?", version)?.string("document") ?? ""
-        let catalog = try Catalog(bytes: Array(document.utf8))
+        let catalog = try Self.stored(document)
         catalogCache.withLock { $0 = catalog }
         return catalog
     }
@@ -49,6 +49,22 @@ extension Clinic {
         if let cached = catalogCache.withLock({ $0 }), cached.version == version { return cached }
         guard let row = try store.read({ db in try db.row("SELECT document FROM catalogs WHERE version = ?", version) }),
               let document = row.string("document") else { return nil }
-        return try Catalog(bytes: Array(document.utf8))
+        return try Self.stored(document)
+    }
+}
+
+/// A catalog in the database that no longer reads: a fault of the server's data,
+/// not of the request (an import is checked before it is stored), so it answers 500.
+public struct StoredCatalogUnreadable: Error, Sendable {
+    public let reason: String
+}
+
+extension Clinic {
+    static func stored(_ document: String) throws -> Catalog {
+        do {
+            return try Catalog(bytes: Array(document.utf8))
+        } catch {
+            throw StoredCatalogUnreadable(reason: "\(error)")
+        }
     }
 }

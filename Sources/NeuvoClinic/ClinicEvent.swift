@@ -31,12 +31,12 @@ public struct ClinicEvent: Sendable, Equatable {
         return ClinicEvent(seq: db.lastInsertedRowID, conversationID: conversationID, type: type, at: at, data: data)
     }
 
-    init(row: Row) throws {
+    /// Nil for a type this version does not know (written by a newer one): a
+    /// reader skips it rather than failing every poll that reaches it.
+    init?(row: Row) {
         seq = row.int64("seq") ?? 0
         conversationID = row.string("conversation_id") ?? ""
-        guard let type = row.string("type").flatMap(EventKind.init(rawValue:)) else {
-            throw DatabaseError(code: 0, message: "event \(seq) has an unknown type")
-        }
+        guard let type = row.string("type").flatMap(EventKind.init(rawValue:)) else { return nil }
         self.type = type
         at = Timestamp(millis: row.int64("at") ?? 0)
         data = (try? JSONValue.parse(row.string("data") ?? "null")) ?? .null
@@ -56,7 +56,7 @@ extension ClinicEvent {
         try db.rows("""
             SELECT seq, conversation_id, type, at, data FROM events
             WHERE conversation_id = ? AND seq > ? AND audience = 'all' ORDER BY seq LIMIT ?
-            """, conversationID, after, limit).map { try ClinicEvent(row: $0) }
+            """, conversationID, after, limit).compactMap { ClinicEvent(row: $0) }
     }
 }
 

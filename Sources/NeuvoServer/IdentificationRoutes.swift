@@ -16,8 +16,8 @@ struct IdentificationRoutes: Sendable {
         // Anyone: it describes only the caller's own session.
         routes.get("/api/v1/session", .visitor(auth)) { _, session in describe(session) }
         // Anyone, in demo mode only (404 otherwise).
-        routes.post("/api/v1/identification/demo", .visitor(auth), takes: .json(limit: 1024),
-                    answers: [.notFound, .invalid("personalIdentityCode")]) { request, session in
+        routes.post("/api/v1/identification/demo", .visitor(auth, onlyIf: demo), takes: .json(limit: 1024),
+                    answers: [.invalid("personalIdentityCode")]) { request, session in
             try await demoIdentify(request, session: session)
         }
     }
@@ -30,7 +30,6 @@ struct IdentificationRoutes: Sendable {
 
     /// `{"personalIdentityCode": "131052-308T"}` → the session, identified as a test person.
     func demoIdentify(_ request: Request, session existing: ResidentSession?) async throws -> HandlerResult {
-        guard demo else { throw HTTPError.notFound() }
         guard let text = try request.jsonBody()["personalIdentityCode"]?.stringValue, let code = PersonalIdentityCode(text) else {
             throw HTTPError(.unprocessableContent, code: "invalid_personalIdentityCode",
                             message: "That is not a valid Finnish personal identity code (check the date, the century sign and the check character).",

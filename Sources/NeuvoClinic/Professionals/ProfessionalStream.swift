@@ -27,7 +27,9 @@ extension Clinic {
             try statement.bind(arguments)
             var events: [ClinicEvent] = []
             defer { statement.reset() }
-            while try statement.step() { events.append(try ClinicEvent(row: statement.row())) }
+            while try statement.step() {
+                if let event = ClinicEvent(row: statement.row()) { events.append(event) }
+            }
             return events
         }
     }

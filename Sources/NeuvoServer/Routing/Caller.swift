@@ -34,6 +34,17 @@ extension Caller where Principal == ResidentSession? {
     }
 }
 
+extension Caller where Principal == ResidentSession? {
+    /// Anyone, but only while `enabled` (demo mode): otherwise 404 before anything
+    /// else is looked at, as if the route did not exist.
+    static func visitor(_ auth: ResidentAuth, onlyIf enabled: Bool) -> Caller {
+        Caller(name: "anyone", browser: true, refusals: [.notFound] + sessionLookup) { request in
+            guard enabled else { throw HTTPError.notFound() }
+            return try await auth.session(of: request)
+        }
+    }
+}
+
 extension Caller where Principal == ResidentSession {
     /// A resident with a live session; without one, 404 (as for someone else's conversation).
     static func resident(_ auth: ResidentAuth) -> Caller {
