@@ -14,10 +14,11 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // SHA-1, SHA-256, base64url and hex: the digests and encodings every module shares.
         .target(name: "NeuvoEncoding"),
         .target(name: "NeuvoJSON", dependencies: ["NeuvoEncoding"]),
-        .target(name: "NeuvoHTTP", dependencies: ["CLinux", "NeuvoJSON"]),
+        .target(name: "NeuvoHTTP", dependencies: ["CLinux", "CZlib", "NeuvoJSON"]),
         .target(name: "NeuvoStore", dependencies: ["CSQLite"]),
         .target(name: "NeuvoClinic", dependencies: ["NeuvoStore", "NeuvoJSON", "NeuvoEncoding"]),
         .target(name: "NeuvoServer", dependencies: ["NeuvoHTTP", "NeuvoStore", "NeuvoClinic", "NeuvoJSON", "NeuvoEncoding", "CCrypt"]),

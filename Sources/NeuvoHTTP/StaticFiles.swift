@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// Serves files from one folder (`Public/`) for GET and HEAD.
 ///
@@ -9,6 +10,8 @@ public struct StaticFiles: Sendable {
     public let root: String
     /// Largest file served; Public/ holds small pages, not downloads.
     public let maxFileBytes: Int
+    /// gzip bodies of text files, made once per file version (its ETag).
+    private let compressed = CompressedFiles()
 
     /// - Parameter root: the folder; resolved once to its real path.
     public init?(root: String, maxFileBytes: Int = 8 * 1024 * 1024) {
@@ -40,14 +43,20 @@ public struct StaticFiles: Sendable {
         guard !info.isDirectory, let real = Self.realPath(path), real.hasPrefix(root + "/"), info.size <= maxFileBytes else {
             return nil
         }
+        let type = Self.contentType(for: real)
+        let version = "\(String(info.size, radix: 16))-\(String(info.modifiedNanos, radix: 16))"
+        // Text goes gzipped to clients that take it (a page and its modules are about a third of
+        // their size); its two forms are two representations, each with its own ETag.
+        let compressible = Self.isCompressible(type) && info.size >= 1024
+        let gzip = compressible && Gzip.accepted(by: request.headers["accept-encoding"])
         var headers = HTTPHeaders()
-        let etag = "\"\(String(info.size, radix: 16))-\(String(info.modifiedNanos, radix: 16))\""
+        let etag = "\"" + version + (gzip ? "-gz" : "") + "\""
         headers.add(name: "etag", value: etag)
         headers.add(name: "cache-control", value: "no-cache")
         headers.add(name: "x-content-type-options", value: "nosniff")
         headers.add(name: "referrer-policy", value: "no-referrer")
-        let type = Self.contentType(for: real)
         headers.add(name: "content-type", value: type)
+        if compressible { headers.add(name: "vary", value: "Accept-Encoding") }
         if type.hasPrefix("text/html") {
             headers.add(name: "content-security-policy",
                         value: "default-src 'self'; img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
@@ -55,8 +64,17 @@ public struct StaticFiles: Sendable {
         if let ifNoneMatch = request.headers["if-none-match"], Self.matches(ifNoneMatch, etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
+        if gzip, let body = compressed.body(path: real, version: version, read: { Self.read(real, size: info.size) }) {
+            headers.add(name: "content-encoding", value: "gzip")
+            return Response(status: .ok, headers: headers, body: body)
+        }
         guard let body = Self.read(real, size: info.size) else { return nil }
         return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func isCompressible(_ type: String) -> Bool {
+        type.hasPrefix("text/") || type.hasPrefix("application/json") || type.hasPrefix("image/svg")
+            || type.hasPrefix("application/manifest") || type.hasPrefix("application/yaml")
     }
 
     /// RFC 9110 §13.1.2: weak comparison over a list of entity tags, or `*`.
@@ -119,5 +137,19 @@ public struct StaticFiles: Sendable {
             offset += n
         }
         return bytes
+    }
+}
+
+/// The gzip form of each served text file, keyed by its real path and made again
+/// when the file changes. Thread safety: any thread; two first requests may both
+/// compress, and the second's result replaces the first's (the same bytes).
+final class CompressedFiles: Sendable {
+    private let bodies = Mutex<[String: (version: String, body: [UInt8])]>([:])
+
+    func body(path: String, version: String, read: () -> [UInt8]?) -> [UInt8]? {
+        if let cached = bodies.withLock({ $0[path] }), cached.version == version { return cached.body }
+        guard let plain = read(), let body = Gzip.compress(plain) else { return nil }
+        bodies.withLock { $0[path] = (version, body) }
+        return body
     }
 }

@@ -51,7 +51,16 @@ public final class Database: @unchecked Sendable {
         try execute("PRAGMA foreign_keys = ON")
     }
 
-    deinit {
+    private var isClosed = false
+
+    deinit { close() }
+
+    /// Finalizes the cached statements and closes the connection. The last
+    /// connection to close checkpoints the WAL into the database file and
+    /// removes it, so a stopped server leaves one file behind. Idempotent.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
         statements.removeAll()
         sqlite3_close_v2(handle)
     }

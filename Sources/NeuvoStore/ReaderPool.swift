@@ -31,5 +31,12 @@ public final class ReaderPool: Sendable {
         return db
     }
 
-    func closeAll() { idle.withLock { $0.removeAll() } }
+    /// Closes the idle connections (at stop, when none is borrowed); later reads open new ones.
+    func closeAll() {
+        let connections = idle.withLock { pool in
+            defer { pool.removeAll() }
+            return pool
+        }
+        for db in connections { db.close() }
+    }
 }

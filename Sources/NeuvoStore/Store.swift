@@ -32,9 +32,10 @@ public final class Store: Sendable {
         try readers.read { db in try db.backup(to: destination) }
     }
 
-    /// Finishes queued writes and closes every connection.
+    /// Finishes queued writes and closes every connection: the readers first,
+    /// so that the writer's is the last and checkpoints and removes the WAL.
     public func close() {
-        writer.stop()
         readers.closeAll()
+        writer.stop()
     }
 }

@@ -71,14 +71,18 @@ public final class Writer: Sendable {
         return (committedBatches, committedJobs)
     }
 
-    /// Finishes queued work, then stops the thread. Blocks until it has stopped.
+    /// Finishes queued work, then stops the thread and closes its connection.
+    /// Blocks until it has stopped.
     func stop() {
         condition.lock()
         let already = stopping
         stopping = true
         condition.signal()
         condition.unlock()
-        if !already { done.wait() }
+        if !already {
+            done.wait()
+            database.close()
+        }
     }
 
     private func run() {
