@@ -17,6 +17,8 @@ public struct Response: Sendable {
         var headers = headers
         headers.replaceOrAdd(name: "content-type", value: "application/json")
         if !headers.contains("cache-control") { headers.add(name: "cache-control", value: "no-store") }
+        // A browser must never take an API answer (which may quote a resident's text) for HTML or script.
+        if !headers.contains("x-content-type-options") { headers.add(name: "x-content-type-options", value: "nosniff") }
         return Response(status: status, headers: headers, body: value.bytes)
     }
 

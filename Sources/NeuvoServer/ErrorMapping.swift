@@ -24,7 +24,10 @@ func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as ClinicError {
         throw error.httpError
     } catch let error as ImageError {
-        if case .tooLarge = error { throw HTTPError(.contentTooLarge, code: "photo_too_large", message: error.message) }
+        switch error {
+        case .tooLarge, .tooManyPixels: throw HTTPError(.contentTooLarge, code: "photo_too_large", message: error.message)
+        case .unsupportedFormat, .malformed: break
+        }
         throw HTTPError(.unsupportedMediaType, code: "unsupported_photo", message: error.message)
     } catch let error as CatalogError {
         throw HTTPError(.unprocessableContent, code: "invalid_catalog", message: error.description)

@@ -13,11 +13,15 @@ public enum PasswordHasher {
     public enum Failure: Error, Equatable {
         case tooShort
         case tooLong
+        /// A NUL character, which crypt() would take for the end of the password.
+        case containsNUL
         case hashingFailed
     }
 
     /// A new yescrypt hash of `password` with a fresh random salt.
     public static func hash(_ password: String) throws(Failure) -> String {
+        // crypt() reads a C string: a NUL would end the password there ("right\0anything").
+        guard !password.utf8.contains(0) else { throw .containsNUL }
         guard password.count >= minimumLength else { throw .tooShort }
         guard password.utf8.count <= maximumLength else { throw .tooLong }
         var setting = [CChar](repeating: 0, count: Int(CRYPT_GENSALT_OUTPUT_SIZE))
@@ -29,7 +33,8 @@ public enum PasswordHasher {
 
     /// Whether `password` matches `stored`, compared in constant time.
     public static func verify(_ password: String, against stored: String) -> Bool {
-        guard password.utf8.count <= maximumLength, stored.hasPrefix("$y$") else { return false }
+        // A NUL would cut the password short in crypt(): "right\0anything" must not match "right".
+        guard password.utf8.count <= maximumLength, !password.utf8.contains(0), stored.hasPrefix("$y$") else { return false }
         guard let candidate = crypt(password, setting: Array(stored.utf8CString)) else { return false }
         let a = Array(candidate.utf8), b = Array(stored.utf8)
         guard a.count == b.count else { return false }

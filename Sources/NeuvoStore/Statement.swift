@@ -38,7 +38,9 @@ public final class Statement {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
             case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-            case .text(let v): rc = sqlite3_bind_text(handle, index, v, -1, neuvo_sqlite_transient())
+            case .text(let v):
+                // The byte length, not -1: a NUL inside the text must not end it there ("hanna\0x" is not "hanna").
+                rc = sqlite3_bind_text(handle, index, v, Int32(v.utf8.count), neuvo_sqlite_transient())
             case .blob(let v):
                 rc = v.withUnsafeBytes { bytes in
                     sqlite3_bind_blob64(handle, index, bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(bytes.count), neuvo_sqlite_transient())

@@ -81,6 +81,15 @@ import Testing
 
 /// The JSON the API writes for values the tests above do not reach through a route.
 @Suite struct WireTests {
+    @Test func noAPIAnswerIsSniffedForAnotherType() throws {
+        let app = try TestApp()
+        defer { app.stop() }
+        for path in ["/api/v1/session", "/api/v1/catalog", "/api/v1/conversations/00112233445566778899aabbccddeeff"] {
+            let response = try app.client().call("GET", path)
+            #expect(response.header("x-content-type-options") == "nosniff", "\(path) answered \(response.status)")
+        }
+    }
+
     @Test func aClosedQueueSaysWhenItOpens() {
         let json = WaitEstimate.closed(opensAt: Timestamp(millis: 1_795_413_600_000)).json
         #expect(json["state"]?.stringValue == "closed")

@@ -80,6 +80,15 @@ import Testing
         let huge = try resident.client.call("POST", "/api/v1/conversations/\(id)/photos", headers: resident.headers(Self.upload),
                                             body: [UInt8](repeating: 0, count: 10 * 1024 * 1024 + 1))
         #expect(huge.status == 413)
+        // A small file that decodes to gigabytes: 20,000 × 20,000 pixels in a few hundred bytes.
+        let bomb = try resident.client.call("POST", "/api/v1/conversations/\(id)/photos", headers: resident.headers(Self.upload),
+                                            body: TestImages.png(width: 20_000, height: 20_000))
+        #expect(bomb.status == 413)
+        #expect(bomb.json?["error"]?["code"]?.stringValue == "photo_too_large")
+        #expect(bomb.json?["error"]?["message"]?.stringValue?.contains("40 megapixels") == true)
+        // A 40-megapixel photo, the most there may be, is taken.
+        #expect(try resident.client.call("POST", "/api/v1/conversations/\(id)/photos", headers: resident.headers(Self.upload),
+                                         body: TestImages.png(width: 8_000, height: 5_000)).status == 201)
     }
 
     @Test func uploadsNeedTheCSRFHeaderAndAnImageType() async throws {

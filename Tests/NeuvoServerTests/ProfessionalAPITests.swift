@@ -16,6 +16,9 @@ import Testing
         #expect(try workspace.get("/api/v1/pro/me").status == 401)
         #expect(try workspace.login("hanna", "wrong-password-1").status == 401)
         #expect(try workspace.login("nobody-here").status == 401)
+        // crypt() reads C strings: the right password followed by a NUL and anything must not pass.
+        #expect(try workspace.login("hanna", "oikein-hyva-salasana\u{0}anything").status == 401)
+        #expect(try workspace.login("hanna\u{0}x").status == 401)
         let response = try workspace.login("HANNA")
         #expect(response.status == 200)
         #expect(response.json?["queues"] == .array([.string("nurse")]))

@@ -2,11 +2,17 @@
 public enum TestImages {
     /// A 2×2 RGB PNG carrying the metadata a phone might add: a tEXt chunk with a
     /// GPS position and an eXIf chunk.
-    public static func pngWithLocation() -> [UInt8] {
+    public static func pngWithLocation() -> [UInt8] { png(width: 2, height: 2, location: true) }
+
+    /// A PNG that says it is `width` × `height` pixels, with the 2×2 image data above: the
+    /// sanitiser reads the header, never the pixels (a 20,000 × 20,000 one is a decompression bomb).
+    public static func png(width: Int, height: Int, location: Bool = false) -> [UInt8] {
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png += chunk("IHDR", be32(2) + be32(2) + [8, 2, 0, 0, 0])
-        png += chunk("tEXt", Array("GPSLatitude\u{0}60.1699 N".utf8))
-        png += chunk("eXIf", Array("MM\u{0}*GPS-position-24.9384E".utf8))
+        png += chunk("IHDR", be32(width) + be32(height) + [8, 2, 0, 0, 0])
+        if location {
+            png += chunk("tEXt", Array("GPSLatitude\u{0}60.1699 N".utf8))
+            png += chunk("eXIf", Array("MM\u{0}*GPS-position-24.9384E".utf8))
+        }
         // Two rows of two red pixels, each row starting with filter byte 0, in one stored deflate block.
         let raw: [UInt8] = [0, 255, 0, 0, 255, 0, 0, 0, 255, 0, 0, 255, 0, 0]
         var zlib: [UInt8] = [0x78, 0x01, 0x01, UInt8(raw.count & 0xFF), UInt8(raw.count >> 8),

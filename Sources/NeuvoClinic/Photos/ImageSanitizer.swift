@@ -35,6 +35,9 @@ public enum ImageError: Error, Sendable, Equatable {
     /// The file starts like a supported image but its structure is broken, truncated, or its
     /// dimensions are out of range; the text says where, for logs (not for residents).
     case malformed(String)
+    /// More pixels than ``ImageSanitizer/maxPixels``: a small file can decode to gigabytes
+    /// in the professional's browser (a decompression bomb).
+    case tooManyPixels(width: Int, height: Int, maxPixels: Int)
 
     /// What to tell the resident, in plain English.
     public var message: String {
@@ -45,6 +48,8 @@ public enum ImageError: Error, Sendable, Equatable {
             return "The file is not a still JPEG, PNG or WebP image."
         case .malformed:
             return "The image file is damaged or incomplete, so it cannot be attached."
+        case .tooManyPixels(let width, let height, let maxPixels):
+            return "The image is \(width) × \(height) pixels; the limit is \(maxPixels / 1_000_000) megapixels. Send a smaller photo."
         }
     }
 
@@ -66,6 +71,8 @@ public enum ImageError: Error, Sendable, Equatable {
 public enum ImageSanitizer {
     /// The largest width or height accepted, in pixels.
     public static let maxDimension = 20_000
+    /// The most pixels accepted (width × height): a 40-megapixel phone photo fits, a bomb does not.
+    public static let maxPixels = 40_000_000
 
     /// The sanitized copy of `bytes`.
     ///
@@ -95,10 +102,11 @@ public enum ImageSanitizer {
         return nil
     }
 
-    /// Refuses a width or height outside 1...maxDimension.
+    /// Refuses a width or height outside 1...maxDimension, and more than ``maxPixels`` in all.
     static func checkDimensions(width: Int, height: Int, _ format: ImageFormat) throws(ImageError) {
         guard (1...maxDimension).contains(width), (1...maxDimension).contains(height) else {
             throw .malformed("\(format.rawValue.uppercased()) is \(width)×\(height) pixels; each side must be 1–\(maxDimension)")
         }
+        guard width * height <= maxPixels else { throw .tooManyPixels(width: width, height: height, maxPixels: maxPixels) }
     }
 }
