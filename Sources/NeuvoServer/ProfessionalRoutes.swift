@@ -181,12 +181,18 @@ struct ProfessionalRoutes: Sendable {
               username.utf8.count <= 64 else {
             throw HTTPError(.unprocessableContent, code: "invalid_credentials", message: "username and password are required.")
         }
-        let keys = LoginThrottle.keys(username: username, address: ClientAddress.of(request, trustedProxies: auth.trustedProxies))
-        guard try await clinic.registerLoginAttempt(keys: keys) else {
+        let keys = LoginThrottle.Keys(username: username, address: ClientAddress.of(request, trustedProxies: auth.trustedProxies))
+        switch try await clinic.registerLoginAttempt(keys) {
+        case .refuse(let seconds):
             var response = HTTPError(.tooManyRequests, code: "throttled",
-                                     message: "Too many failed sign-ins. Wait 15 minutes or ask an administrator.").response
-            response.headers.add(name: "retry-after", value: "900")
+                                     message: "Too many wrong passwords for this account from here. Try again in \((seconds + 59) / 60) minutes, or ask an administrator.").response
+            response.headers.add(name: "retry-after", value: String(seconds))
             return .respond(response)
+        case .slow(let millis):
+            // Guessing from here, or at this account from many places: each attempt waits.
+            try await Task.sleep(for: .milliseconds(millis))
+        case .check:
+            break
         }
         let account = try clinic.professional(username: username)
         // Verify even for a missing account, so timing does not reveal which usernames exist.
@@ -194,7 +200,7 @@ struct ProfessionalRoutes: Sendable {
         guard let account, matches, !account.professional.disabled else {
             throw HTTPError(.unauthorized, code: "invalid_credentials", message: "The username or password is wrong.")
         }
-        try await clinic.loginSucceeded(keys: keys)
+        try await clinic.loginSucceeded(keys)
         let (token, hash) = Cookies.newToken()
         _ = try await clinic.startProfessionalSession(professionalID: account.professional.id, tokenHash: hash)
         var headers = HTTPHeaders()
