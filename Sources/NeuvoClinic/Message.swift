@@ -65,7 +65,10 @@ extension Clinic {
             case .resident(let session):
                 row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?", conversationID, session.id)
             case .professional(let professional):
-                row = try db.row("SELECT status FROM conversations WHERE id = ? AND professional_id = ?", conversationID, professional.id)
+                // Only the handler of an active case writes to the resident; to anyone else, a former handler
+                // included, the case is not there (404), as the contract says.
+                try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)
+                row = try db.row("SELECT status FROM conversations WHERE id = ?", conversationID)
             }
             guard let row else { throw ClinicError.notFound }
             if let existing = try db.row("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ?",
@@ -89,9 +92,6 @@ extension Clinic {
                 professionalID = nil
                 data["author"] = .string("resident")
             case .professional(let professional):
-                guard status == .active else {
-                    throw ClinicError.conflict(code: "conversation_not_active", message: "Only an active case can be written to.")
-                }
                 authorName = "professional"
                 professionalID = professional.id
                 data["author"] = .string("professional")

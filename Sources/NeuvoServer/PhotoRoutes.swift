@@ -30,7 +30,7 @@ struct PhotoRoutes: Sendable {
             try serve(request, viewer: .resident(session), conversationID: request.parameters["id"])
         }
         routes.post("/api/v1/pro/cases/{id}/photos", .professional(professionals), takes: .image(limit: Self.uploadLimit),
-                    answers: uploading + [.conflict("conversation_not_active")]) { request, signedIn in
+                    answers: uploading) { request, signedIn in
             guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
             return try await upload(request, conversationID: id, author: .professional(signedIn.professional))
         }

@@ -138,6 +138,9 @@ import Testing
         #expect(last?["data"]?["instructions"]?.stringValue?.hasPrefix("Rasvaa iho") == true)
         #expect(last?["data"]?["outcome"]?.stringValue == "adviceGiven")
         #expect(try resident.postMessage(id, text: "Vielä yksi asia").status == 409)
+        // The former handler reaches the closed case no more: 404, as for anyone without access.
+        let late = try hanna.post("/api/v1/pro/cases/\(id)/messages", #"{"clientId": "\#(UUID().uuidString)", "text": "Vielä"}"#)
+        #expect(late.status == 404)
         #expect(try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "x", "summary": "y"}"#).status == 404)
         let export = try app.app.store.read { db in try db.row("SELECT id, document FROM record_exports WHERE conversation_id = ?", id) }
         let document = try JSONValue.parse(try #require(export?.string("document")))
