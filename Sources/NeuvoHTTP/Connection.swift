@@ -8,6 +8,9 @@ final class Connection {
         case idle
         /// Some bytes of a request head are in.
         case readingHead
+        /// The head of a large body is in; its route decides whether to take it
+        /// (nothing of the body is read meanwhile).
+        case admitting
         /// The head is in; waiting for `Content-Length` bytes of body.
         case readingBody
         /// A handler is running.
@@ -27,6 +30,8 @@ final class Connection {
         let parameters: [String: String]
         let startedAt: UInt64
         var parked: ParkedRequest?
+        /// Bytes of the server's body budget this request holds until its body is in.
+        var reservedBodyBytes = 0
 
         init(head: RequestHead, route: Route?, parameters: [String: String], startedAt: UInt64) {
             self.head = head
@@ -64,5 +69,5 @@ final class Connection {
         self.peer = peer
     }
 
-    var isBusy: Bool { state == .processing || state == .parked || state == .writing || state == .lingering }
+    var isBusy: Bool { state == .admitting || state == .processing || state == .parked || state == .writing || state == .lingering }
 }

@@ -96,8 +96,9 @@ extension EventLoop {
                 guard connection.input.count >= length else { return }
                 let body = Array(connection.input[0..<length])
                 connection.input.removeFirst(length)
+                releaseBody(exchange)
                 dispatch(connection, exchange: exchange, body: body)
-            case .processing, .parked, .writing, .lingering:
+            case .admitting, .processing, .parked, .writing, .lingering:
                 return
             }
         }
@@ -139,12 +140,80 @@ extension EventLoop {
             respond(connection, response)
             return
         }
+        if let route, head.contentLength > limits.admitBodiesAbove {
+            guard server.reserveBodyBytes(head.contentLength) else {
+                // Everyone's unfinished bodies already hold the budget: come back shortly.
+                connection.closeAfterWrite = true
+                var response = HTTPError(.serviceUnavailable, code: "overloaded", message: "The server is busy receiving files. Try again in a moment.").response
+                response.headers.add(name: "retry-after", value: "5")
+                respond(connection, response)
+                return
+            }
+            exchange.reservedBodyBytes = head.contentLength
+            if let admit = route.admit {
+                admitBody(connection, exchange: exchange, admit: admit)
+                return
+            }
+        }
+        startBody(connection, head: head)
+    }
+
+    /// Asks the route whether it takes this body, on the handlers' executor; the
+    /// socket is not read meanwhile, so the body stays in the client's and the
+    /// kernel's buffers, not ours.
+    func admitBody(_ connection: Connection, exchange: Connection.Exchange, admit: @escaping @Sendable (Request) async throws -> Void) {
+        let head = exchange.head
+        var request = Request(method: head.method, path: head.path, query: head.query, version: head.version,
+                              headers: head.headers, body: [], remoteAddress: connection.peer)
+        request.routeTemplate = exchange.template
+        request.parameters = exchange.parameters
+        connection.state = .admitting
+        setDeadline(connection, now + limits.bodyTimeout.millis)
+        let loop = self, fd = connection.fd, id = connection.id
+        Task(executorPreference: server.handlerExecutor) {
+            let refusal: HTTPError?
+            do {
+                try await admit(request)
+                refusal = nil
+            } catch let error as HTTPError {
+                refusal = error
+            } catch {
+                refusal = HTTPError(.internalServerError, code: "internal", message: "Something went wrong on our side.")
+                loop.server.report(error: error, template: request.routeTemplate)
+            }
+            loop.execute { loop.admitted(fd: fd, connectionID: id, refusal: refusal) }
+        }
+    }
+
+    func admitted(fd: Int32, connectionID: UInt64, refusal: HTTPError?) {
+        guard let connection = connections[fd], connection.id == connectionID, connection.state == .admitting,
+              let exchange = connection.exchange else { return }
+        if let refusal {
+            releaseBody(exchange)
+            // The body was never read: answer, then drop whatever of it arrives.
+            connection.closeAfterWrite = true
+            respond(connection, refusal.response)
+            return
+        }
+        startBody(connection, head: exchange.head)
+        process(connection)
+        if connection.readPending && !connection.isBusy { readAvailable(connection) }
+    }
+
+    func startBody(_ connection: Connection, head: RequestHead) {
         if head.expectsContinue && head.contentLength > connection.input.count {
             let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
             _ = interim.withUnsafeBytes { neuvo_send(connection.fd, $0.baseAddress, $0.count) }
         }
         connection.state = .readingBody
         setDeadline(connection, now + limits.bodyTimeout.millis)
+    }
+
+    /// Gives back a large body's share of the budget (once).
+    func releaseBody(_ exchange: Connection.Exchange) {
+        guard exchange.reservedBodyBytes > 0 else { return }
+        server.releaseBodyBytes(exchange.reservedBodyBytes)
+        exchange.reservedBodyBytes = 0
     }
 
     func dispatch(_ connection: Connection, exchange: Connection.Exchange, body: [UInt8]) {

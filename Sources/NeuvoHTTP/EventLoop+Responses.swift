@@ -155,7 +155,8 @@ extension EventLoop {
         switch connection.state {
         case .idle, .writing, .lingering:
             closeConnection(connection)
-        case .readingHead, .readingBody:
+        case .readingHead, .readingBody, .admitting:
+            if let exchange = connection.exchange { releaseBody(exchange) }
             fail(connection, HTTPError(.requestTimeout, code: "request_timeout", message: "The request took too long to arrive."))
         case .parked:
             guard let parked = connection.exchange?.parked else { return }
@@ -186,7 +187,7 @@ extension EventLoop {
                 if let parked = connection.exchange?.parked, parked.expire() {
                     respond(connection, parked.fallback)
                 }
-            case .readingHead, .readingBody, .processing, .writing, .lingering:
+            case .readingHead, .readingBody, .admitting, .processing, .writing, .lingering:
                 connection.closeAfterWrite = true
             }
         }
@@ -195,6 +196,7 @@ extension EventLoop {
     func closeConnection(_ connection: Connection) {
         guard connections[connection.fd] === connection else { return }
         if connection.state == .parked, let parked = connection.exchange?.parked { _ = parked.expire() }
+        if let exchange = connection.exchange { releaseBody(exchange) }
         connections.removeValue(forKey: connection.fd)
         close(connection.fd)
         server.releaseConnection()

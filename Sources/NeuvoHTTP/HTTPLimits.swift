@@ -20,6 +20,12 @@ public struct HTTPLimits: Sendable {
     /// closed. Never more than the process's descriptor limit less 100 (for the
     /// database, the loops and accepting the 503s themselves).
     public var maxConnections = Int.max
+    /// A body longer than this is admitted by its route before a byte of it is
+    /// read (``Route/admit``), and counts against ``maxBodyBytesInFlight``.
+    public var admitBodiesAbove = 64 * 1024
+    /// Bytes all unfinished large bodies may hold at once; a new one beyond it
+    /// gets 503 with `Retry-After`, so slow senders cannot exhaust memory.
+    public var maxBodyBytesInFlight = 768 * 1024 * 1024
     /// How long a graceful stop waits for in-flight requests.
     public var shutdownGrace: Duration = .seconds(10)
 

@@ -30,6 +30,7 @@ public final class HTTPServer: Sendable {
     private let logger: @Sendable (RequestLog) -> Void
     private let errorReporter: @Sendable (String) -> Void
     private let openConnections = Atomic<Int>(0)
+    private let bodyBytesInFlight = Atomic<Int>(0)
     private let state = Mutex<(listenFD: Int32, port: Int, loops: [EventLoop], threads: Int)>((-1, 0, [], 0))
     private let finished = DispatchSemaphore(value: 0)
     let handlerExecutor = HandlerExecutor()
@@ -88,6 +89,18 @@ public final class HTTPServer: Sendable {
         if fd >= 0 { close(fd) }
         state.withLock { $0.threads = 0; $0.listenFD = -1; $0.loops = [] }
     }
+
+    /// Holds `bytes` of the body budget for a large body; false when it is spent.
+    func reserveBodyBytes(_ bytes: Int) -> Bool {
+        let (_, now) = bodyBytesInFlight.add(bytes, ordering: .relaxed)
+        if now > configuration.limits.maxBodyBytesInFlight {
+            bodyBytesInFlight.subtract(bytes, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func releaseBodyBytes(_ bytes: Int) { bodyBytesInFlight.subtract(bytes, ordering: .relaxed) }
 
     func reserveConnection() -> Bool {
         let (_, now) = openConnections.add(1, ordering: .relaxed)

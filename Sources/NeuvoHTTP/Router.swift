@@ -9,6 +9,10 @@ public struct Route: Sendable {
     public let template: String
     public let bodyLimit: Int?
     public let handler: Handler
+    /// Asked once the head of a large body is in, before a byte of the body is read
+    /// (the request's `body` is empty): throwing an ``HTTPError`` answers with it and
+    /// the body is never held. Who may send, in what type, to what.
+    public let admit: (@Sendable (Request) async throws -> Void)?
     let segments: [Segment]
 
     enum Segment: Sendable, Equatable {
@@ -16,10 +20,12 @@ public struct Route: Sendable {
         case parameter(String)
     }
 
-    public init(_ method: String, _ template: String, bodyLimit: Int? = nil, handler: @escaping Handler) {
+    public init(_ method: String, _ template: String, bodyLimit: Int? = nil,
+                admit: (@Sendable (Request) async throws -> Void)? = nil, handler: @escaping Handler) {
         self.method = method
         self.template = template
         self.bodyLimit = bodyLimit
+        self.admit = admit
         self.handler = handler
         self.segments = template.split(separator: "/", omittingEmptySubsequences: true).map { part in
             part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))

@@ -21,8 +21,12 @@ struct PhotoRoutes: Sendable {
         let uploading: [Answer] = [Answer(.contentTooLarge, "photo_too_large"), Answer(.unsupportedMediaType, "unsupported_photo"),
                                    .invalid("clientId"), .conflict("conversation_closed"),
                                    .conflict("too_many_photos")]
-        routes.post("/api/v1/conversations/{id}/photos", .resident(residents), takes: .image(limit: Self.uploadLimit), answers: uploading) {
-            request, session in
+        routes.post("/api/v1/conversations/{id}/photos", .resident(residents), takes: .image(limit: Self.uploadLimit), answers: uploading,
+                    admits: { request, session in
+                        guard let id = request.parameters["id"], try clinic.followed(conversationID: id, ownedBy: session) != nil else {
+                            throw HTTPError.notFound()
+                        }
+                    }) { request, session in
             guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
             return try await upload(request, conversationID: id, author: .resident(session))
         }
@@ -30,7 +34,11 @@ struct PhotoRoutes: Sendable {
             try serve(request, viewer: .resident(session), conversationID: request.parameters["id"])
         }
         routes.post("/api/v1/pro/cases/{id}/photos", .professional(professionals), takes: .image(limit: Self.uploadLimit),
-                    answers: uploading) { request, signedIn in
+                    answers: uploading, admits: { request, signedIn in
+                        guard let id = request.parameters["id"], try clinic.handles(conversationID: id, professionalID: signedIn.professional.id) else {
+                            throw HTTPError.notFound()
+                        }
+                    }) { request, signedIn in
             guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
             return try await upload(request, conversationID: id, author: .professional(signedIn.professional))
         }

@@ -6,9 +6,11 @@ public enum TestImages {
 
     /// A PNG that says it is `width` × `height` pixels, with the 2×2 image data above: the
     /// sanitiser reads the header, never the pixels (a 20,000 × 20,000 one is a decompression bomb).
-    public static func png(width: Int, height: Int, location: Bool = false) -> [UInt8] {
+    /// `padding` adds a private ancillary chunk of that many bytes (dropped by the sanitiser), for a large upload.
+    public static func png(width: Int, height: Int, location: Bool = false, padding: Int = 0) -> [UInt8] {
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         png += chunk("IHDR", be32(width) + be32(height) + [8, 2, 0, 0, 0])
+        if padding > 0 { png += chunk("prVt", [UInt8](repeating: 0x41, count: padding)) }
         if location {
             png += chunk("tEXt", Array("GPSLatitude\u{0}60.1699 N".utf8))
             png += chunk("eXIf", Array("MM\u{0}*GPS-position-24.9384E".utf8))

@@ -29,6 +29,12 @@ extension Clinic {
         return nil
     }
 
+    /// Whether the professional handles the (active) case now.
+    public func handles(conversationID: String, professionalID: Int64) throws -> Bool {
+        guard Identifier.isWellFormed(conversationID) else { return false }
+        return try store.read { db in try Self.access(db, conversationID: conversationID, professionalID: professionalID) == .handler }
+    }
+
     static func requireHandler(_ db: Database, conversationID: String, professionalID: Int64) throws {
         guard try access(db, conversationID: conversationID, professionalID: professionalID) == .handler else {
             throw ClinicError.notFound

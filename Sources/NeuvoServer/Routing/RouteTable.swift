@@ -50,15 +50,19 @@ struct RouteTable {
 
     mutating func get<P>(_ template: String, _ caller: Caller<P>, answers: [Answer] = [],
                          _ body: @escaping @Sendable (Request, P) async throws -> HandlerResult) {
-        add("GET", template, caller, .none, answers, body)
+        add("GET", template, caller, .none, answers, nil, body)
     }
 
+    /// `admits`: what else must hold before a large body is read (e.g. that the
+    /// conversation is the caller's); the CSRF rule and the caller are always asked first.
     mutating func post<P>(_ template: String, _ caller: Caller<P>, takes kind: Body, answers: [Answer] = [],
+                          admits: (@Sendable (Request, P) async throws -> Void)? = nil,
                           _ body: @escaping @Sendable (Request, P) async throws -> HandlerResult) {
-        add("POST", template, caller, kind, answers, body)
+        add("POST", template, caller, kind, answers, admits, body)
     }
 
     private mutating func add<P>(_ method: String, _ template: String, _ caller: Caller<P>, _ kind: Body, _ answers: [Answer],
+                                 _ admits: (@Sendable (Request, P) async throws -> Void)?,
                                  _ body: @escaping @Sendable (Request, P) async throws -> HandlerResult) {
         var allowed = Set(answers + caller.refusals)
         let csrf = method == "POST" && caller.browser
@@ -66,18 +70,43 @@ struct RouteTable {
         if case .json = kind { allowed.insert(.invalidJSON) }
         if template.contains("{") { allowed.insert(.notFound) }
         contracts.append(RouteContract(method: method, template: template, caller: caller.name, answers: allowed))
-        let breaches = self.breaches, allowedAnswers = allowed, image = { if case .image = kind { true } else { false } }()
-        router.add(Route(method, template, bodyLimit: kind.limit) { request in
-            do {
+        let image = { if case .image = kind { true } else { false } }()
+        let check = BreachCheck(route: "\(method) \(template)", allowed: allowed, breaches: breaches)
+        // Before a large body is read: the same rule and caller, then the route's own condition.
+        var admit: (@Sendable (Request) async throws -> Void)?
+        if method == "POST" {
+            admit = { @Sendable (request: Request) async throws -> Void in
+                try await check.run { () async throws -> Void in
+                    if csrf { try CSRF.check(request, image: image) }
+                    let principal: P = try await mappingErrors { try await caller.authorise(request) }
+                    if let admits { try await mappingErrors { try await admits(request, principal) } }
+                }
+            }
+        }
+        router.add(Route(method, template, bodyLimit: kind.limit, admit: admit) { request in
+            try await check.run {
                 if csrf { try CSRF.check(request, image: image) }
                 return try await mappingErrors { try await body(request, try await caller.authorise(request)) }
-            } catch let error as HTTPError {
-                if !allowedAnswers.contains(Answer(error)) { breaches.record("\(method) \(template) answered \(Answer(error))") }
-                throw error
             }
         })
     }
 
     /// Routes that are not the API's (health check): no contract.
     mutating func add(_ route: Route) { router.add(route) }
+}
+
+/// Records an error a route answers that its declaration does not name.
+private struct BreachCheck: Sendable {
+    let route: String
+    let allowed: Set<Answer>
+    let breaches: ContractBreaches
+
+    func run<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let error as HTTPError {
+            if !allowed.contains(Answer(error)) { breaches.record("\(route) answered \(Answer(error))") }
+            throw error
+        }
+    }
 }
