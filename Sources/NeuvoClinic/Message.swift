@@ -65,6 +65,11 @@ extension Clinic {
             case .resident(let session):
                 row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?", conversationID, session.id)
             case .professional(let professional):
+                // A retry of what this professional already sent returns it, even once the case has closed.
+                if let sent = try db.row("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ? AND professional_id = ?",
+                                         conversationID, clientID, professional.id).map(Message.init(row:)), sent.text == text {
+                    return (sent, false, [])
+                }
                 // Only the handler of an active case writes to the resident; to anyone else, a former handler
                 // included, the case is not there (404), as the contract says.
                 try Self.requireHandler(db, conversationID: conversationID, professionalID: professional.id)

@@ -57,6 +57,8 @@ final class Connection {
     /// The earliest deadline this connection has in the loop's heap.
     var scheduledDeadline: UInt64 = .max
     var closeAfterWrite = false
+    /// Bytes a lingering close may discard: a refused body's declared length.
+    var lingerAllowance = 0
     /// Input arrived while busy and was left in the socket (edge-triggered epoll
     /// will not say so again), so read once the response is out.
     var readPending = false

@@ -41,9 +41,12 @@ extension EventLoop {
             let n = read(connection.fd, readBuffer.baseAddress, readBuffer.count)
             if n > 0 {
                 if connection.state == .lingering {
-                    // Discard, but only so much: a client that keeps sending is just dropped.
+                    // Discard, but only so much: a client that keeps sending is just dropped. A refused
+                    // upload may send the rest of what it declared (it costs nothing to throw away), so that
+                    // its client reads the answer instead of a reset; each megabyte buys two more seconds.
                     connection.outputSent += n
-                    if connection.outputSent > 1 << 20 { closeConnection(connection); return }
+                    if connection.outputSent > max(1 << 20, connection.lingerAllowance) { closeConnection(connection); return }
+                    if connection.outputSent >> 20 != (connection.outputSent - n) >> 20 { setDeadline(connection, now + 2_000) }
                     continue
                 }
                 connection.input.append(contentsOf: UnsafeRawBufferPointer(start: readBuffer.baseAddress, count: n))
@@ -144,6 +147,7 @@ extension EventLoop {
             guard server.reserveBodyBytes(head.contentLength) else {
                 // Everyone's unfinished bodies already hold the budget: come back shortly.
                 connection.closeAfterWrite = true
+                connection.lingerAllowance = head.contentLength
                 var response = HTTPError(.serviceUnavailable, code: "overloaded", message: "The server is busy receiving files. Try again in a moment.").response
                 response.headers.add(name: "retry-after", value: "5")
                 respond(connection, response)
@@ -190,8 +194,9 @@ extension EventLoop {
               let exchange = connection.exchange else { return }
         if let refusal {
             releaseBody(exchange)
-            // The body was never read: answer, then drop whatever of it arrives.
+            // The body was never read: answer, then throw away what of it arrives.
             connection.closeAfterWrite = true
+            connection.lingerAllowance = exchange.head.contentLength
             respond(connection, refusal.response)
             return
         }

@@ -3,7 +3,7 @@ import CZlib
 /// gzip (RFC 1952) through the system's zlib.
 enum Gzip {
     /// `bytes` compressed at the best level; nil if zlib fails (the caller then sends them as they are).
-    static func compress(_ bytes: [UInt8], level: Int32 = 9) -> [UInt8]? {
+    static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8]? {
         var stream = z_stream()
         guard neuvo_deflate_init_gzip(&stream, level) == Z_OK else { return nil }
         defer { deflateEnd(&stream) }
@@ -26,12 +26,14 @@ enum Gzip {
     /// (or `x-gzip`) or `*`, with a q-value above 0.
     static func accepted(by header: String?) -> Bool {
         guard let header else { return false }
+        var named: Double?, wildcard: Double?
         for item in header.split(separator: ",") {
             let parts = item.split(separator: ";").map { String($0).trimmingSpaces().lowercased() }
-            guard let coding = parts.first, coding == "gzip" || coding == "x-gzip" || coding == "*" else { continue }
+            guard let coding = parts.first else { continue }
             let q = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-            return q > 0
+            if coding == "gzip" || coding == "x-gzip" { named = q } else if coding == "*" { wildcard = q }
         }
-        return false
+        // gzip named wins over `*` (RFC 9110 §12.5.3).
+        return (named ?? wildcard ?? 0) > 0
     }
 }

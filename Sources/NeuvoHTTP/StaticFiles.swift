@@ -48,7 +48,9 @@ public struct StaticFiles: Sendable {
         // Text goes gzipped to clients that take it (a page and its modules are about a third of
         // their size); its two forms are two representations, each with its own ETag.
         let compressible = Self.isCompressible(type) && info.size >= 1024
-        let gzip = compressible && Gzip.accepted(by: request.headers["accept-encoding"])
+        let zipped = compressible && Gzip.accepted(by: request.headers["accept-encoding"])
+            ? compressed.body(path: real, version: version, read: { Self.read(real, size: info.size) }) : nil
+        let gzip = zipped != nil
         var headers = HTTPHeaders()
         let etag = "\"" + version + (gzip ? "-gz" : "") + "\""
         headers.add(name: "etag", value: etag)
@@ -64,7 +66,7 @@ public struct StaticFiles: Sendable {
         if let ifNoneMatch = request.headers["if-none-match"], Self.matches(ifNoneMatch, etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
-        if gzip, let body = compressed.body(path: real, version: version, read: { Self.read(real, size: info.size) }) {
+        if let body = zipped {
             headers.add(name: "content-encoding", value: "gzip")
             return Response(status: .ok, headers: headers, body: body)
         }

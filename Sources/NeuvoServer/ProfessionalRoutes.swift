@@ -11,6 +11,8 @@ struct ProfessionalRoutes: Sendable {
     let clinic: Clinic
     let hub: EventHub
     let auth: ProfessionalAuth
+    /// Slowed sign-in attempts, one at a time per address and account.
+    let pacer = LoginPacer()
 
     func register(in routes: inout RouteTable) {
         let pro = Caller.professional(auth), page = Caller.professional(auth, byThePage: true), admin = Caller.admin(auth)
@@ -188,8 +190,14 @@ struct ProfessionalRoutes: Sendable {
             response.headers.add(name: "retry-after", value: String(seconds))
             return .respond(response)
         case .slow(let millis):
-            // Guessing from here, or at this account from many places: each attempt waits.
-            try await Task.sleep(for: .milliseconds(millis))
+            // Guessing from here, or at this account from many places: attempts wait their turn.
+            guard let wait = pacer.wait(keys: ["addr:" + keys.address, "user:" + keys.username], delayMillis: UInt64(millis)) else {
+                var response = HTTPError(.tooManyRequests, code: "throttled",
+                                         message: "Too many sign-in attempts from here just now. Try again in a minute.").response
+                response.headers.add(name: "retry-after", value: "60")
+                return .respond(response)
+            }
+            try await Task.sleep(for: .milliseconds(Int(wait)))
         case .check:
             break
         }

@@ -120,6 +120,8 @@ import Testing
         let (resident, id) = try app.queuedResident()
         let hanna = try app.workspace("hanna")
         _ = try hanna.post("/api/v1/pro/pick", "{}")
+        let lastWord = #"{"clientId": "5e0b4a3c-1111-4222-8333-944455556666", "text": "Soitan huomenna."}"#
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/messages", lastWord).status == 201)
         let view = try hanna.get("/api/v1/pro/cases/\(id)")
         let draft = try #require(view.json?["summaryDraft"]?.stringValue)
         #expect(draft.contains("Yhteydenoton syy: Iho-oireet."))
@@ -141,6 +143,8 @@ import Testing
         // The former handler reaches the closed case no more: 404, as for anyone without access.
         let late = try hanna.post("/api/v1/pro/cases/\(id)/messages", #"{"clientId": "\#(UUID().uuidString)", "text": "Vielä"}"#)
         #expect(late.status == 404)
+        // A retry of a message she sent before closing still returns it (the network may have lost the answer).
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/messages", lastWord).status == 200)
         #expect(try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "x", "summary": "y"}"#).status == 404)
         let export = try app.app.store.read { db in try db.row("SELECT id, document FROM record_exports WHERE conversation_id = ?", id) }
         let document = try JSONValue.parse(try #require(export?.string("document")))

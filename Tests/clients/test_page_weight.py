@@ -86,8 +86,10 @@ def test_text_goes_gzipped_to_clients_that_take_it(server, path):
     assert fetch(server, path, {"If-None-Match": plain_headers["etag"]})[0] == 304
     assert fetch(server, path, {"If-None-Match": headers["etag"]})[0] == 200, "a plain client must not keep the zipped form"
 
+    # Named gzip wins over a refusing `*`.
+    assert fetch(server, path, {"Accept-Encoding": "*;q=0, GZIP"})[1].get("content-encoding") == "gzip"
     # gzip refused (q=0) or not offered: plain.
-    for refusing in ("gzip;q=0", "identity", "deflate"):
+    for refusing in ("gzip;q=0", "identity", "deflate", "*;q=0"):
         status, headers, body = fetch(server, path, {"Accept-Encoding": refusing})
         assert "content-encoding" not in headers and body == plain, refusing
 

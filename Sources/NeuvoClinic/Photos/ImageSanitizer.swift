@@ -71,8 +71,9 @@ public enum ImageError: Error, Sendable, Equatable {
 public enum ImageSanitizer {
     /// The largest width or height accepted, in pixels.
     public static let maxDimension = 20_000
-    /// The most pixels accepted (width × height): a 40-megapixel phone photo fits, a bomb does not.
-    public static let maxPixels = 40_000_000
+    /// The most pixels accepted (width × height): a 108-megapixel phone photo fits, a
+    /// 20,000 × 20,000 bomb (400 megapixels, 1.6 GB decoded) does not.
+    public static let maxPixels = 128_000_000
 
     /// The sanitized copy of `bytes`.
     ///

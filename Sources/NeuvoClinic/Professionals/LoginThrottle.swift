@@ -64,16 +64,19 @@ extension Clinic {
                 let row = try db.row("SELECT failures, window_started_at FROM login_failures WHERE key = ?", key)
                 return (row?.int("failures") ?? 0, row?.int64("window_started_at") ?? now.millis)
             }
+            // Windows that have ended are forgotten, so made-up names leave nothing behind.
+            try db.run("DELETE FROM login_failures WHERE window_started_at <= ?", now.millis - LoginThrottle.windowMillis)
             let pair = try count(keys.pair)
-            let account = try count(keys.account).failures
-            let address = try count(keys.addressKey).failures
             if pair.failures > LoginThrottle.maxFailures {
                 if pair.failures == LoginThrottle.maxFailures + 1 {
                     try db.run("INSERT INTO sign_in_lockouts (username, address, at) VALUES (?, ?, ?)", keys.username, keys.address, now.millis)
                 }
                 let left = pair.startedAt + LoginThrottle.windowMillis - now.millis
+                // A refused attempt checks no password, so it counts against nothing else.
                 return .refuse(retryAfterSeconds: Int(max(1, (left + 999) / 1000)))
             }
+            let account = try count(keys.account).failures
+            let address = try count(keys.addressKey).failures
             if account > LoginThrottle.slowAfterPerAccount || address > LoginThrottle.slowAfterPerAddress {
                 return .slow(millis: LoginThrottle.delayMillis)
             }
