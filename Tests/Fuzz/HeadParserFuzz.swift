@@ -10,6 +10,8 @@ public func fuzzHeadParser(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     var whole = RequestHeadParser()
     let once: String
     do { once = try whole.parse(bytes, limits: limits).map { "\($0.0.method) \($0.0.path) \($0.1)" } ?? "more" } catch { once = "error" }
+    // Byte by byte costs the square of the length: only short inputs, where the splits matter most.
+    guard bytes.count <= 300 else { return 0 }
     var pieces = RequestHeadParser()
     var seen: [UInt8] = []
     var inPieces = "more"
