@@ -1,41 +1,49 @@
-// The waiting queue: one line per case (urgency, service, whose matter, identified, waited / target),
+// The waiting queue: one row per case (urgency, service, identified, whose matter, queue, waited / target),
 // narrowed by the filter (queue-filter.js), and picking one.
 import { $, h, show, announce } from "../shared/dom.js";
 import { t, lang } from "../shared/i18n.js";
 import { request, serverNow } from "../shared/api.js";
-import { waitText } from "../shared/time.js";
+import { waitedMinutes } from "../shared/time.js";
 import { state, caseRecord, waitingCount } from "./state.js";
 import { views } from "./render.js";
-import { queueName, serviceTitle, urgencyLabel, subjectKindLabel, caseLabel, errorText, queueTarget, durationText, numberText } from "./words.js";
+import { queueName, serviceTitle, urgencyLabel, subjectKindLabel, caseLabel, errorText, queueTarget, numberText } from "./words.js";
 import { updateTitle, stopBlink, showAlert, hideAlert } from "./signal.js";
 import { leaveQueue, scheduleQueueRefresh, refreshQueue, measure } from "./queue-feed.js";
 import { openCase } from "./cases.js";
 
-// What the line says of waiting: the time so far, and the queue's target for a first reply.
+// Waited so far in whole minutes: the row has room for minutes, not a ticking clock.
+const waitedText = (since) => numberText(waitedMinutes(since));
+
+// Waited / the queue's target, both in minutes: "12/30 min", read as "waited 12 min, target 30 min".
 function waitPart(c) {
   const m = queueTarget(c.queueId);
-  const wait = h("span", { class: "wait", dataset: { since: c.queuedAt } }, waitText(c.queuedAt));
-  return h("span", { class: "qi-wait", dataset: m ? { since: c.queuedAt, target: String(m * 60000) } : {} },
-    h("span", { class: "visually-hidden" }, t("waiting") + " "), wait,
-    m ? h("span", { class: "qi-target" }, " / ", h("span", { class: "visually-hidden" }, t("target") + " "), durationText(m)) : null);
+  return h("span", { class: "qi-wait", dataset: m ? { since: c.queuedAt, target: String(m * 60000) } : { since: c.queuedAt } },
+    h("span", { class: "visually-hidden" }, t("waiting") + " "),
+    h("span", { class: "qi-min", dataset: { since: c.queuedAt } }, waitedText(c.queuedAt)),
+    m ? h("span", { class: "qi-target" }, h("span", { "aria-hidden": "true" }, "/"),
+      h("span", { class: "visually-hidden" }, ` min, ${t("target")} `), `${numberText(m)} min`) : " min");
 }
 
-// One line per case; the line opens its details (identification, an offer, the pre-question summary) below it.
+// One row per case in two short lines: the service in full, then identified, whose matter and the
+// queue (only the queue's end may be cut, so the details name it again); urgency and waited / target
+// at the right. The line opens the case's details below it.
 const expanded = new Set();
 function queueItem(c) {
   const service = serviceTitle(c.serviceId);
   const what = `${urgencyLabel(c.urgency)}, ${service}, ${subjectKindLabel(c.subject)}`;
   const open = expanded.has(c.conversationId);
   const detailsId = "qd-" + c.conversationId;
-  // Whose and the queue are plain text of the line, so a narrow column cuts only their end.
-  const line = h("button", { type: "button", class: "qi-line", "aria-expanded": String(open), "aria-controls": detailsId,
-    dataset: { line: c.conversationId } },
-    h("span", { class: "qi-service" }, service), ` · ${subjectKindLabel(c.subject)} · ${queueName(c.queueId)}`);
-  // Identified or not: a mark on the line (the word for screen readers and as a tooltip), the word in the details.
+  // Identified or not: a mark (the word for screen readers and as a tooltip), the word in the details.
   const idWord = c.identified ? t("identified") : t("anonymous");
   const idMark = h("span", { class: c.identified ? "qi-id ok" : "qi-id", title: idWord },
     h("span", { "aria-hidden": "true" }, c.identified ? "✓" : "–"), h("span", { class: "visually-hidden" }, idWord));
+  const line = h("button", { type: "button", class: "qi-line", "aria-expanded": String(open), "aria-controls": detailsId,
+    dataset: { line: c.conversationId } },
+    h("span", { class: "qi-service" }, service),
+    h("span", { class: "qi-sub" }, idMark, " ", h("span", { class: "qi-whose" }, subjectKindLabel(c.subject)), " ",
+      h("span", { class: "qi-queue" }, `· ${queueName(c.queueId)}`)));
   const details = h("div", { class: "qi-details", id: detailsId, hidden: !open },
+    h("span", { class: "tag queue" }, queueName(c.queueId)),
     h("span", { class: c.identified ? "tag ok" : "tag", "aria-hidden": "true" }, idWord),
     c.offeredToMe ? h("span", { class: "tag offer" }, t("offeredToMe")) : null,
     h("p", { class: "qi-summary" }, c.summary || ""));
@@ -46,12 +54,13 @@ function queueItem(c) {
     details.hidden = !now;
   });
   const button = h("button", {
-    type: "button", class: "button small", dataset: { pick: c.conversationId },
+    type: "button", class: "button small qi-pick", dataset: { pick: c.conversationId },
     "aria-label": t("pickCase", { what }),
     onclick: () => pick(c.conversationId),
   }, t("pick"));
+  // The urgency is read first; the grid shows it at the right, above the waiting time.
   return h("li", { class: `queue-item urgency-${c.urgency}` },
-    h("span", { class: `badge urgency-${c.urgency}` }, urgencyLabel(c.urgency)), line, idMark, waitPart(c), button, details);
+    h("span", { class: `badge urgency-${c.urgency}` }, urgencyLabel(c.urgency)), line, waitPart(c), button, details);
 }
 
 // On this page only: "Pick next" still takes the server's next case from all my queues.
@@ -148,10 +157,10 @@ export async function pick(conversationId) {
 export function startQueue() {
   views.queue = renderQueue;
   $("pick-next").addEventListener("click", () => pick(null));
-  // Live waiting times: only the text of the clocks changes, once a second; past the target, in red.
+  // Live waiting times: only the text of the minutes changes, checked once a second; past the target, in red.
   setInterval(() => {
-    for (const node of document.querySelectorAll(".wait[data-since]")) {
-      const text = waitText(node.dataset.since);
+    for (const node of document.querySelectorAll(".qi-min[data-since]")) {
+      const text = waitedText(node.dataset.since);
       if (node.textContent !== text) node.textContent = text;
     }
     for (const node of document.querySelectorAll(".qi-wait[data-target]")) {

@@ -31,10 +31,6 @@ export function queueTarget(id) {
   const q = state.catalog && (state.catalog.queues || []).find((x) => x.id === id);
   return q && q.targetFirstResponseMinutes ? q.targetFirstResponseMinutes : null;
 }
-// "30 min", "2 h": whole hours from two hours on.
-export function durationText(minutes) {
-  return minutes >= 120 && minutes % 60 === 0 ? `${numberText(minutes / 60)} h` : `${numberText(minutes)} min`;
-}
 export function urgencyLabel(u) { return t(u === "urgent" ? "urgent" : u === "soon" ? "soon" : "normal"); }
 
 const KIND_LABELS = { self: "subjectSelf", child: "subjectChild", otherAdult: "subjectOtherAdult" };

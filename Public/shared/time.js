@@ -48,11 +48,7 @@ export function clockText(iso) {
   if (Number.isNaN(d.getTime())) return "";
   return d.toLocaleTimeString(lang === "en" ? "en-GB" : lang === "sv" ? "sv-FI" : "fi-FI", { hour: "2-digit", minute: "2-digit" });
 }
-// How long a case has waited, by the server's clock: mm:ss, or "h h m min" past an hour.
-export function waitText(since) {
-  const ms = Math.max(0, serverNow() - Date.parse(since));
-  const s = Math.floor(ms / 1000);
-  if (s < 3600) return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
-  const hours = Math.floor(s / 3600), minutes = Math.floor((s % 3600) / 60);
-  return `${hours} h ${minutes} min`;
+// How long a case has waited, by the server's clock, in whole minutes.
+export function waitedMinutes(since) {
+  return Math.floor(Math.max(0, serverNow() - Date.parse(since)) / 60000);
 }

@@ -18,6 +18,7 @@ Run: "${NEUVO_VENV:-$HOME/.cache/neuvo-venv}/bin/python" -m pytest -q Tests/clie
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -82,27 +83,48 @@ def timeline(b: Browser) -> list[str]:
         li.querySelector('.photo-thumb') ? 'photo' : li.querySelector('.msg-text').textContent)""")
 
 
-def test_compact_queue_with_20_cases_and_its_filter(server, browser, states):
-    b = browser
+def fill_queue(server, b: Browser) -> list[str]:
+    """WAITING varied cases in the queue, as the page lists them."""
     with ThreadPoolExecutor(max_workers=8) as pool:
         ids = list(pool.map(lambda i: _varied_case(server, i), range(WAITING)))
     b.wait(lambda: len(b.queue_ids()) == WAITING, f"{WAITING} cases in the queue", timeout=20)
+    return ids
+
+
+def empty_queue(server, b: Browser, ids: list[str]):
+    """Picks and closes the cases, leaving an empty queue to the other tests."""
+    me = Client(server.base)
+    me.sign_in(ME)
+    for case_id in ids:
+        me.call("POST", "/api/v1/pro/pick", {"conversationId": case_id})
+        me.call("POST", f"/api/v1/pro/cases/{case_id}/close", {"outcome": "noCareNeed", "instructions": "Testi.", "summary": "Testi."})
+    b.wait(lambda: not b.queue_ids(), "an empty queue")
+
+
+def test_compact_queue_with_20_cases_and_its_filter(server, browser, states):
+    b = browser
+    ids = fill_queue(server, b)
     rows = b.js("""return [...document.querySelectorAll('#queue-list > li')].map((li) => {
         const line = li.querySelector('.qi-line');
         return { height: li.getBoundingClientRect().height, lineHeight: line.getBoundingClientRect().height,
-                 text: line.textContent, wait: li.querySelector('.qi-wait').textContent,
+                 text: line.textContent, service: li.querySelector('.qi-service').textContent,
+                 sub: li.querySelector('.qi-sub').textContent, wait: li.querySelector('.qi-wait').textContent,
                  urgency: li.querySelector('.badge').textContent, id: li.querySelector('.qi-id').textContent }; })""")
-    # One line each: the whole row no taller than one control.
+    # Two short lines each: the whole row no taller than one control.
     assert all(r["height"] <= 44 for r in rows), [r["height"] for r in rows]
     listed = b.js("return document.getElementById('queue-list').getBoundingClientRect().height")
     assert listed <= WAITING * 44 + 19 * 6, listed
     assert {r["urgency"] for r in rows} == {"Kiireellinen", "Puolikiireellinen", "Kiireetön"}
     child = next(r for r in rows if "Lapsen asia" in r["text"])
-    assert child["text"].startswith("Iho-oireet · Lapsen asia · Lasten terveys"), child
-    assert child["wait"].endswith("/ tavoite 30 min") and "Odottanut" in child["wait"], child
+    assert child["service"] == "Iho-oireet" and child["sub"].endswith(" Lapsen asia · Lasten terveys"), child
+    # Read as "Odottanut 0 min, tavoite 30 min"; shown as "0/30 min".
+    assert child["wait"].startswith("Odottanut ") and child["wait"].endswith("/ min, tavoite 30 min"), child
     nurse = next(r for r in rows if "Hoitajat" in r["text"])
-    assert nurse["wait"].endswith("/ tavoite 60 min"), nurse
+    assert nurse["wait"].endswith("/ min, tavoite 60 min"), nurse
     assert all(r["id"] in ("–Tunnistamaton", "✓Tunnistettu") for r in rows), rows
+    shown = b.js("""const w = document.querySelector('#queue-list > li .qi-wait').cloneNode(true);
+        for (const v of w.querySelectorAll('.visually-hidden')) v.remove(); return w.textContent""")
+    assert re.fullmatch(r"\d+/30 min", shown), shown
 
     # A line opens the case's summary below it, and closes it again.
     first = b.find("#queue-list > li .qi-line")
@@ -111,6 +133,7 @@ def test_compact_queue_with_20_cases_and_its_filter(server, browser, states):
     b.wait(lambda: b.visible("#queue-list > li .qi-summary"), "the summary under the first line")
     assert first.get_attribute("aria-expanded") == "true"
     assert b.text("#queue-list > li .qi-summary").startswith("Iho-oireet: ")
+    assert b.text("#queue-list > li .qi-details .tag.queue") == "Lasten terveys", "the queue in full in the details"
 
     # The filter: urgent ones, then the nurse queue, then all again.
     from selenium.webdriver.support.ui import Select
@@ -135,13 +158,79 @@ def test_compact_queue_with_20_cases_and_its_filter(server, browser, states):
     assert b.find("#filter-queue option").text == "Alla köer"
     Select(b.find("#lang-select")).select_by_value("fi")
     b.wait(lambda: b.find("#filter-queue option").text == "Kaikki jonot", "Finnish again")
-    # Leave the queue to the other tests.
+    empty_queue(server, b, ids)
+
+
+# Each row's service and whose matter as laid out: the service element's own overflow, whether an
+# ancestor up to the row clips it, and how much of whose matter the ellipsis of its line leaves.
+ROW_TEXT_JS = """
+const clippedBy = (el, row) => {
+  const r = el.getBoundingClientRect();
+  for (let a = el.parentElement; a && a !== row.parentElement; a = a.parentElement) {
+    if (getComputedStyle(a).overflowX === 'visible') continue;
+    const box = a.getBoundingClientRect();
+    if (r.left < box.left - 0.5 || r.right > box.right + 0.5) return a.className;
+  }
+  return null;
+};
+const column = document.querySelector('.queue-column');
+const rows = [...document.querySelectorAll('#queue-list > li')].map((li) => {
+  const service = li.querySelector('.qi-service'), whose = li.querySelector('.qi-whose');
+  const row = { id: li.querySelector('[data-pick]').dataset.pick, height: li.getBoundingClientRect().height,
+                service: service.innerText, scrollWidth: service.scrollWidth, clientWidth: service.clientWidth,
+                serviceClippedBy: clippedBy(service, li), whose: whose && whose.innerText };
+  if (!whose) return row;
+  // Where the ellipsis would start if its line is cut: whose matter must end before it.
+  const sub = whose.parentElement, dots = document.createElement('span');
+  dots.textContent = '\u2026'; sub.append(dots);
+  const ellipsis = dots.getBoundingClientRect().width; dots.remove();
+  const cut = sub.scrollWidth > sub.clientWidth;
+  return { ...row, whoseClippedBy: clippedBy(whose, li), whoseCut: whose.scrollWidth > whose.clientWidth,
+           whoseUnderEllipsis: cut && whose.getBoundingClientRect().right > sub.getBoundingClientRect().right - ellipsis + 0.5 };
+});
+return { rows, column: column.clientHeight, list: document.getElementById('queue-list').getBoundingClientRect().height,
+         page: document.documentElement.scrollHeight - document.documentElement.clientHeight, innerWidth, innerHeight };
+"""
+
+
+def service_titles(server) -> dict[str, str]:
+    """Each waiting case's service title in Finnish, from the catalog: conversation id -> title."""
     me = Client(server.base)
     me.sign_in(ME)
-    for case_id in ids:
-        me.call("POST", "/api/v1/pro/pick", {"conversationId": case_id})
-        me.call("POST", f"/api/v1/pro/cases/{case_id}/close", {"outcome": "noCareNeed", "instructions": "Testi.", "summary": "Testi."})
-    b.wait(lambda: not b.queue_ids(), "an empty queue")
+    status, catalog = me.call("GET", "/api/v1/catalog")
+    assert status == 200, catalog
+    titles: dict[str, str] = {}
+
+    def walk(services):
+        for s in services or []:
+            titles[s["id"]] = s["title"]["fi"]
+            walk(s.get("children"))
+    walk(catalog["services"])
+    status, queue = me.call("GET", "/api/v1/pro/queue")
+    assert status == 200, queue
+    return {c["conversationId"]: titles[c["serviceId"]] for c in queue["cases"]}
+
+
+def test_compact_queue_reads_in_full_at_1366x768(server, browser):
+    """At 1366×768 the service and whose matter read on each row without opening it (Selenium reads
+    an ellipsised text in full, so this measures the layout), and 20 rows take at most two screens."""
+    b = browser
+    ids = fill_queue(server, b)
+    titles = service_titles(server)
+    layout = b.js(ROW_TEXT_JS)
+    assert (layout["innerWidth"], layout["innerHeight"]) == (1366, 768), layout
+    rows = layout["rows"]
+    assert len(rows) == WAITING
+    for r in rows:
+        assert r["service"] == titles[r["id"]], r
+        assert r["clientWidth"] > 0 and r["scrollWidth"] <= r["clientWidth"], f"the service is cut: {r}"
+        assert r["serviceClippedBy"] is None, f"the service is clipped: {r}"
+        assert r["whose"] in ("Lapsen asia", "Oma asia", "Toisen aikuisen asia"), r
+        assert r["whoseClippedBy"] is None and not r["whoseCut"] and not r["whoseUnderEllipsis"], f"whose matter is cut: {r}"
+    assert layout["list"] <= 2 * layout["column"], f"20 rows take more than two screens of the column: {layout['list']} > 2 × {layout['column']}"
+    # The rows' visually hidden words stay inside the scrolling column: no scrollbar on the page itself.
+    assert layout["page"] == 0, layout["page"]
+    empty_queue(server, b, ids)
 
 
 def test_the_conversation_gets_the_height_at_1366x768(server, browser, states):

@@ -586,7 +586,7 @@ def _page_queue(b: Browser) -> list[dict]:
     return b.js("""return [...document.querySelectorAll('#queue-list > li')].map(li => ({
         id: li.querySelector('[data-pick]').dataset.pick,
         urgency: [...li.classList].find(c => c.startsWith('urgency-')).slice(8),
-        since: li.querySelector('.wait').dataset.since}))""")
+        since: li.querySelector('.qi-wait').dataset.since}))""")
 
 
 def _assert_in_order(items: list[dict]):
