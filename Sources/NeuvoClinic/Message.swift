@@ -60,15 +60,15 @@ extension Clinic {
         let now = self.now()
         let id = Identifier.timeOrdered(milliseconds: now.millis)
         return try await store.write { db in
+            let sent = try db.row("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ?", conversationID, clientID)
             let row: Row?
             switch author {
             case .resident(let session):
                 row = try db.row("SELECT status FROM conversations WHERE id = ? AND resident_session_id = ?", conversationID, session.id)
             case .professional(let professional):
                 // A retry of what this professional already sent returns it, even once the case has closed.
-                if let sent = try db.row("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ? AND professional_id = ?",
-                                         conversationID, clientID, professional.id).map(Message.init(row:)), sent.text == text {
-                    return (sent, false, [])
+                if let sent, sent.int64("professional_id") == professional.id, sent.string("body") == text {
+                    return (Message(row: sent), false, [])
                 }
                 // Only the handler of an active case writes to the resident; to anyone else, a former handler
                 // included, the case is not there (404), as the contract says.
@@ -76,8 +76,7 @@ extension Clinic {
                 row = try db.row("SELECT status FROM conversations WHERE id = ?", conversationID)
             }
             guard let row else { throw ClinicError.notFound }
-            if let existing = try db.row("SELECT * FROM messages WHERE conversation_id = ? AND client_id = ?",
-                                         conversationID, clientID).map(Message.init(row:)) {
+            if let existing = sent.map(Message.init(row:)) {
                 guard existing.text == text else {
                     throw ClinicError.conflict(code: "client_id_reused",
                                                message: "This clientId was already used for a different message.")

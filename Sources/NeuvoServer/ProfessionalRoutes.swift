@@ -174,6 +174,13 @@ struct ProfessionalRoutes: Sendable {
         return .respond(.json(closed.conversation.json))
     }
 
+    /// 429 `throttled` with `Retry-After`.
+    static func throttled(_ message: String, retryAfter seconds: Int) -> HandlerResult {
+        var response = HTTPError(.tooManyRequests, code: "throttled", message: message).response
+        response.headers.add(name: "retry-after", value: String(seconds))
+        return .respond(response)
+    }
+
     /// `{"username", "password"}` → `200` with the professional and a session
     /// cookie; `401` for any wrong combination; `429` after repeated failures.
     func login(_ request: Request) async throws -> HandlerResult {
@@ -185,17 +192,12 @@ struct ProfessionalRoutes: Sendable {
         let keys = LoginThrottle.Keys(username: username, address: ClientAddress.of(request, trustedProxies: auth.trustedProxies))
         switch try await clinic.registerLoginAttempt(keys) {
         case .refuse(let seconds):
-            var response = HTTPError(.tooManyRequests, code: "throttled",
-                                     message: "Too many wrong passwords for this account from here. Try again in \((seconds + 59) / 60) minutes, or ask an administrator.").response
-            response.headers.add(name: "retry-after", value: String(seconds))
-            return .respond(response)
+            return Self.throttled("Too many wrong passwords for this account from here. Try again in \((seconds + 59) / 60) minutes, or ask an administrator.",
+                                  retryAfter: seconds)
         case .slow(let millis):
             // Guessing from here, or at this account from many places: attempts wait their turn.
-            guard let wait = pacer.wait(keys: ["addr:" + keys.address, "user:" + keys.username], delayMillis: UInt64(millis)) else {
-                var response = HTTPError(.tooManyRequests, code: "throttled",
-                                         message: "Too many sign-in attempts from here just now. Try again in a minute.").response
-                response.headers.add(name: "retry-after", value: "60")
-                return .respond(response)
+            guard let wait = pacer.wait(keys: [keys.addressKey, keys.account], delayMillis: UInt64(millis)) else {
+                return Self.throttled("Too many sign-in attempts from here just now. Try again in a minute.", retryAfter: 60)
             }
             try await Task.sleep(for: .milliseconds(Int(wait)))
         case .check:

@@ -27,8 +27,8 @@ import pytest
 
 from conftest import chrome
 from test_resident_more import server  # noqa: F401  (the same server: the test catalog, hanna and terhi)
-from test_resident_more import (announced, drain, live, pro_login, queue_child_by_api, queue_child_on_page,
-                                resident_call, run_axe, shift, text)
+from test_resident_more import (announced, answer_into_red_flag, choose_skin, drain, live, pro_login,
+                                queue_child_by_api, queue_child_on_page, resident_call, run_axe, shift, text)
 from test_resident_page import (by_css, click, fresh, phone, pro_call, unphone, until,
                                 visible)
 
@@ -213,17 +213,6 @@ return [...document.querySelectorAll(controls)].filter((el) => el.getClientRects
 """
 
 
-def choose_skin(d, on_the_list=lambda: None):
-    """From whose matter to the skin questions; `on_the_list` runs while the service list shows."""
-    click(d, "#subject-form button[type=submit]")
-    until(d, lambda: visible(d, "[data-service=illness]"), "the service list")
-    on_the_list()
-    click(d, "[data-service=illness]")
-    until(d, lambda: visible(d, "[data-service=skin]"), "the skin service")
-    click(d, "[data-service=skin]")
-    until(d, lambda: visible(d, "#question-duration"), "the questions")
-
-
 def small_targets(d) -> list[dict]:
     return [t for t in d.execute_script(TARGETS) if t["width"] < 44 or t["height"] < 44]
 
@@ -277,11 +266,7 @@ def test_every_touch_target_is_at_least_44_px_at_360(driver, server):
         click(driver, "#step-conversation .new-matter")
         click(driver, "label[for=subject-self]")
         choose_skin(driver)
-        click(driver, "label[for=q-duration-hours]")
-        click(driver, "label[for=q-breathing-yes]")
-        click(driver, "label[for=q-fever-no]")
-        click(driver, "#submit-answers")
-        until(driver, lambda: visible(driver, "#step-redflag"), "the red-flag step")
+        answer_into_red_flag(driver)
         measure("red flag")
     finally:
         unphone(driver)

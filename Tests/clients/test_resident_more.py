@@ -97,13 +97,24 @@ def queue_child_by_api(srv, name="Eino", age=7):
     return cookie, conv["id"]
 
 
-def choose_skin(d):
+def choose_skin(d, on_the_list=lambda: None):
+    """From whose matter to the skin questions; `on_the_list` runs while the service list shows."""
     click(d, "#subject-form button[type=submit]")
     until(d, lambda: visible(d, "[data-service=illness]"), "the service list did not appear")
+    on_the_list()
     click(d, "[data-service=illness]")
     until(d, lambda: visible(d, "[data-service=skin]"), "'Illness and health' did not open its children")
     click(d, "[data-service=skin]")
     until(d, lambda: visible(d, "#question-duration"), "the skin questions did not appear")
+
+
+def answer_into_red_flag(d):
+    """Answers the skin questions with difficult breathing and waits for the 112 screen."""
+    click(d, "label[for=q-duration-hours]")
+    click(d, "label[for=q-breathing-yes]")
+    click(d, "label[for=q-fever-no]")
+    click(d, "#submit-answers")
+    until(d, lambda: visible(d, "#step-redflag"), "the red-flag screen did not appear")
 
 
 def answer_skin_and_submit(d):
@@ -762,11 +773,7 @@ def test_axe_finds_no_wcag_violations_in_the_main_states(driver, server, tmp_pat
     fresh(driver, server)
     click(driver, "label[for=subject-self]")
     choose_skin(driver)
-    click(driver, "label[for=q-duration-hours]")
-    click(driver, "label[for=q-breathing-yes]")
-    click(driver, "label[for=q-fever-no]")
-    click(driver, "#submit-answers")
-    until(driver, lambda: visible(driver, "#step-redflag"), "the red-flag screen did not appear")
+    answer_into_red_flag(driver)
     check("red flag")
     phone(driver)
     try:

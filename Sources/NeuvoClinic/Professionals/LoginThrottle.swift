@@ -36,8 +36,10 @@ public enum LoginThrottle {
         public let username: String
         public let address: String
         var pair: String { "pair:\(username)@\(address)" }
-        var account: String { "user:" + username }
-        var addressKey: String { "addr:" + address }
+        /// The counter of the account across all addresses.
+        public var account: String { "user:" + username }
+        /// The counter of the address across all accounts.
+        public var addressKey: String { "addr:" + address }
 
         public init(username: String, address: String) {
             self.username = username.lowercased()
