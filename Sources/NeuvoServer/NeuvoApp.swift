@@ -72,6 +72,7 @@ public final class NeuvoApp: Sendable {
         TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &routes)
         ProfessionalRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
         RecordExportRoutes(clinic: clinic, keys: keys).register(in: &routes)
+        StatisticsRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)
         IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &routes)
         routeContracts = routes.contracts

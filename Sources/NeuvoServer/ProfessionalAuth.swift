@@ -11,11 +11,12 @@ struct ProfessionalAuth: Sendable {
     let trustedProxies: Set<String>
 
     func setCookie(token: String) -> String {
-        "\(Self.cookieName)=\(token); Path=/api/v1/pro; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
+        // /api/v1, not /api/v1/pro: managers read /api/v1/stats with the same sign-in.
+        "\(Self.cookieName)=\(token); Path=/api/v1; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
     }
 
     var clearCookie: String {
-        "\(Self.cookieName)=; Path=/api/v1/pro; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
+        "\(Self.cookieName)=; Path=/api/v1; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
     }
 
     static let notSignedIn = HTTPError(.unauthorized, code: "not_signed_in", message: "Sign in to continue.")

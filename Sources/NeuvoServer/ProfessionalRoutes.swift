@@ -22,8 +22,9 @@ struct ProfessionalRoutes: Sendable {
                     answers: [Answer(.unauthorized, "invalid_credentials"), .invalid("credentials"), Answer(.tooManyRequests, "throttled")]) {
             request, _ in try await login(request)
         }
-        routes.post("/api/v1/pro/logout", pro, takes: .unread(limit: 1024)) { _, signedIn in try await logout(signedIn) }
-        routes.get("/api/v1/pro/me", pro) { _, signedIn in .respond(.json(signedIn.professional.json)) }
+        let account = Caller.account(auth)
+        routes.post("/api/v1/pro/logout", account, takes: .unread(limit: 1024)) { _, signedIn in try await logout(signedIn) }
+        routes.get("/api/v1/pro/me", account) { _, signedIn in .respond(.json(signedIn.professional.json)) }
         routes.post("/api/v1/pro/shifts", pro, takes: .json(limit: 1024), answers: [.invalid("shift"), .notFound]) { request, signedIn in
             try await shift(request, signedIn.professional)
         }
@@ -95,7 +96,7 @@ struct ProfessionalRoutes: Sendable {
         let before = try clinic.professional(username: username)?.professional.queues ?? []
         let updated = try await clinic.setQueues(username: username.lowercased(), queues: queues)
         // Someone on shift joining or leaving a queue changes its residents' estimate.
-        hub.publish(streams: Set(before + updated.queues).map(EventStreams.standing))
+        hub.publish(streams: Set(before + updated.queues).map(EventStreams.standing) + [EventStreams.overview])
         return .respond(.json(updated.json))
     }
 
@@ -232,7 +233,7 @@ struct ProfessionalRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_shift", message: "queueId and onShift are required.")
         }
         let updated = try await clinic.setShift(professionalID: professional.id, queueID: queue, onShift: onShift)
-        hub.publish(streams: EventStreams.touched(by: updated.events).union([EventStreams.queue(queue), EventStreams.standing(queue)]))
+        hub.publish(streams: EventStreams.touched(by: updated.events).union([EventStreams.queue(queue), EventStreams.standing(queue), EventStreams.overview]))
         return .respond(.json(updated.professional.json))
     }
 

@@ -106,6 +106,8 @@ enum EventStreams {
     static func standing(_ id: String) -> String { "standing:" + id }
     static func isStanding(_ stream: String) -> Bool { stream.hasPrefix("standing:") }
     static func professional(_ id: Int64) -> String { "pro:\(id)" }
+    /// Any queue's counts (waiting, in handling, on shift), which managers' live overviews follow.
+    static let overview = "overview"
 
     /// Every stream a set of committed events touches: their conversations, and
     /// the queues whose cases or order they changed.
@@ -116,6 +118,10 @@ enum EventStreams {
             if let queue = event.data["queue"]?["id"]?.stringValue {
                 streams.insert(Self.queue(queue))
                 if movesOthers(event) { streams.insert(standing(queue)) }
+            }
+            switch event.type {
+            case .queued, .picked, .withdrawn, .transferred, .closed: streams.insert(overview)
+            default: break
             }
             // A case passed or shown to a named professional reaches their stream.
             if let professional = event.data["professional"]?["id"]?.intValue { streams.insert(Self.professional(Int64(professional))) }

@@ -105,6 +105,15 @@ public final class Database: @unchecked Sendable {
         return rows
     }
 
+    /// Steps through a query's rows without copying them: `body` reads the
+    /// current row's columns from the statement (``Statement/int64(at:)``).
+    public func forEach(_ sql: String, _ arguments: [DatabaseValueConvertible], _ body: (Statement) throws -> Void) throws {
+        let statement = try statement(sql)
+        try statement.bind(arguments)
+        defer { statement.reset() }
+        while try statement.step() { try body(statement) }
+    }
+
     /// The first row of a query, or nil.
     public func row(_ sql: String, _ arguments: DatabaseValueConvertible...) throws(DatabaseError) -> Row? {
         let statement = try statement(sql)

@@ -92,4 +92,16 @@ public final class Statement {
         }
         return Row(columns: columns, values: values)
     }
+
+    /// The current row's integer in column `index` (from 0), nil for NULL. Copies
+    /// nothing else: for scans of many rows, where ``row()`` would allocate per row.
+    public func int64(at index: Int32) -> Int64? {
+        sqlite3_column_type(handle, index) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, index)
+    }
+
+    /// The current row's text in column `index` (from 0), nil for NULL.
+    public func text(at index: Int32) -> String? {
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
+    }
 }

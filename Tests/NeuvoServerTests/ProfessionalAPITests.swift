@@ -24,7 +24,7 @@ import Testing
         #expect(response.json?["queues"] == .array([.string("nurse")]))
         #expect(!response.text.contains("$y$"))
         let cookie = try #require(response.header("set-cookie"))
-        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/api/v1/pro"))
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/api/v1;"))
         #expect(try workspace.get("/api/v1/pro/me").json?["displayName"]?.stringValue == "Hanna Hoitaja")
         #expect(try workspace.post("/api/v1/pro/logout", "{}").status == 204)
         #expect(try workspace.get("/api/v1/pro/me").status == 401)

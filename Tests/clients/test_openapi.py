@@ -273,6 +273,8 @@ def check_response(response: dict, pointer: str, reply: Reply, label: str) -> No
         assert ctype in content, f"{label}: content-type {ctype!r}, documented {sorted(content)}"
         if ctype.startswith("image/"):
             assert reply.body, f"{label}: empty image"
+        elif ctype == "text/csv":
+            assert reply.body.startswith(b"\xef\xbb\xbf") and b"\r\n" in reply.body, f"{label}: not a BOM'd CSV: {reply!r}"
         else:
             try:
                 body = json.loads(reply.body)
@@ -679,6 +681,21 @@ def test_live_flow_matches_document(server):
     c.call("POST", logout, body={}, headers=CSRF, cookie=nurse, expect=204)
     c.call("POST", logout, body={}, headers=CSRF, cookie=nurse, expect=401)
     c.call("GET", whoami, cookie=nurse, expect=401)
+
+    # Statistics: an administrator sees every queue; a professional and a resident find nothing.
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 2 * 3600))
+    stats = c.call("GET", "/api/v1/stats", f"/api/v1/stats?from={today}&lang=en", cookie=admin, expect=200).json()
+    assert stats["totals"]["opened"] >= 1 and stats["queues"] is None, stats["totals"]
+    c.error(c.call("GET", "/api/v1/stats", f"/api/v1/stats?from={today}&to=2000-01-01", cookie=admin, expect=422), "invalid_to", "to")
+    c.call("GET", "/api/v1/stats", f"/api/v1/stats?from={today}", cookie=nurse, expect=404)
+    c.call("GET", "/api/v1/stats", f"/api/v1/stats?from={today}", cookie=me, expect=404)
+    csv_route = "/api/v1/stats/csv/{table}"
+    csv = c.call("GET", csv_route, f"/api/v1/stats/csv/summary?from={today}", cookie=admin, expect=200)
+    assert csv.body.startswith("\ufeffmeasure;value".encode("utf-8")), csv.body[:40]
+    c.call("GET", csv_route, f"/api/v1/stats/csv/nothing?from={today}", cookie=admin, expect=404)
+    live = c.call("GET", "/api/v1/stats/live", "/api/v1/stats/live", cookie=admin, expect=200).json()
+    assert {q["id"] for q in live["queues"]} >= {"nurse"}, live
+    c.error(c.call("GET", "/api/v1/stats/live", "/api/v1/stats/live?wait=31", cookie=admin, expect=400), "invalid_wait")
 
     # Every documented operation was exercised.
     untouched = documented_routes() - {(m, t) for m, t, _ in c.seen}

@@ -4,7 +4,7 @@ import NeuvoJSON
 public struct PreQuestionnaire: Sendable, Equatable {
     /// Answers that stop the flow: the resident must call now, nobody queues.
     public struct RedFlag: Sendable, Equatable {
-        public enum Action: String, Sendable {
+        public enum Action: String, Sendable, CaseIterable {
             /// The emergency number.
             case call112
             /// The medical helpline ("päivystysapu").

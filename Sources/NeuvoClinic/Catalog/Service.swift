@@ -27,5 +27,5 @@ public struct Service: Sendable, Equatable {
     }
 
     /// This service and every service below it, depth first.
-    var flattened: [Service] { [self] + children.flatMap(\.flattened) }
+    public var flattened: [Service] { [self] + children.flatMap(\.flattened) }
 }

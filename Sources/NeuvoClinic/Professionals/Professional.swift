@@ -3,8 +3,13 @@ import NeuvoStore
 
 /// A nurse, social worker, doctor… who works cases from work queues.
 public struct Professional: Sendable, Equatable {
-    public enum Role: String, Sendable {
-        case professional, admin
+    public enum Role: String, Sendable, CaseIterable {
+        /// Works cases in the queues they belong to.
+        case professional
+        /// Manages accounts; works cases only in queues they also belong to.
+        case admin
+        /// Reads the statistics and the live overview of the queues they manage; never a case.
+        case manager
     }
 
     public let id: Int64
@@ -18,20 +23,28 @@ public struct Professional: Sendable, Equatable {
     public let queues: [String]
     /// The queues they are on shift in now.
     public let onShift: [String]
+    /// A manager's queues: whose numbers they see.
+    public let manages: [String]
 
     /// Whether a case can be passed or shown to them: an active account that does
     /// clinical work. An administrator who works in no queue manages accounts, not cases.
-    public var takesCases: Bool { !disabled && (role == .professional || !queues.isEmpty) }
+    public var takesCases: Bool { !disabled && (role == .professional || (role == .admin && !queues.isEmpty)) }
+
+    /// The table that holds the queues an account of `role` is given: a manager
+    /// manages them, anyone else works in them.
+    static func queueTable(_ role: Role) -> String { role == .manager ? "queue_managers" : "queue_memberships" }
 
     static func load(_ db: Database, where clause: String, _ argument: DatabaseValueConvertible) throws -> (professional: Professional, passwordHash: String)? {
         guard let row = try db.row("SELECT * FROM professionals WHERE \(clause)", argument), let id = row.int64("id") else { return nil }
         let memberships = try db.rows("SELECT queue_id, on_shift_since FROM queue_memberships WHERE professional_id = ? ORDER BY queue_id", id)
+        let managed = try db.rows("SELECT queue_id FROM queue_managers WHERE professional_id = ? ORDER BY queue_id", id)
         let professional = Professional(
             id: id, username: row.string("username") ?? "", displayName: row.string("display_name") ?? "",
             title: row.string("title") ?? "", role: Role(rawValue: row.string("role") ?? "") ?? .professional,
             disabled: row.int64("disabled_at") != nil,
             queues: memberships.compactMap { $0.string("queue_id") },
-            onShift: memberships.filter { $0.int64("on_shift_since") != nil }.compactMap { $0.string("queue_id") })
+            onShift: memberships.filter { $0.int64("on_shift_since") != nil }.compactMap { $0.string("queue_id") },
+            manages: managed.compactMap { $0.string("queue_id") })
         return (professional, row.string("password_hash") ?? "")
     }
 
@@ -73,7 +86,7 @@ extension Clinic {
                 """, username, displayName, title, role.rawValue, passwordHash, now.millis)
             let id = db.lastInsertedRowID
             for queue in Set(queues) {
-                try db.run("INSERT INTO queue_memberships (professional_id, queue_id) VALUES (?, ?)", id, queue)
+                try db.run("INSERT INTO \(Professional.queueTable(role)) (professional_id, queue_id) VALUES (?, ?)", id, queue)
             }
             return try Professional.load(db, where: "id = ?", id)!.0
         }
@@ -116,21 +129,23 @@ extension Clinic {
         }
     }
 
-    /// Sets exactly which queues a professional belongs to.
+    /// Sets exactly which queues a professional belongs to (a manager: manages).
     public func setQueues(username: String, queues: [String]) async throws -> Professional {
         try validateQueues(queues)
         return try await store.write { db in
-            guard let id = try db.row("SELECT id FROM professionals WHERE username = ?", username)?.int64("id") else {
+            guard let account = try db.row("SELECT id, role FROM professionals WHERE username = ?", username),
+                  let id = account.int64("id") else {
                 throw ClinicError.notFound
             }
+            let table = Professional.queueTable(Professional.Role(rawValue: account.string("role") ?? "") ?? .professional)
             let wanted = Set(queues)
-            for row in try db.rows("SELECT queue_id FROM queue_memberships WHERE professional_id = ?", id) {
+            for row in try db.rows("SELECT queue_id FROM \(table) WHERE professional_id = ?", id) {
                 if let queue = row.string("queue_id"), !wanted.contains(queue) {
-                    try db.run("DELETE FROM queue_memberships WHERE professional_id = ? AND queue_id = ?", id, queue)
+                    try db.run("DELETE FROM \(table) WHERE professional_id = ? AND queue_id = ?", id, queue)
                 }
             }
             for queue in wanted {
-                try db.run("INSERT OR IGNORE INTO queue_memberships (professional_id, queue_id) VALUES (?, ?)", id, queue)
+                try db.run("INSERT OR IGNORE INTO \(table) (professional_id, queue_id) VALUES (?, ?)", id, queue)
             }
             return try Professional.load(db, where: "id = ?", id)!.0
         }

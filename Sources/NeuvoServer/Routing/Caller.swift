@@ -5,10 +5,11 @@ import NeuvoHTTP
 ///
 /// A route names one when it is declared (``RouteTable``); the table asks it
 /// before the body runs, so no body checks again. Whoever it turns away gets
-/// its refusal: 404 for residents (ids cannot be probed), 401 for professionals
-/// and the record system, 403 for a professional who is not an administrator.
+/// its refusal: 404 for residents (ids cannot be probed) and on the managers'
+/// routes, 401 for professionals and the record system, 403 for a professional
+/// who is not an administrator and for a manager on a case's route.
 struct Caller<Principal: Sendable>: Sendable {
-    /// How the contract names it: `anyone`, `resident`, `professional`, `admin`, `recordSystem`.
+    /// How the contract names it: `anyone`, `resident`, `account`, `professional`, `manager`, `admin`, `recordSystem`.
     let name: String
     /// A browser, so state-changing requests follow the CSRF rule (the record system's key is not sent by one).
     let browser: Bool
@@ -59,11 +60,36 @@ extension Caller where Principal == ResidentSession {
 typealias SignedIn = (session: ProfessionalSession, professional: Professional)
 
 extension Caller where Principal == SignedIn {
-    /// A signed-in professional; `byThePage` for what the open page asks by itself
-    /// (see ``ProfessionalAuth/require(_:byThePage:)``).
+    /// A signed-in professional who works cases; `byThePage` for what the open page
+    /// asks by itself (see ``ProfessionalAuth/require(_:byThePage:)``). A manager
+    /// gets 403: managers see numbers, never a case.
     static func professional(_ auth: ProfessionalAuth, byThePage: Bool = false) -> Caller {
-        Caller(name: "professional", browser: true, refusals: [.notSignedIn]) { request in
-            try await auth.require(request, byThePage: byThePage)
+        Caller(name: "professional", browser: true, refusals: [.notSignedIn, Answer(.forbidden, "not_for_managers")]) { request in
+            let signedIn = try await auth.require(request, byThePage: byThePage)
+            guard signedIn.professional.role != .manager else {
+                throw HTTPError(.forbidden, code: "not_for_managers", message: "A manager's account does not work cases.")
+            }
+            return signedIn
+        }
+    }
+
+    /// Any signed-in account, a manager's too (who am I, sign out).
+    static func account(_ auth: ProfessionalAuth) -> Caller {
+        Caller(name: "account", browser: true, refusals: [.notSignedIn]) { request in try await auth.require(request) }
+    }
+}
+
+extension Caller where Principal == (professional: Professional, scope: StatisticsScope) {
+    /// A manager (the queues they manage) or an administrator (every queue).
+    /// Anyone else, signed in or not, gets 404: the statistics do not exist for them.
+    static func manager(_ auth: ProfessionalAuth) -> Caller {
+        Caller(name: "manager", browser: true, refusals: [.notFound]) { request in
+            guard let (_, professional) = try? await auth.require(request) else { throw HTTPError.notFound() }
+            switch professional.role {
+            case .admin: return (professional, .everything)
+            case .manager: return (professional, .queues(Set(professional.manages)))
+            case .professional: throw HTTPError.notFound()
+            }
         }
     }
 }

@@ -17,7 +17,8 @@ let usage = """
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
            neuvo catalog import FILE [--db FILE] [--migrations DIR]
-           neuvo user add USERNAME --name NAME --title TITLE [--role professional|admin] [--queues q1,q2]
+           neuvo user add USERNAME --name NAME --title TITLE [--role professional|admin|manager]
+                         [--queues q1,q2 (a manager: the queues whose statistics they see)]
            neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user list
              (passwords are read from NEUVO_PASSWORD or the first line of standard input)
            neuvo apikey create NAME | apikey list | apikey revoke NAME

@@ -13,6 +13,7 @@ func addDemoProfessionals(_ clinic: Clinic) throws -> [(String, String, String)]
         ("sonja", "Sonja Sosiaaliohjaaja", "sosiaaliohjaaja", .professional, ["social-advice"]),
         ("lauri", "Lauri Lääkäri", "lääkäri", .professional, []),
         ("admin", "Aino Ylläpitäjä", "ylläpitäjä", .admin, []),
+        ("mikko", "Mikko Palveluesihenkilö", "palveluesihenkilö", .manager, ["nurse-general", "medicines", "child-health"]),
     ]
     let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
     var generator = SystemRandomNumberGenerator()

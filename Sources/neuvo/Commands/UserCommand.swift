@@ -27,7 +27,7 @@ func userCommand(_ invocation: Invocation) throws {
             throw CommandLineError(description: "user add needs --name and --title")
         }
         guard let role = Professional.Role(rawValue: invocation.options["role"] ?? "professional") else {
-            throw CommandLineError(description: "--role must be professional or admin")
+            throw CommandLineError(description: "--role must be professional, admin or manager")
         }
         let hash = try PasswordHasher.hash(try readPassword())
         let memberships = queues(invocation.options["queues"])
@@ -35,7 +35,7 @@ func userCommand(_ invocation: Invocation) throws {
             try await clinic.addProfessional(username: arguments[1], displayName: name, title: title, role: role,
                                              passwordHash: hash, queues: memberships)
         }
-        print("added \(added.username) (\(added.role.rawValue)) in \(added.queues.joined(separator: ", "))")
+        print("added \(added.username) (\(added.role.rawValue)) \(queuesText(added))")
     case ("passwd", 2):
         let hash = try PasswordHasher.hash(try readPassword())
         try runBlocking { try await clinic.setPassword(username: arguments[1], passwordHash: hash) }
@@ -46,12 +46,17 @@ func userCommand(_ invocation: Invocation) throws {
     case ("queues", 3):
         let memberships = queues(arguments[2])
         let updated = try runBlocking { try await clinic.setQueues(username: arguments[1], queues: memberships) }
-        print("\(updated.username) works in \(updated.queues.joined(separator: ", "))")
+        print("\(updated.username) \(queuesText(updated))")
     case ("list", 1):
         for p in try clinic.professionals() {
-            print("\(p.username)\t\(p.displayName)\t\(p.title)\t\(p.role.rawValue)\t\(p.queues.joined(separator: ","))\(p.disabled ? "\tdisabled" : "")")
+            print("\(p.username)\t\(p.displayName)\t\(p.title)\t\(p.role.rawValue)\t\((p.role == .manager ? p.manages : p.queues).joined(separator: ","))\(p.disabled ? "\tdisabled" : "")")
         }
     default:
         throw CommandLineError(description: usage)
     }
+}
+
+/// "works in a, b" or, for a manager, "manages a, b".
+private func queuesText(_ account: Professional) -> String {
+    account.role == .manager ? "manages \(account.manages.joined(separator: ", "))" : "works in \(account.queues.joined(separator: ", "))"
 }

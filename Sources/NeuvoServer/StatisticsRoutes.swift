@@ -1,0 +1,77 @@
+import NeuvoClinic
+import NeuvoHTTP
+import NeuvoJSON
+
+/// The service managers' statistics under `/api/v1/stats`.
+///
+/// Who may call: a manager (the queues they manage) or an administrator (all);
+/// anyone else gets 404. Nothing answered leads to a person or a case: counts,
+/// durations and feedback comments without dates.
+struct StatisticsRoutes: Sendable {
+    let clinic: Clinic
+    let hub: EventHub
+    let auth: ProfessionalAuth
+
+    static let filters: [Answer] = [.invalid("from"), .invalid("to"), .invalid("queue"), .invalid("service")]
+
+    func register(in routes: inout RouteTable) {
+        let manager = Caller.manager(auth)
+        routes.get("/api/v1/stats", manager, answers: Self.filters) { request, caller in
+            let report = try clinic.statistics(try Self.question(request), scope: caller.scope)
+            let names = try names(request.readerLanguage)
+            return .respond(.json(report.json { id in names[id].map { .string($0) } ?? .null }))
+        }
+        routes.get("/api/v1/stats/live", manager, answers: [.badQuery("after"), .badQuery("wait")]) { request, caller in
+            try live(request, scope: caller.scope)
+        }
+        routes.get("/api/v1/stats/csv/{table}", manager, answers: Self.filters + [.notFound]) { request, caller in
+            guard let table = request.parameters["table"].flatMap(StatisticsTable.init(rawValue:)) else { throw HTTPError.notFound() }
+            let question = try Self.question(request)
+            let report = try clinic.statistics(question, scope: caller.scope, commentLimit: .max)
+            let names = try names(request.readerLanguage)
+            let csv = table.csv(report) { names[$0] ?? "" }
+            let file = "neuvo-\(table.rawValue)-\(question.from)-\(question.through).csv"
+            return .respond(Response(status: .ok, headers: HTTPHeaders([
+                ("content-type", "text/csv; charset=utf-8"), ("content-disposition", "attachment; filename=\"\(file)\""),
+                ("cache-control", "no-store"), ("x-content-type-options", "nosniff"),
+            ]), body: csv.bytes))
+        }
+    }
+
+    /// `?after=TOKEN&wait=S`: each queue now. With `after` (the token of the overview
+    /// the page shows) it waits up to `wait` seconds for a change, and never past the
+    /// moment the next waiting case passes its target, so that shows without a reload.
+    func live(_ request: Request, scope: StatisticsScope) throws -> HandlerResult {
+        let wait = try ConversationRoutes.integer(request, "wait", default: 0, range: 0...30)
+        let after = request.queryValue("after")
+        if let after, after.utf8.count > 64 { throw HTTPError.badRequest("after must be a token from an earlier answer.", code: "invalid_after") }
+        let language = request.readerLanguage
+        let clinic = clinic
+        var seconds = wait
+        let first = try clinic.liveOverview(scope: scope)
+        if let next = first.queues.compactMap(\.nextPastTargetAt).min() {
+            seconds = min(seconds, max(1, Int((next.millis - first.at.millis + 999) / 1000)))
+        }
+        let poll = StreamPoll(hub: hub, streams: [EventStreams.overview]) {
+            let now = try clinic.liveOverview(scope: scope)
+            let token = LiveOverviewWire.token(now.queues)
+            return (.json(LiveOverviewWire.json(now, token: token, language: language)), token != after)
+        }
+        return try poll.answer(wait: after == nil ? 0 : seconds)
+    }
+
+    /// `?from=YYYY-MM-DD&to=YYYY-MM-DD&queue=ID&service=ID`.
+    static func question(_ request: Request) throws -> StatisticsRequest {
+        try StatisticsRequest(from: request.queryValue("from"), to: request.queryValue("to"),
+                              queue: request.queryValue("queue"), service: request.queryValue("service"))
+    }
+
+    /// Every queue's and service's name in `language`, by id (the two never share an id in a catalog).
+    func names(_ language: Language) throws -> [String: String] {
+        guard let catalog = try clinic.activeCatalog() else { return [:] }
+        var names: [String: String] = [:]
+        for queue in catalog.queues { names[queue.id] = queue.name[language] }
+        for service in catalog.services.flatMap(\.flattened) { names[service.id] = service.title[language] }
+        return names
+    }
+}
