@@ -69,6 +69,8 @@ function setLanguage(next) {
 }
 
 async function startWorkspace(me) {
+  // A manager works no cases: their page is the statistics.
+  if (me.role === "manager") { location.replace("/stats/"); return; }
   state.generation++;
   const generation = state.generation;
   state.me = me;

@@ -1,0 +1,96 @@
+// Neuvo – the service managers' statistics (/stats/).
+//
+// Native ES modules, no build step, plain DOM; text from the server is only ever put in with
+// textContent. Imports only go downward:
+//   main.js (this entry: start, sign-in → statistics, language)
+//   → views: session, filters, live, figures, times, groups, flags, comments
+//   → services: report-feed (the statistics for the pickers), live-feed (the live overview's long poll)
+//   → helpers: words, range, chart, table, card, render
+//   → state.js, strings.js
+//   → ../shared/ (the toolkit every page shares)
+// A view never imports another: it asks for another part's redraw through render.js (`views`).
+import { $ } from "../shared/dom.js";
+import { t, lang, setLang, useStrings, translateStatic } from "../shared/i18n.js";
+import { request, whenSignedOut } from "../shared/api.js";
+import { store, load } from "../shared/storage.js";
+import { STRINGS } from "./strings.js";
+import { state, LANGS, LANG_KEY } from "./state.js";
+import { views, drawReport } from "./render.js";
+import { loadReport, updateCsvLinks } from "./report-feed.js";
+import { firstOverview, followLive } from "./live-feed.js";
+import { startSession, showView, showLogin, onSignedOut } from "./session.js";
+import { startFilters, initFilters } from "./filters.js";
+import { startLive, relabelLive } from "./live.js";
+import { startFigures } from "./figures.js";
+import { startTimes } from "./times.js";
+import { startGroups } from "./groups.js";
+import { startFlags } from "./flags.js";
+import { startComments } from "./comments.js";
+
+useStrings(STRINGS, "fi");
+{
+  const saved = load(LANG_KEY);
+  if (LANGS.includes(saved)) setLang(saved);
+}
+whenSignedOut(() => onSignedOut(true));
+
+function applyStrings() {
+  document.documentElement.lang = lang;
+  translateStatic("i18n");
+  document.title = `${t("titleSuffix")} – ${t("appSubtitle")}`;
+  $("lang-select").value = lang;
+  $("view-nav").setAttribute("aria-label", t("navLabel"));
+  updateCsvLinks();
+  if (!state.me) return;
+  views.filters();
+  relabelLive();
+  drawReport();
+}
+
+function setLanguage(next) {
+  if (!LANGS.includes(next) || next === lang) return;
+  setLang(next);
+  store(LANG_KEY, lang);
+  applyStrings();
+}
+
+// Signed in: the statistics, if the API gives them to this account; else "no access".
+async function enter(me, { focus = false } = {}) {
+  state.generation++;
+  const generation = state.generation;
+  state.me = me;
+  $("user-name").textContent = `${me.displayName}, ${me.title}`;
+  if (!state.catalog) {
+    const c = await request("GET", "/api/v1/catalog");
+    if (c.ok) state.catalog = c.data; // else names fall back to the server's
+  }
+  const first = await firstOverview();
+  if (generation !== state.generation) return;
+  if (first.status === 404) { views.denied(); return; }
+  if (first.status === 401) return; // the sign-in form shows
+  initFilters();
+  showView("stats");
+  views.filters();
+  views.status();
+  followLive(generation, first.ok ? first.data : null); // else it tries again
+  if (focus) $("stats-heading").focus();
+  await loadReport();
+}
+
+async function start() {
+  startSession(enter);
+  startFilters();
+  startLive();
+  startFigures();
+  startTimes();
+  startGroups();
+  startFlags();
+  startComments();
+  $("lang-select").addEventListener("change", (e) => setLanguage(e.target.value));
+  applyStrings();
+  const r = await request("GET", "/api/v1/pro/me");
+  if (r.ok) { enter(r.data); return; }
+  showLogin(r.status ? null : t("networkError"));
+}
+
+start();
