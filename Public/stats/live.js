@@ -83,6 +83,5 @@ export function relabelLive() {
 
 export function startLive() {
   views.live = render;
-  views.tick = tick;
   setInterval(tick, 1000);
 }

@@ -11,7 +11,6 @@ export const views = {
   flags: nothing,     // red flags
   comments: nothing,  // feedback comments
   live: nothing,      // (news) the live overview; `news` the queues whose past-target count rose
-  tick: nothing,      // the live overview's longest waits, every second
   denied: nothing,    // the statistics are not for this account
 };
 

@@ -2,14 +2,16 @@
 
 `Page` wraps one selenium driver (from conftest's `chrome()`); `Workspace` adds what
 the professional's workspace (/pro/) tests need: signing in and out, and the ids in
-its queue and under "my cases". `ApiClient` is the other side over plain HTTP: a
-resident, or a colleague's session.
+its queue and under "my cases"; `Statistics` the managers' statistics page (/stats/):
+its key figures, tables and live overview. `ApiClient` is the other side over plain
+HTTP: a resident, or a colleague's session.
 """
 
 from __future__ import annotations
 
 import http.cookiejar
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -141,3 +143,45 @@ class ApiClient:
         except urllib.error.HTTPError as e:
             text = e.read()
             return e.code, (json.loads(text) if text else None)
+
+
+def plain(s: str) -> str:
+    """Text as compared: no-break and narrow spaces as spaces, runs of white space as one."""
+    return re.sub(r"\s+", " ", (s or "").replace("\xa0", " ").replace("\u202f", " ")).strip()
+
+
+class Statistics(Page):
+    """The service managers' statistics page (/stats/)."""
+
+    sign_in = Workspace.sign_in  # the same form
+
+    def viewport(self, width: int, height: int):
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800})
+        time.sleep(0.2)  # the charts draw again at the new width
+
+    def figure(self, key: str, part: str = "value") -> str:
+        """A key figure's number (or `part` "sub": what it is of)."""
+        return plain(self.js("return document.querySelector(arguments[0])?.textContent || ''", f'[data-figure="{key}"] .figure-{part}'))
+
+    def rows(self, table: str) -> list[list[str]]:
+        cells = self.js("return [...document.querySelectorAll(arguments[0] + ' tbody tr')]"
+                        ".map(tr => [...tr.cells].map(c => c.textContent))", table)
+        return [[plain(c) for c in row] for row in cells]
+
+    def live(self, queue: str) -> dict | None:
+        """One queue's card on the live overview."""
+        return self.js("""
+            const li = document.querySelector('#live-queues [data-queue="' + arguments[0] + '"]');
+            const text = (css) => li.querySelector(css).textContent;
+            return li && { late: li.classList.contains('late'), text: li.textContent, waiting: text('.live-waiting'),
+                           wait: text('.live-wait'), handling: text('.live-handling'), shift: text('.live-shift') };""", queue)
+
+    def switch_language(self, lang: str, heading: str):
+        self.js("const s = document.getElementById('lang-select'); s.value = arguments[0];"
+                "s.dispatchEvent(new Event('change', {bubbles: true}))", lang)
+        self.wait(lambda: self.js("return document.documentElement.lang") == lang and self.text("#stats-heading") == heading,
+                  f"the page in {lang}")
+
+    def no_sideways_scroll(self) -> bool:
+        return self.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
