@@ -56,8 +56,9 @@ ALTER TABLE conversations ADD COLUMN transfers INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE conversations ADD COLUMN consultations INTEGER NOT NULL DEFAULT 0;
 -- 'call112' | 'call116117' when a red flag stopped the pre-questions.
 ALTER TABLE conversations ADD COLUMN red_flag_action TEXT;
--- The resident's 0–10 answer, when given.
+-- The resident's 0–10 answer, when given, and whether it came with a comment.
 ALTER TABLE conversations ADD COLUMN feedback_score INTEGER;
+ALTER TABLE conversations ADD COLUMN feedback_commented INTEGER NOT NULL DEFAULT 0;
 
 CREATE TRIGGER statistics_on_triage
 AFTER UPDATE OF outcome ON conversations
@@ -99,7 +100,7 @@ END;
 CREATE TRIGGER statistics_on_feedback
 AFTER INSERT ON feedback
 BEGIN
-    UPDATE conversations SET feedback_score = NEW.score WHERE id = NEW.conversation_id;
+    UPDATE conversations SET feedback_score = NEW.score, feedback_commented = NEW.comment IS NOT NULL WHERE id = NEW.conversation_id;
 END;
 
 -- What was there before this migration, as far as it still exists.
@@ -111,14 +112,49 @@ UPDATE conversations SET
     transfers = (SELECT COUNT(*) FROM events e WHERE e.conversation_id = conversations.id AND e.type = 'transferred'),
     consultations = (SELECT COUNT(*) FROM events e WHERE e.conversation_id = conversations.id AND e.type = 'consulted'),
     red_flag_action = (SELECT json_extract(e.data, '$.action') FROM events e WHERE e.conversation_id = conversations.id AND e.type = 'redFlag'),
-    feedback_score = (SELECT f.score FROM feedback f WHERE f.conversation_id = conversations.id)
+    feedback_score = (SELECT f.score FROM feedback f WHERE f.conversation_id = conversations.id),
+    feedback_commented = COALESCE((SELECT f.comment IS NOT NULL FROM feedback f WHERE f.conversation_id = conversations.id), 0)
 WHERE outcome IS NOT NULL;
 
--- Every statistic of a date range is one pass over this index: it holds all
--- the columns they read, so the table itself is not visited.
+-- Statistics read a day's conversations once per change of that day (NeuvoClinic's
+-- StatisticsDays): these triggers bump the version of a conversation's UTC day in
+-- the same transaction as any write that can change one of its statistics.
+CREATE TABLE statistics_day_versions (
+    day      INTEGER PRIMARY KEY,
+    version  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER statistics_day_on_insert
+AFTER INSERT ON conversations
+BEGIN
+    INSERT INTO statistics_day_versions (day, version) VALUES (NEW.created_at / 86400000, 1)
+        ON CONFLICT (day) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER statistics_day_on_update
+AFTER UPDATE OF created_at, first_queue_id, service_id, status, outcome, red_flag, red_flag_action, queued_at, picked_at,
+    first_reply_at, closed_at, closing_outcome, transfers, consultations, subject_kind, identified, feedback_score,
+    feedback_commented ON conversations
+BEGIN
+    INSERT INTO statistics_day_versions (day, version) VALUES (NEW.created_at / 86400000, 1)
+        ON CONFLICT (day) DO UPDATE SET version = version + 1;
+    INSERT INTO statistics_day_versions (day, version) SELECT OLD.created_at / 86400000, 1 WHERE OLD.created_at != NEW.created_at
+        ON CONFLICT (day) DO UPDATE SET version = version + 1;
+END;
+
+CREATE TRIGGER statistics_day_on_delete
+AFTER DELETE ON conversations
+BEGIN
+    INSERT INTO statistics_day_versions (day, version) VALUES (OLD.created_at / 86400000, 1)
+        ON CONFLICT (day) DO UPDATE SET version = version + 1;
+END;
+
+INSERT INTO statistics_day_versions (day, version) SELECT DISTINCT created_at / 86400000, 1 FROM conversations;
+
+-- A day of statistics is one range of this index: it holds all the columns
+-- they read, so the table itself is not visited.
 CREATE INDEX conversations_statistics ON conversations(created_at, first_queue_id, service_id, status, outcome, red_flag,
     red_flag_action, queued_at, picked_at, first_reply_at, closed_at, closing_outcome, transfers, consultations,
-    subject_kind, identified, feedback_score);
-CREATE INDEX feedback_by_time ON feedback(created_at);
+    subject_kind, identified, feedback_score, feedback_commented);
 -- The live overview counts each queue's cases in handling.
 CREATE INDEX conversations_in_handling ON conversations(queue_id) WHERE status = 'active';

@@ -12,6 +12,8 @@ public final class Clinic: Sendable {
     let catalogCache = Mutex<Catalog?>(nil)
     /// Each work queue's waiting cases in order, read once per change.
     let standings = QueueStandings()
+    /// Each day's conversations as statistics see them, read once per change.
+    let statisticsDays = StatisticsDays()
 
     /// How closed cases are written for the record system.
     public let exportOptions: RecordExportOptions

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import NeuvoClinic
 import NeuvoHTTP
 import NeuvoJSON
@@ -73,6 +75,7 @@ public final class NeuvoApp: Sendable {
         ProfessionalRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
         RecordExportRoutes(clinic: clinic, keys: keys).register(in: &routes)
         StatisticsRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
+        AccessLogRoutes(clinic: clinic, auth: professionalAuth).register(in: &routes)
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)
         IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &routes)
         routeContracts = routes.contracts
@@ -98,6 +101,11 @@ public final class NeuvoApp: Sendable {
 
     /// The background sweep that releases ended continuity offers.
     private let sweeper = Mutex<Task<Void, Never>?>(nil)
+    /// Reading the last 400 days into the statistics cache after start, on a thread of its own (neither
+    /// the cooperative pool nor Dispatch's, which a blocking `wait()` may be holding); signalled when done,
+    /// so `wait()` lets it finish before closing the store.
+    private let warmed = DispatchSemaphore(value: 0)
+    private let stopping = StopFlag(), warmStarted = StopFlag()
 
     /// Starts serving; returns the bound port.
     @discardableResult
@@ -105,7 +113,8 @@ public final class NeuvoApp: Sendable {
         let port = try http.start()
         let clinic = self.clinic, hub = self.hub, logger = self.logger, interval = configuration.offerSweepInterval
         sweeper.withLock { task in
-            task = Task.detached {
+            // Off the cooperative pool, like the handlers: callers that block its threads must not stall the sweep.
+            task = Task.detached(executorPreference: HandlerExecutor()) {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
                     do {
@@ -117,18 +126,36 @@ public final class NeuvoApp: Sendable {
                 }
             }
         }
+        let stopping = self.stopping, warmed = self.warmed
+        let warmer = Thread {
+            do {
+                try clinic.warmStatistics { stopping.isSet }
+            } catch {
+                logger.log(.error, "reading statistics at start failed with \(type(of: error))")
+            }
+            warmed.signal()
+        }
+        warmer.name = "statistics-warm-up"
+        warmer.start()
+        warmStarted.set()
         logger.log(.info, "listening on http://\(configuration.host):\(port)")
         return port
     }
 
     public func stop() {
         sweeper.withLock { $0?.cancel() }
+        stopping.set()
         http.stop()
     }
 
-    /// Blocks until the engine has stopped, then closes the database.
+    /// Blocks until the engine has stopped (and the statistics warm-up with it), then closes the database.
     public func wait() {
         http.wait()
+        stopping.set()
+        if warmStarted.isSet {
+            warmed.wait()
+            warmed.signal()  // for a second wait()
+        }
         store.close()
         logger.log(.info, "stopped")
     }
@@ -137,4 +164,11 @@ public final class NeuvoApp: Sendable {
 extension NeuvoApp {
     /// A new record-system API key and the hash to store.
     public static func newApiKey() -> (key: String, hash: [UInt8]) { RecordSystemKeys.newKey() }
+}
+
+/// Set once, read from any thread (whether the server is stopping; whether the warm-up started).
+final class StopFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }

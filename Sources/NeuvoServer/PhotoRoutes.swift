@@ -45,9 +45,13 @@ struct PhotoRoutes: Sendable {
         routes.get("/api/v1/pro/cases/{id}/photos/{photoId}", .professional(professionals)) { request, signedIn in
             try serve(request, viewer: .professional(signedIn.professional), conversationID: request.parameters["id"])
         }
-        routes.get("/api/v1/record-exports/{id}/photos/{photoId}", .recordSystem(keys)) { request, _ in
-            guard let export = request.parameters["id"] else { throw HTTPError.notFound() }
-            return try serve(request, viewer: .recordExport(exportID: export), conversationID: nil)
+        routes.get("/api/v1/record-exports/{id}/photos/{photoId}", .recordSystem(keys)) { request, key in
+            guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
+            let answer = try serve(request, viewer: .recordExport(exportID: id), conversationID: nil)
+            if let export = try clinic.recordExport(id: id) {
+                try await clinic.logRecordSystemAccess(key: key, action: .photo, exports: [(export.id, export.conversationID)])
+            }
+            return answer
         }
     }
 

@@ -13,15 +13,18 @@ struct RecordExportRoutes: Sendable {
 
     func register(in routes: inout RouteTable) {
         routes.get("/api/v1/record-exports", .recordSystem(keys),
-                   answers: [.badQuery("after"), .badQuery("limit"), .badQuery("unacknowledged")]) { request, _ in try list(request) }
-        routes.get("/api/v1/record-exports/{id}", .recordSystem(keys)) { request, _ in try one(request) }
-        routes.post("/api/v1/record-exports/{id}/ack", .recordSystem(keys), takes: .unread(limit: 1024)) { request, _ in
-            try await acknowledge(request)
+                   answers: [.badQuery("after"), .badQuery("limit"), .badQuery("unacknowledged")]) { request, key in
+            try await list(request, key)
+        }
+        routes.get("/api/v1/record-exports/{id}", .recordSystem(keys)) { request, key in try await one(request, key) }
+        routes.post("/api/v1/record-exports/{id}/ack", .recordSystem(keys), takes: .unread(limit: 1024)) { request, key in
+            try await acknowledge(request, key)
         }
     }
 
     /// `?after=CURSOR&limit=N&unacknowledged=true` → `{"exports": [...], "next": CURSOR}`.
-    func list(_ request: Request) throws -> HandlerResult {
+    /// Each export listed is logged as pulled (the access log), before the answer goes out.
+    func list(_ request: Request, _ key: ApiKey) async throws -> HandlerResult {
         let after = try ConversationRoutes.integer(request, "after", default: 0, range: 0...Int(Int64.max))
         let limit = try ConversationRoutes.integer(request, "limit", default: 50, range: 1...500)
         let unacknowledged: Bool
@@ -31,18 +34,21 @@ struct RecordExportRoutes: Sendable {
         default: throw HTTPError.badRequest("unacknowledged must be true or false.", code: "invalid_unacknowledged")
         }
         let page = try clinic.recordExports(after: Int64(after), limit: limit, unacknowledgedOnly: unacknowledged)
+        try await clinic.logRecordSystemAccess(key: key, action: .pulled, exports: page.map { ($0.id, $0.conversationID) })
         return .respond(.json(.object(["exports": .array(page.map(\.json)), "next": .int64(page.last?.seq ?? Int64(after))])))
     }
 
-    func one(_ request: Request) throws -> HandlerResult {
+    func one(_ request: Request, _ key: ApiKey) async throws -> HandlerResult {
         guard let id = request.parameters["id"], let export = try clinic.recordExport(id: id) else { throw HTTPError.notFound() }
+        try await clinic.logRecordSystemAccess(key: key, action: .pulled, exports: [(export.id, export.conversationID)])
         return .respond(.json(export.json))
     }
 
     /// Idempotent: acknowledging again answers the same.
-    func acknowledge(_ request: Request) async throws -> HandlerResult {
+    func acknowledge(_ request: Request, _ key: ApiKey) async throws -> HandlerResult {
         guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let export = try await clinic.acknowledgeExport(id: id)
+        try await clinic.logRecordSystemAccess(key: key, action: .acknowledged, exports: [(export.id, export.conversationID)])
         var json = export.json.objectValue ?? JSONObject()
         json["document"] = nil
         return .respond(.json(.object(json)))

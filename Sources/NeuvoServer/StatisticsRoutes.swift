@@ -19,7 +19,8 @@ struct StatisticsRoutes: Sendable {
         routes.get("/api/v1/stats", manager, answers: Self.filters) { request, caller in
             let report = try clinic.statistics(try Self.question(request), scope: caller.scope)
             let names = try names(request.readerLanguage)
-            return .respond(.json(report.json { id in names[id].map { .string($0) } ?? .null }))
+            return .respond(.json(report.json(queueName: { names.queues[$0].map { .string($0) } ?? .null },
+                                              serviceName: { names.services[$0].map { .string($0) } ?? .null })))
         }
         routes.get("/api/v1/stats/live", manager, answers: [.badQuery("after"), .badQuery("wait")]) { request, caller in
             try live(request, scope: caller.scope)
@@ -27,9 +28,9 @@ struct StatisticsRoutes: Sendable {
         routes.get("/api/v1/stats/csv/{table}", manager, answers: Self.filters + [.notFound]) { request, caller in
             guard let table = request.parameters["table"].flatMap(StatisticsTable.init(rawValue:)) else { throw HTTPError.notFound() }
             let question = try Self.question(request)
-            let report = try clinic.statistics(question, scope: caller.scope, commentLimit: .max)
+            let report = try clinic.statistics(question, scope: caller.scope, commentLimit: table == .comments ? .max : 0)
             let names = try names(request.readerLanguage)
-            let csv = table.csv(report) { names[$0] ?? "" }
+            let csv = table.csv(report, queueName: { names.queues[$0] ?? "" }, serviceName: { names.services[$0] ?? "" })
             let file = "neuvo-\(table.rawValue)-\(question.from)-\(question.through).csv"
             return .respond(Response(status: .ok, headers: HTTPHeaders([
                 ("content-type", "text/csv; charset=utf-8"), ("content-disposition", "attachment; filename=\"\(file)\""),
@@ -66,12 +67,12 @@ struct StatisticsRoutes: Sendable {
                               queue: request.queryValue("queue"), service: request.queryValue("service"))
     }
 
-    /// Every queue's and service's name in `language`, by id (the two never share an id in a catalog).
-    func names(_ language: Language) throws -> [String: String] {
-        guard let catalog = try clinic.activeCatalog() else { return [:] }
-        var names: [String: String] = [:]
-        for queue in catalog.queues { names[queue.id] = queue.name[language] }
-        for service in catalog.services.flatMap(\.flattened) { names[service.id] = service.title[language] }
-        return names
+    /// Every queue's and service's name in `language`, by id (a queue and a service may share an id).
+    func names(_ language: Language) throws -> (queues: [String: String], services: [String: String]) {
+        guard let catalog = try clinic.activeCatalog() else { return ([:], [:]) }
+        var queues: [String: String] = [:], services: [String: String] = [:]
+        for queue in catalog.queues { queues[queue.id] = queue.name[language] }
+        for service in catalog.services.flatMap(\.flattened) { services[service.id] = service.title[language] }
+        return (queues, services)
     }
 }

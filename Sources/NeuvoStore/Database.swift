@@ -98,11 +98,7 @@ public final class Database: @unchecked Sendable {
 
     /// All rows of a query.
     public func rows(_ sql: String, _ arguments: DatabaseValueConvertible...) throws(DatabaseError) -> [Row] {
-        let statement = try statement(sql)
-        try statement.bind(arguments)
-        var rows: [Row] = []
-        while try statement.step() { rows.append(statement.row()) }
-        return rows
+        try rows(sql, arguments: arguments)
     }
 
     /// Steps through a query's rows without copying them: `body` reads the
@@ -112,6 +108,15 @@ public final class Database: @unchecked Sendable {
         try statement.bind(arguments)
         defer { statement.reset() }
         while try statement.step() { try body(statement) }
+    }
+
+    /// All rows of a query whose arguments were gathered into an array (an `IN (…)` list).
+    public func rows(_ sql: String, arguments: [DatabaseValueConvertible]) throws(DatabaseError) -> [Row] {
+        let statement = try statement(sql)
+        try statement.bind(arguments)
+        var rows: [Row] = []
+        while try statement.step() { rows.append(statement.row()) }
+        return rows
     }
 
     /// The first row of a query, or nil.

@@ -28,6 +28,10 @@ public final class ReaderPool: Sendable {
     private func open() throws(DatabaseError) -> Database {
         let db = try Database(path: path, mode: .reader)
         try db.execute("PRAGMA query_only = ON")
+        // Read the database file through a memory map rather than a copy per page: a year's statistics
+        // visit ~40 MB of index, and copying it page by page (pread) was a fifth of their time. Address
+        // space only; the pages are the kernel's file cache, shared by every connection.
+        try db.execute("PRAGMA mmap_size = 1073741824")
         return db
     }
 

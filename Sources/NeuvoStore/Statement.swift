@@ -104,4 +104,16 @@ public final class Statement {
         guard sqlite3_column_type(handle, index) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, index) else { return nil }
         return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))), as: UTF8.self)
     }
+
+    /// Calls `body` with the current row's text bytes in column `index` (nil for NULL), without
+    /// making a String: a scan that only compares or counts the text allocates nothing.
+    public func withText<T>(at index: Int32, _ body: (UnsafeBufferPointer<UInt8>?) -> T) -> T {
+        // sqlite3_column_text is NULL for a NULL value: no separate type check.
+        guard let bytes = sqlite3_column_text(handle, index) else { return body(nil) }
+        return body(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(handle, index))))
+    }
+
+    /// The current row's integer in column `index`, 0 for NULL: one call where ``int64(at:)``
+    /// makes two, for columns where 0 cannot occur (times) or means the same as NULL (counts).
+    public func int64OrZero(at index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 }

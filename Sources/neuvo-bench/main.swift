@@ -6,6 +6,7 @@ let benchUsage = """
            neuvo-bench wake   [--parked N] [--watched W] [--rate R] [--seconds S] [--clients K] [--pool P]
            neuvo-bench writes [--seconds S] [--concurrency C] [--only http|store]
            neuvo-bench queue  [--waiting N] [--queues Q] [--picks-per-second R] [--picks P]
+           neuvo-bench stats  [--conversations N] [--repeats R]
 
     parked  N parked long polls (default 19800) held by K worker processes (default ceil(N/9000));
             reports the server's resident memory per parked request; --hold S keeps holding S s more
@@ -19,6 +20,9 @@ let benchUsage = """
             the resident page's long poll with the position and estimate it last saw, while a nurse picks the
             next case R times a second (default 1) P times (default 20); reports the pick's latency, server CPU
             per pick, and how soon every waiting resident saw their new position.
+    stats   a year of N conversations (default 300000) over the demo catalog's six queues with a weekly and daily
+            rhythm, written straight into a database; then the managers' statistics requests for a month and
+            for the year, each R times (default 7) over HTTP: min, median and max milliseconds.
     Runs `neuvo` found beside this binary on a temporary database; everything is on 127.0.0.1.
     """
 
@@ -36,6 +40,8 @@ do {
         try runWrites(Arguments(rest, allowed: ["seconds", "concurrency", "only"]))
     case "queue":
         try runQueue(Arguments(rest, allowed: ["waiting", "queues", "picks-per-second", "picks"]))
+    case "stats":
+        try runStatistics(Arguments(rest, allowed: ["conversations", "repeats"]))
     case "_worker":
         try runWorker(Arguments(rest, allowed: ["port", "cookie", "ids", "from", "count", "wait", "max-seconds", "burst"]))
     case "-h", "--help", "help":

@@ -151,6 +151,23 @@ import Testing
         #expect(skin["totals"]?["opened"]?.intValue == 5)
     }
 
+    /// Each day is read once per change of it: a report after a change counts the change.
+    @Test func aChangeReachesTheNextReport() async throws {
+        let (app, _, _) = try await Self.weekend()
+        defer { app.stop() }
+        let admin = try await Self.admin(app)
+        let path = "/api/v1/stats?from=2026-03-28&to=2026-03-29"
+        #expect(try admin.get(path).json?["totals"]?["opened"]?.intValue == 6)
+        let (_, id) = try app.queuedResident()
+        let after = try #require(try admin.get(path).json?["totals"])
+        #expect(after["opened"]?.intValue == 7 && after["waitingNow"]?.intValue == 2)
+        let hanna = try app.workspace("hanna")
+        try Self.expect(hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(id)"}"#), 200)
+        #expect(try admin.get(path).json?["totals"]?["picked"]?.intValue == 3)
+        // The same report twice is the same report.
+        #expect(try admin.get(path).json == (try admin.get(path).json))
+    }
+
     @Test func aManagerSeesOnlyTheQueuesTheyManage() async throws {
         let (app, _, _) = try await Self.weekend()
         defer { app.stop() }
@@ -242,6 +259,13 @@ import Testing
         #expect(woken.status == 200)
         let after = try #require(woken.json?["queues"]?.arrayValue?.first { $0["id"] == .string("nurse") })
         #expect(after["waiting"]?.intValue == 2 && woken.json?["token"] != .string(token))
+        // So does a professional going on shift.
+        let newToken = try #require(woken.json?["token"]?.stringValue)
+        let shiftPoller = try app.park(Array("GET /api/v1/stats/live?after=\(newToken)&wait=10 HTTP/1.1\r\nHost: x\r\nCookie: neuvo_pro=\(admin.cookie!)\r\n\r\n".utf8))
+        let hanna = try app.workspace("hanna")
+        try Self.expect(hanna.post("/api/v1/pro/shifts", #"{"queueId": "nurse", "onShift": true}"#), 200)
+        let onShift = try shiftPoller.readResponse()
+        #expect(onShift.json?["queues"]?.arrayValue?.first { $0["id"] == .string("nurse") }?["onShift"]?.intValue == 1)
         #expect(try admin.get("/api/v1/stats/live?wait=99").status == 400)
     }
 }

@@ -697,6 +697,14 @@ def test_live_flow_matches_document(server):
     assert {q["id"] for q in live["queues"]} >= {"nurse"}, live
     c.error(c.call("GET", "/api/v1/stats/live", "/api/v1/stats/live?wait=31", cookie=admin, expect=400), "invalid_wait")
 
+    # The access log: the register keeper's; a professional finds nothing.
+    log = c.call("GET", "/api/v1/audit", f"/api/v1/audit?from={today}", cookie=admin, expect=200).json()
+    assert any(e["action"] == "opened" for e in log["entries"]), log
+    c.error(c.call("GET", "/api/v1/audit", "/api/v1/audit", cookie=admin, expect=422), "invalid_query", "query")
+    c.call("GET", "/api/v1/audit", f"/api/v1/audit?from={today}", cookie=nurse, expect=404)
+    audit_csv = c.call("GET", "/api/v1/audit/csv", f"/api/v1/audit/csv?from={today}", cookie=admin, expect=200)
+    assert audit_csv.body.startswith("\ufefftime;reader".encode("utf-8")), audit_csv.body[:40]
+
     # Every documented operation was exercised.
     untouched = documented_routes() - {(m, t) for m, t, _ in c.seen}
     assert not untouched, f"the flow never called {sorted(untouched)}"

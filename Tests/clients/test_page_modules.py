@@ -1,4 +1,4 @@
-"""The pages' JavaScript as native ES modules (Public/shared, Public/resident, Public/pro), read as text.
+"""The pages' JavaScript as native ES modules (Public/shared, Public/resident, Public/pro, Public/stats), read as text.
 
 Holds the house rules that no browser test would notice breaking: every named import exists, imports only
 go downward (entry → views → services → state → shared) and never in a circle, a view never imports
@@ -35,16 +35,23 @@ LEVELS = {
     "pro/session.js": 4, "pro/queue.js": 4, "pro/queue-filter.js": 4, "pro/my-cases.js": 4, "pro/case-view.js": 4, "pro/timeline.js": 4,
     "pro/compose.js": 4, "pro/photos.js": 4, "pro/dialogs.js": 4, "pro/shifts.js": 4, "pro/admin.js": 4,
     "pro/main.js": 5,
+    "stats/state.js": 1, "stats/strings.js": 1,
+    "stats/words.js": 2, "stats/render.js": 2, "stats/range.js": 2, "stats/chart.js": 2, "stats/table.js": 2,
+    "stats/card.js": 2,
+    "stats/report-feed.js": 3, "stats/live-feed.js": 3,
+    "stats/session.js": 4, "stats/filters.js": 4, "stats/live.js": 4, "stats/figures.js": 4, "stats/times.js": 4,
+    "stats/groups.js": 4, "stats/flags.js": 4, "stats/comments.js": 4,
+    "stats/main.js": 5,
 }
 VIEWS = 4
-PAGES = {"index.html": "resident/main.js", "pro/index.html": "pro/main.js"}
+PAGES = {"index.html": "resident/main.js", "pro/index.html": "pro/main.js", "stats/index.html": "stats/main.js"}
 
 IMPORT_RE = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"([^"]+)";', re.M)
 EXPORT_RE = re.compile(r"^export\s+(?:async\s+)?(?:function|const|let|class)\s+([\w$]+)(.*)$", re.M)
 
 
 def modules() -> list[str]:
-    return sorted(p.relative_to(PUBLIC).as_posix() for d in ("shared", "resident", "pro") for p in (PUBLIC / d).rglob("*.js"))
+    return sorted(p.relative_to(PUBLIC).as_posix() for d in ("shared", "resident", "pro", "stats") for p in (PUBLIC / d).rglob("*.js"))
 
 
 def level(name: str) -> int:

@@ -2,9 +2,8 @@
 
 What `test_stats_page.py` does not cover, on a server of its own prepared the same way:
 
-* the page's modules follow the house rules of `test_page_modules.py` (levels, imports
-  only downward, views apart, no file over 400 lines, exactly the preloads it needs),
-  its date-range presets and chart scales are right, and its first view is light;
+* its date-range presets and chart scales are right, and its first view is light (its
+  modules keep the house rules in `test_page_modules.py`, with the other pages');
 * each table's CSV link downloads UTF-8 with a byte order mark and the expected
   header row (fetched in the page, with the session cookie);
 * who may see what: a nurse signing in on /stats/ is told there is no access (the
@@ -28,14 +27,12 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-import test_page_modules as house
 from conftest import REPO, chrome
 from pages import Statistics, Workspace, plain
 from test_pro_more import _axe, _errors_text, _snapshot
@@ -72,48 +69,6 @@ def browser(server):
 # ==========================================================================
 # The page's modules, ranges and scales, and weight
 # ==========================================================================
-
-LEVELS = {
-    "stats/state.js": 1, "stats/strings.js": 1,
-    "stats/words.js": 2, "stats/render.js": 2, "stats/range.js": 2, "stats/chart.js": 2, "stats/table.js": 2,
-    "stats/card.js": 2,
-    "stats/report-feed.js": 3, "stats/live-feed.js": 3,
-    "stats/session.js": 4, "stats/filters.js": 4, "stats/live.js": 4, "stats/figures.js": 4, "stats/times.js": 4,
-    "stats/groups.js": 4, "stats/flags.js": 4, "stats/comments.js": 4,
-    "stats/main.js": 5,
-}
-
-
-def _stats_modules() -> list[str]:
-    return sorted(p.relative_to(house.PUBLIC).as_posix() for p in (house.PUBLIC / "stats").rglob("*.js"))
-
-
-def _level(name: str) -> int:
-    return 0 if name.startswith("shared/") else LEVELS[name]
-
-
-def test_the_page_modules_follow_the_house_rules():
-    modules = _stats_modules()
-    assert set(modules) == set(LEVELS), f"give each module a level: {sorted(set(modules) ^ set(LEVELS))}"
-    wrong, missing = [], []
-    for name in modules:
-        lines = len((house.PUBLIC / name).read_text(encoding="utf-8").splitlines())
-        assert lines <= house.MAX_LINES, f"{name} has {lines} lines"
-        for target, names in house.imports(name):
-            assert target.startswith(("shared/", "stats/")), f"{name} imports {target}: only shared/ and its own folder"
-            a, b = _level(name), _level(target)
-            if b > a or (b == a and a == house.VIEWS) or b == 5:
-                wrong.append(f"{name} (level {a}) imports {target} (level {b})")
-            missing += [f"{name}: {n} from {target}" for n in names
-                        if not (house.PUBLIC / target).is_file() or n not in house.exports(target)]
-    assert not wrong, wrong
-    assert not missing, missing
-    html = (house.PUBLIC / "stats" / "index.html").read_text(encoding="utf-8")
-    assert re.findall(r"<script\b([^>]*)>", html) == [' type="module" src="/stats/main.js"']
-    preloaded = set(re.findall(r'<link rel="modulepreload" href="/([^"]+)">', html))
-    needed = house.closure("stats/main.js")
-    assert preloaded == needed, f"missing {sorted(needed - preloaded)}, not imported {sorted(preloaded - needed)}"
-
 
 RANGES_AND_SCALES = """
 const done = arguments[arguments.length - 1];

@@ -68,101 +68,43 @@ extension Clinic {
         }
         let calendar = LocalCalendar(from: request.from, through: request.through)
         let start = calendar.midnight(of: request.from), end = calendar.midnight(of: request.through.adding(days: 1))
-        var tally = StatisticsTally(from: request.from, through: request.through, calendar: calendar)
 
         return try store.read { db in
             try db.transaction(.deferred) { db in
-                try db.forEach(CaseFacts.query, [start, end]) { row in
-                    let facts = CaseFacts(row)
-                    if let queues, !queues.contains(facts.queue ?? "") { return }
-                    if let service = request.service, facts.service != service { return }
-                    tally.add(facts)
-                }
-                var comments: [StatisticsReport.Comment] = []
-                var commentCount = 0
-                let (filter, arguments) = Self.commentFilter(queues: queues, service: request.service)
-                try db.forEach("""
-                    SELECT f.score, f.comment FROM conversations c INDEXED BY conversations_statistics
-                    CROSS JOIN feedback f ON f.conversation_id = c.id
-                    WHERE c.created_at >= ? AND c.created_at < ? AND c.feedback_score IS NOT NULL AND f.comment IS NOT NULL \(filter)
-                    ORDER BY c.created_at DESC
-                    """, [start, end] + arguments) { row in
-                    commentCount += 1
-                    if comments.count < commentLimit, let score = row.int64(at: 0), let text = row.text(at: 1) {
-                        comments.append(.init(score: Int(score), text: text))
+                try statisticsDays.withDays(db, start: start, end: end) { days, numbering in
+                    var tally = StatisticsTally(from: request.from, through: request.through, calendar: calendar,
+                                                queues: queues, service: request.service, numbering: numbering)
+                    for day in days {
+                        for facts in day.facts where facts.openedAt >= start && facts.openedAt < end { tally.add(facts) }
                     }
+                    // Newest first, as many as asked for.
+                    var comments: [StatisticsReport.Comment] = []
+                    newest: for day in days.reversed() {
+                        for comment in day.comments.reversed() where comment.openedAt >= start && comment.openedAt < end
+                            && tally.passes(queue: comment.queue, service: comment.service) {
+                            guard comments.count < commentLimit else { break newest }
+                            comments.append(.init(score: comment.score, text: comment.text))
+                        }
+                    }
+                    tally.comments = comments
+                    return tally.report
                 }
-                return tally.report(queues: queues.map { $0.sorted() }, service: request.service,
-                                    comments: comments, commentCount: commentCount)
             }
         }
     }
 
-    private static func commentFilter(queues: Set<String>?, service: String?) -> (String, [DatabaseValueConvertible]) {
-        var sql = "", arguments: [DatabaseValueConvertible] = []
-        if let queues {
-            sql += " AND c.first_queue_id IN (" + Array(repeating: "?", count: queues.count).joined(separator: ", ") + ")"
-            if queues.isEmpty { sql = " AND 0" }
-            arguments += queues.sorted().map { $0 as DatabaseValueConvertible }
+    /// Reads the last `days` days into the statistics cache, a month at a time,
+    /// so a manager's first report does not wait for them (a year: ~0.7 s of
+    /// reading on this 2-core machine, 64 bytes per conversation kept).
+    /// `shouldStop` is asked between months.
+    public func warmStatistics(days: Int = StatisticsRequest.longestRange, shouldStop: () -> Bool) throws {
+        let now = self.now().millis
+        var end = now + StatisticsDays.dayMillis
+        let first = now - Int64(days) * StatisticsDays.dayMillis
+        while end > first && !shouldStop() {
+            let start = max(first, end - 30 * StatisticsDays.dayMillis)
+            try store.read { db in try statisticsDays.withDays(db, start: start, end: end) { _, _ in } }
+            end = start
         }
-        if let service {
-            sql += " AND c.service_id = ?"
-            arguments.append(service)
-        }
-        return (sql, arguments)
-    }
-}
-
-/// One conversation as statistics see it: its statistics row, no content.
-struct CaseFacts {
-    static let query = """
-        SELECT created_at, first_queue_id, service_id, status, outcome, red_flag, red_flag_action, queued_at, picked_at,
-            first_reply_at, closed_at, closing_outcome, transfers, consultations, subject_kind, identified, feedback_score
-        FROM conversations INDEXED BY conversations_statistics WHERE created_at >= ? AND created_at < ?
-        """
-
-    let openedAt: Int64
-    let queue: String?
-    let service: String?
-    let status: ConversationStatus?
-    let reachedQueue: Bool
-    let redFlag: String?
-    let redFlagAction: PreQuestionnaire.RedFlag.Action?
-    let queuedAt: Int64?
-    let pickedAt: Int64?
-    let firstReplyAt: Int64?
-    let closedAt: Int64?
-    let outcome: ClosingOutcome?
-    let transfers: Int
-    let consultations: Int
-    let whoseMatter: WhoseMatter?
-    let identified: Bool
-    let feedbackScore: Int?
-
-    init(_ row: Statement) {
-        openedAt = row.int64(at: 0) ?? 0
-        queue = row.text(at: 1)
-        service = row.text(at: 2)
-        status = row.text(at: 3).flatMap(ConversationStatus.init(rawValue:))
-        let outcome = row.text(at: 4)
-        reachedQueue = outcome == "queued"
-        redFlag = outcome == "redFlag" ? (row.text(at: 5) ?? "") : nil
-        redFlagAction = row.text(at: 6).flatMap(PreQuestionnaire.RedFlag.Action.init(rawValue:))
-        queuedAt = row.int64(at: 7)
-        pickedAt = row.int64(at: 8)
-        firstReplyAt = row.int64(at: 9)
-        closedAt = row.int64(at: 10)
-        self.outcome = row.text(at: 11).flatMap(ClosingOutcome.init(rawValue:))
-        transfers = Int(row.int64(at: 12) ?? 0)
-        consultations = Int(row.int64(at: 13) ?? 0)
-        whoseMatter = row.text(at: 14).flatMap(WhoseMatter.init(rawValue:))
-        identified = (row.int64(at: 15) ?? 0) != 0
-        feedbackScore = row.int64(at: 16).map(Int.init)
-    }
-
-    /// Queued → first picked, for a case a professional picked.
-    var wait: Int64? {
-        guard reachedQueue, let queuedAt, let pickedAt else { return nil }
-        return max(0, pickedAt - queuedAt)
     }
 }

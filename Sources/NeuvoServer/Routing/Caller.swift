@@ -79,6 +79,17 @@ extension Caller where Principal == SignedIn {
     }
 }
 
+extension Caller where Principal == Professional {
+    /// The register keeper: an administrator. Anyone else, signed in or not,
+    /// gets 404: the access log does not exist for them.
+    static func registerKeeper(_ auth: ProfessionalAuth) -> Caller {
+        Caller(name: "admin", browser: true, refusals: [.notFound]) { request in
+            guard let (_, professional) = try? await auth.require(request), professional.role == .admin else { throw HTTPError.notFound() }
+            return professional
+        }
+    }
+}
+
 extension Caller where Principal == (professional: Professional, scope: StatisticsScope) {
     /// A manager (the queues they manage) or an administrator (every queue).
     /// Anyone else, signed in or not, gets 404: the statistics do not exist for them.
@@ -107,8 +118,8 @@ extension Caller where Principal == Professional {
     }
 }
 
-extension Caller where Principal == Void {
-    /// The patient-record system with a live API key (`Authorization: Bearer nk_…`).
+extension Caller where Principal == ApiKey {
+    /// The patient-record system with a live API key (`Authorization: Bearer nk_…`); the body learns which.
     static func recordSystem(_ keys: RecordSystemKeys) -> Caller {
         Caller(name: "recordSystem", browser: false, refusals: [Answer(.unauthorized, "invalid_api_key")]) { request in
             try keys.require(request)

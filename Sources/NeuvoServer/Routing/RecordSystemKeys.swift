@@ -14,12 +14,13 @@ struct RecordSystemKeys: Sendable {
         return (key, SHA256.hash(Array(key.utf8)))
     }
 
-    /// Passes a request with a live key; anything else is 401.
-    func require(_ request: Request) throws {
+    /// The live key of the request; anything else is 401.
+    func require(_ request: Request) throws -> ApiKey {
         guard let header = request.headers["authorization"], header.hasPrefix("Bearer "),
               case let key = String(header.dropFirst(7)), key.hasPrefix("nk_"), key.utf8.count == 46,
-              try clinic.apiKey(hash: SHA256.hash(Array(key.utf8))) != nil else {
+              let live = try clinic.apiKey(hash: SHA256.hash(Array(key.utf8))) else {
             throw HTTPError(.unauthorized, code: "invalid_api_key", message: "A valid API key is required.")
         }
+        return live
     }
 }

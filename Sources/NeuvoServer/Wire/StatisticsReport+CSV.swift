@@ -4,8 +4,8 @@ import NeuvoClinic
 enum StatisticsTable: String, CaseIterable, Sendable {
     case summary, hours, weekdays, days, queues, services, redFlags = "red-flags", comments
 
-    /// `name`: a queue's or service's name in the reader's language.
-    func csv(_ report: StatisticsReport, name: (String) -> String) -> CSVTable {
+    /// Queue and service names in the reader's language.
+    func csv(_ report: StatisticsReport, queueName: (String) -> String, serviceName: (String) -> String) -> CSVTable {
         switch self {
         case .summary:
             var table = CSVTable(["measure", "value"])
@@ -18,9 +18,9 @@ enum StatisticsTable: String, CaseIterable, Sendable {
         case .days:
             return Self.buckets("date", report.byDay.map { ($0.date.description, $0.bucket) })
         case .queues:
-            return Self.groups("queue", report.byQueue, name: name)
+            return Self.groups("queue", report.byQueue, name: queueName)
         case .services:
-            return Self.groups("service", report.byService, name: name)
+            return Self.groups("service", report.byService, name: serviceName)
         case .redFlags:
             var table = CSVTable(["red flag", "action", "count"])
             for flag in report.redFlags { table.add([.text(flag.flag), .text(flag.action?.rawValue ?? ""), .int(flag.count)]) }

@@ -53,8 +53,8 @@ extension TimeBucket {
 let weekdayKeys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 extension StatisticsReport {
-    /// Queue and service names come from the catalog (`names`); ids stay the keys.
-    func json(names: (String) -> JSONValue) -> JSONValue {
+    /// Queue and service names come from the catalog; ids stay the keys.
+    func json(queueName: (String) -> JSONValue, serviceName: (String) -> JSONValue) -> JSONValue {
         .object([
             "from": .string(from.description), "to": .string(through.description),
             "queues": queues.map { .array($0.map { .string($0) }) } ?? .null,
@@ -66,8 +66,8 @@ extension StatisticsReport {
             "byHour": .array(byHour.enumerated().map { $0.element.json("hour", .int($0.offset)) }),
             "byWeekday": .array(byWeekday.enumerated().map { $0.element.json("weekday", .string(weekdayKeys[$0.offset])) }),
             "byDay": .array(byDay.map { $0.bucket.json("date", .string($0.date.description)) }),
-            "byQueue": .array(byQueue.map { .object(["id": .string($0.id), "name": names($0.id), "measures": $0.measures.json]) }),
-            "byService": .array(byService.map { .object(["id": .string($0.id), "name": names($0.id), "measures": $0.measures.json]) }),
+            "byQueue": .array(byQueue.map { .object(["id": .string($0.id), "name": queueName($0.id), "measures": $0.measures.json]) }),
+            "byService": .array(byService.map { .object(["id": .string($0.id), "name": serviceName($0.id), "measures": $0.measures.json]) }),
             "comments": .object(["total": .int(commentCount),
                                  "shown": .array(comments.map { .object(["score": .int($0.score), "text": .string($0.text)]) })]),
         ])
