@@ -51,6 +51,13 @@ public final class HTTPServer: Sendable {
     /// Open client connections across all loops.
     public var connectionCount: Int { openConnections.load(ordering: .relaxed) }
 
+    /// Requests parked now (long polls waiting for news).
+    public var parkedCount: Int { parkedRequests.load(ordering: .relaxed) }
+    private let parkedRequests = Atomic<Int>(0)
+
+    /// A request was parked (+1) or its wait ended (-1), see ``ParkedRequest``.
+    func parkedChanged(by delta: Int) { parkedRequests.add(delta, ordering: .relaxed) }
+
     /// Binds, starts the loops and returns the bound port.
     @discardableResult
     public func start() throws -> Int {

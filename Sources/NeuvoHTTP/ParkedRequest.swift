@@ -28,6 +28,7 @@ public final class ParkedRequest: Sendable {
         self.fd = fd
         self.connectionID = connectionID
         self.fallback = fallback
+        loop.server.parkedChanged(by: 1)
     }
 
     /// Answers the request with `response`. Safe from any thread; only the first
@@ -40,6 +41,7 @@ public final class ParkedRequest: Sendable {
             return true
         }
         guard won else { return }
+        loop.server.parkedChanged(by: -1)
         let loop = self.loop, fd = self.fd, id = self.connectionID
         loop.execute { loop.completeParked(fd: fd, connectionID: id, response: response) }
     }
@@ -89,6 +91,7 @@ public final class ParkedRequest: Sendable {
             return .some(s.onCancel)
         }
         guard case .some(let cancel) = handler else { return false }
+        loop.server.parkedChanged(by: -1)
         cancel?()
         return true
     }

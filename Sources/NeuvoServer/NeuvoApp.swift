@@ -34,6 +34,9 @@ public final class NeuvoApp: Sendable {
         public var publicBaseURL = "urn:neuvo"
         /// Demo mode's clearly marked test identification.
         public var demoIdentification = false
+        /// Who may read `/metrics`: clients at these addresses, or any sending `metricsToken` as a bearer token.
+        public var metricsAddresses: [String] = ["127.0.0.1", "::1"]
+        public var metricsToken: String?
         /// The clinic's clock; tests move it to exercise expiry.
         public var clock: @Sendable () -> Timestamp = Timestamp.now
         public init() {}
@@ -78,6 +81,10 @@ public final class NeuvoApp: Sendable {
         AccessLogRoutes(clinic: clinic, auth: professionalAuth).register(in: &routes)
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)
         IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &routes)
+        let requestMetrics = RequestMetrics(), engine = EngineRef()
+        MetricsRoutes(clinic: clinic, store: store, requests: requestMetrics, engine: engine,
+                      readers: .metricsReader(addresses: Set(configuration.metricsAddresses), token: configuration.metricsToken,
+                                              trustedProxies: Set(configuration.trustedProxies))).register(in: &routes)
         routeContracts = routes.contracts
         var router = routes.router
         if let files = StaticFiles(root: configuration.publicFolder) {
@@ -95,8 +102,12 @@ public final class NeuvoApp: Sendable {
         httpConfiguration.limits = configuration.limits
         let logger = self.logger
         http = HTTPServer(configuration: httpConfiguration, router: router,
-                          logger: { logger.request($0) },
+                          logger: { entry in
+                              logger.request(entry)
+                              requestMetrics.record(entry)
+                          },
                           errorReporter: { logger.log(.error, $0) })
+        engine.set(http)
     }
 
     /// The background sweep that releases ended continuity offers.

@@ -27,6 +27,7 @@ public final class Writer: Sendable {
     private let stats = NSLock()
     private nonisolated(unsafe) var committedBatches = 0
     private nonisolated(unsafe) var committedJobs = 0
+    private nonisolated(unsafe) var commitTimes = CommitTimes()
 
     init(database: Database, maxBatch: Int = 512) {
         self.database = database
@@ -69,6 +70,13 @@ public final class Writer: Sendable {
         stats.lock()
         defer { stats.unlock() }
         return (committedBatches, committedJobs)
+    }
+
+    /// How long COMMIT (the WAL's fsync) took, since start.
+    public var commits: CommitTimes {
+        stats.lock()
+        defer { stats.unlock() }
+        return commitTimes
     }
 
     /// Finishes queued work, then stops the thread and closes its connection.
@@ -119,15 +127,34 @@ public final class Writer: Sendable {
         }
         var failure: (any Error)?
         do {
+            let started = DispatchTime.now().uptimeNanoseconds
             try database.execute("COMMIT")
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             stats.lock()
             committedBatches += 1
             committedJobs += batch.count
+            commitTimes.record(seconds)
             stats.unlock()
         } catch {
             failure = error
             try? database.execute("ROLLBACK")
         }
         for finish in finishers { finish(failure) }
+    }
+}
+
+/// A histogram of commit durations in seconds, Prometheus-style: how many took
+/// at most each bound (cumulative), their sum and their count.
+public struct CommitTimes: Sendable {
+    public static let bounds: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1]
+    /// Per bound, the commits that took at most that long.
+    public private(set) var atMost = [Int](repeating: 0, count: CommitTimes.bounds.count)
+    public private(set) var sum = 0.0
+    public private(set) var count = 0
+
+    mutating func record(_ seconds: Double) {
+        for (index, bound) in Self.bounds.enumerated() where seconds <= bound { atMost[index] += 1 }
+        sum += seconds
+        count += 1
     }
 }

@@ -273,6 +273,8 @@ def check_response(response: dict, pointer: str, reply: Reply, label: str) -> No
         assert ctype in content, f"{label}: content-type {ctype!r}, documented {sorted(content)}"
         if ctype.startswith("image/"):
             assert reply.body, f"{label}: empty image"
+        elif ctype == "text/plain":
+            assert reply.body.startswith(b"# HELP "), f"{label}: not the metrics text: {reply!r}"
         elif ctype == "text/csv":
             assert reply.body.startswith(b"\xef\xbb\xbf") and b"\r\n" in reply.body, f"{label}: not a BOM'd CSV: {reply!r}"
         else:
@@ -704,6 +706,10 @@ def test_live_flow_matches_document(server):
     c.call("GET", "/api/v1/audit", f"/api/v1/audit?from={today}", cookie=nurse, expect=404)
     audit_csv = c.call("GET", "/api/v1/audit/csv", f"/api/v1/audit/csv?from={today}", cookie=admin, expect=200)
     assert audit_csv.body.startswith("\ufefftime;reader".encode("utf-8")), audit_csv.body[:40]
+
+    # Monitoring reads the metrics from this machine.
+    metrics = c.call("GET", "/metrics", expect=200).body.decode()
+    assert 'neuvo_http_requests_total{method="GET",route="/api/v1/stats",status="200"}' in metrics, metrics[:500]
 
     # Every documented operation was exercised.
     untouched = documented_routes() - {(m, t) for m, t, _ in c.seen}

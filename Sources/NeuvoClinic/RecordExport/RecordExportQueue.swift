@@ -33,6 +33,11 @@ extension Clinic {
         }
     }
 
+    /// How many exports the record system has not yet acknowledged.
+    public func unacknowledgedExportCount() throws -> Int {
+        try store.read { db in try db.row("SELECT COUNT(*) AS n FROM record_exports WHERE acknowledged_at IS NULL")?.int("n") ?? 0 }
+    }
+
     public func recordExport(id: String) throws -> StoredExport? {
         guard Identifier.isWellFormed(id) else { return nil }
         return try store.read { db in try db.row("SELECT * FROM record_exports WHERE id = ?", id).map(StoredExport.init(row:)) }

@@ -13,6 +13,7 @@ let usage = """
     usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L]
                          [--catalog FILE] [--trusted-proxy ADDR,...] [--public-url URL] [--export-transcript]
                          [--continuity-days N (14; 0 turns it off)] [--continuity-minutes N (30)] [--demo]
+                         [--metrics-from ADDR,... (who may read /metrics; default 127.0.0.1,::1)]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
@@ -25,7 +26,8 @@ let usage = """
            neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
-                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1.
+                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
+                 also opens /metrics; from the environment only).
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
     --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
     """
@@ -72,6 +74,9 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var demo = false
     var catalog: String?
     var proxies = env["NEUVO_TRUSTED_PROXIES"] ?? ""
+    var metricsFrom = env["NEUVO_METRICS_FROM"]
+    // The token only from the environment: a command line is visible to every user of the machine.
+    configuration.metricsToken = env["NEUVO_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     if let url = env["NEUVO_PUBLIC_URL"] { configuration.publicBaseURL = url }
     if env["NEUVO_EXPORT_TRANSCRIPT"] == "1" { configuration.exportTranscript = true }
     var options: [String: String] = [:]
@@ -92,6 +97,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--demo": demo = true
         case "--catalog": catalog = try value(argument)
         case "--trusted-proxy": proxies = try value(argument)
+        case "--metrics-from": metricsFrom = try value(argument)
         case "--public-url": configuration.publicBaseURL = try value(argument)
         case "--export-transcript": configuration.exportTranscript = true
         case "--continuity-days", "--continuity-minutes":
@@ -125,6 +131,9 @@ func parse(_ arguments: [String]) throws -> Invocation {
     if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
     configuration.demoIdentification = demo
     configuration.trustedProxies = proxies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    if let metricsFrom {
+        configuration.metricsAddresses = metricsFrom.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
     return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog,
                       options: options)
 }
