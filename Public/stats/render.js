@@ -12,6 +12,8 @@ export const views = {
   comments: nothing,  // feedback comments
   live: nothing,      // (news) the live overview; `news` the queues whose past-target count rose
   denied: nothing,    // the statistics are not for this account
+  log: nothing,       // the access log: its form's errors, the search's status and results
+  logReset: nothing,  // the access log forgotten: its form emptied (signing out)
 };
 
 // Every part that shows the report.

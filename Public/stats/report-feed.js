@@ -24,7 +24,7 @@ export function updateCsvLinks() {
   for (const a of document.querySelectorAll("a[data-csv]")) a.href = `/api/v1/stats/csv/${a.dataset.csv}?${q}`;
 }
 
-function keepInAddress() {
+export function keepInAddress() {
   const q = statsQuery();
   if (state.filters.range !== "custom") { q.delete("from"); q.delete("to"); q.set("range", state.filters.range); }
   const next = `${location.pathname}?${q}`;

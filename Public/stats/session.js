@@ -1,5 +1,5 @@
 // Signing in and out, and which of the page's views shows: the sign-in form, "no access" for an account
-// the statistics are not for (the API answers it 404), or the statistics.
+// the statistics are not for (the API answers it 404), the statistics, or (administrators) the access log.
 import { $, show } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { request } from "../shared/api.js";
@@ -8,13 +8,22 @@ import { views } from "./render.js";
 import { errorText } from "./words.js";
 import { stopLive } from "./live-feed.js";
 import { stopReport } from "./report-feed.js";
+import { stopLog } from "./log-feed.js";
 
+// `name`: login, denied, stats or log (the last two in the navigation, which is for administrators).
 export function showView(name) {
+  state.view = name;
+  document.title = `${t("titleSuffix")} – ${t(name === "log" ? "logSubtitle" : "appSubtitle")}`;
   show($("login-view"), name === "login");
   show($("denied-view"), name === "denied");
   show($("stats-view"), name === "stats");
+  show($("log-view"), name === "log");
   show($("user-box"), name !== "login");
-  show($("view-nav"), name === "stats" && isAdmin());
+  show($("view-nav"), (name === "stats" || name === "log") && isAdmin());
+  for (const link of document.querySelectorAll("#view-nav [data-view]")) {
+    if (link.dataset.view === name) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+  }
+  $("skip-link").setAttribute("href", name === "log" ? "#log-view" : "#stats-view");
 }
 
 export function showLogin(message) {
@@ -32,6 +41,7 @@ async function showDenied() {
   const generation = ++state.generation;
   stopLive();
   stopReport();
+  stopLog();
   const me = await request("GET", "/api/v1/pro/me");
   if (!me.ok || generation !== state.generation) return;
   showView("denied");
@@ -59,6 +69,7 @@ export function onSignedOut(expired) {
   $("live-queues").replaceChildren();
   $("live-status").textContent = "";
   $("report").hidden = true;
+  views.logReset(); // an identity code searched for, and who read whose case, go too
   if (expired) showLogin(wasIn ? t("sessionEnded") : null);
 }
 

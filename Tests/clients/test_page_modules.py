@@ -37,10 +37,10 @@ LEVELS = {
     "pro/main.js": 5,
     "stats/state.js": 1, "stats/strings.js": 1,
     "stats/words.js": 2, "stats/render.js": 2, "stats/range.js": 2, "stats/chart.js": 2, "stats/table.js": 2,
-    "stats/card.js": 2,
-    "stats/report-feed.js": 3, "stats/live-feed.js": 3,
+    "stats/card.js": 2, "stats/log-words.js": 2,
+    "stats/report-feed.js": 3, "stats/live-feed.js": 3, "stats/log-feed.js": 3,
     "stats/session.js": 4, "stats/filters.js": 4, "stats/live.js": 4, "stats/figures.js": 4, "stats/times.js": 4,
-    "stats/groups.js": 4, "stats/flags.js": 4, "stats/comments.js": 4,
+    "stats/groups.js": 4, "stats/flags.js": 4, "stats/comments.js": 4, "stats/access-log.js": 4,
     "stats/main.js": 5,
 }
 VIEWS = 4
