@@ -41,9 +41,9 @@ import Testing
         #expect(found.status == 200, "\(found.text)")
         let entries = try #require(found.json?["entries"]?.arrayValue)
         #expect(entries.allSatisfy { $0["conversationId"] == .string(hers) }, "\(entries)")
-        // Newest first: acknowledged, pulled, the admin's reading, then Hanna's openings (pick, open) — nothing else.
+        // Newest first: acknowledged, pulled, the admin's reading, then Hanna's opening and her pick — nothing else.
         #expect(entries.map { $0["action"]?.stringValue ?? "" } == ["acknowledged", "pulled", "opened", "opened", "opened"])
-        #expect(entries.compactMap { $0["reason"]?.stringValue } == ["admin", "picked", "picked"])
+        #expect(entries.compactMap { $0["reason"]?.stringValue } == ["admin", "opened", "picked"])
         #expect(entries[0]["reader"] == .object(["kind": .string("recordSystem"), "name": .string("potilastieto")]))
         #expect(entries[0]["exportId"] == .string(export))
         #expect(entries[2]["reader"]?["role"] == .string("admin") && entries[4]["reader"]?["name"] == .string("hanna"))

@@ -183,7 +183,7 @@ import Testing
         let reasons = try app.app.store.read { db in
             try db.rows("SELECT professional_id, reason FROM audit_log WHERE conversation_id = ? ORDER BY id", id)
         }
-        #expect(reasons.map { $0.string("reason") } == ["picked", "picked", "picked"])
+        #expect(reasons.map { $0.string("reason") } == ["picked", "opened", "opened"])  // the pick, then her later openings
         #expect(reasons.allSatisfy { $0.int64("professional_id") == hannaAccount.id })
     }
 

@@ -124,9 +124,14 @@ extension Clinic {
             """, conversationID) else {
             throw ClinicError.notFound
         }
+        // The pick logs itself; the first opening after a transfer or a consultation request says why
+        // the case came to them; every later opening of one's own case is `opened`.
+        let seenBefore = try db.row("SELECT 1 AS seen FROM audit_log WHERE professional_id = ? AND conversation_id = ? LIMIT 1",
+                                    professionalID, conversationID) != nil
         let reason: AccessReason = switch access {
         case nil: .admin
-        case .consultant: .consulted
+        case .consultant: seenBefore ? .opened : .consulted
+        case .handler where seenBefore: .opened
         case .handler: row.string("handled_via") == "transferred" ? .transferred : .picked
         }
         try db.run("INSERT INTO audit_log (professional_id, conversation_id, reason, at) VALUES (?, ?, ?, ?)",
