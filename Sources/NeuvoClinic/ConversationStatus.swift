@@ -1,6 +1,7 @@
 import NeuvoStore
 
-/// Where a resident's matter is: open → queued → active → closed, or withdrawn.
+/// Where a resident's matter is: open → queued → active → closed, or withdrawn;
+/// from the queue it may wait for a call instead (callBack → closed).
 /// The raw values are what the database and the API carry.
 public enum ConversationStatus: String, Sendable, CaseIterable {
     /// Opened; the pre-questions are not yet answered.
@@ -13,6 +14,8 @@ public enum ConversationStatus: String, Sendable, CaseIterable {
     case closed
     /// The resident took it back before it was handled.
     case withdrawn
+    /// Out of the chat queue, waiting for a professional to call in the window the resident chose.
+    case callBack
 
     /// Closed or withdrawn: nothing more can be added.
     public var hasEnded: Bool { self == .closed || self == .withdrawn }

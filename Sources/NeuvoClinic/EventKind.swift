@@ -21,4 +21,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case closed
     /// A continuity offer ended: the whole queue sees the case.
     case offerEnded
+    /// The resident chose to be called in a window instead of waiting in the chat queue.
+    case callBackRequested
+    /// The resident took the call-back back (the matter is withdrawn).
+    case callBackCancelled
 }

@@ -19,7 +19,8 @@ extension Clinic {
     /// messages, photos, notes, answers, whose matter, events and the export document,
     /// once the record system has acknowledged the export (or when there was
     /// nothing to export: withdrawn, red-flagged, abandoned). What remains is
-    /// the statistics row: service, queue, urgency, outcome and times.
+    /// the statistics row: service, queue, urgency, outcome and times. Phone
+    /// numbers of call-backs and text messages go with it.
     public func applyRetention(olderThanDays days: Int) async throws -> RetentionReport {
         precondition(days >= 1)
         let now = self.now()
@@ -48,6 +49,8 @@ extension Clinic {
                         status = CASE status WHEN 'open' THEN 'withdrawn' ELSE status END, purged_at = ? WHERE id = ?
                     """, now.millis, id)
                 try db.run("UPDATE record_exports SET document = '{}' WHERE conversation_id = ?", id)
+                try db.run("UPDATE call_backs SET phone = NULL WHERE conversation_id = ?", id)
+                try db.run("UPDATE notifications SET phone = NULL, text = NULL WHERE conversation_id = ?", id)
                 purged += 1
             }
             return RetentionReport(purged: purged, keptUnacknowledged: kept.sorted())

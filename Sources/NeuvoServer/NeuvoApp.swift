@@ -81,6 +81,7 @@ public final class NeuvoApp: Sendable {
         AccessLogRoutes(clinic: clinic, auth: professionalAuth).register(in: &routes)
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)
         IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &routes)
+        CallBackRoutes(clinic: clinic, hub: hub, auth: auth, keys: keys).register(in: &routes)
         let requestMetrics = RequestMetrics(), engine = EngineRef()
         MetricsRoutes(clinic: clinic, store: store, requests: requestMetrics, engine: engine,
                       readers: .metricsReader(addresses: Set(configuration.metricsAddresses), token: configuration.metricsToken,

@@ -120,7 +120,7 @@ enum EventStreams {
                 if movesOthers(event) { streams.insert(standing(queue)) }
             }
             switch event.type {
-            case .queued, .picked, .withdrawn, .transferred, .closed: streams.insert(overview)
+            case .queued, .picked, .withdrawn, .transferred, .closed, .callBackRequested, .callBackCancelled: streams.insert(overview)
             default: break
             }
             // A case passed or shown to a named professional reaches their stream.
@@ -137,7 +137,7 @@ enum EventStreams {
     /// already waiting; an ended offer moves nobody.
     private static func movesOthers(_ event: ClinicEvent) -> Bool {
         switch event.type {
-        case .picked, .withdrawn, .transferred: return true
+        case .picked, .withdrawn, .transferred, .callBackRequested: return true
         case .queued: return event.data["urgency"]?.stringValue != Urgency.allCases.max()?.rawValue
         default: return false
         }

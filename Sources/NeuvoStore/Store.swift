@@ -10,8 +10,13 @@ public final class Store: Sendable {
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String, migrator: Migrator, readerCapacity: Int = 8) throws {
         self.path = path
-        let database = try Database(path: path, mode: .writer)
-        try migrator.migrate(database)
+        var database = try Database(path: path, mode: .writer)
+        if try !migrator.migrate(database).isEmpty {
+            // A migration may widen a constraint by rewriting the schema (see 0016); a connection
+            // keeps the schema it read, so the writer starts on a fresh one.
+            database.close()
+            database = try Database(path: path, mode: .writer)
+        }
         writer = Writer(database: database)
         readers = ReaderPool(path: path, capacity: readerCapacity)
     }

@@ -67,7 +67,9 @@ TEST_CATALOG = {
     "queues": [
         {"id": "nurse", "name": {"fi": "Hoitajat", "sv": "Skötare", "en": "Nurses"},
          "openingHours": {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-         "targetFirstResponseMinutes": 60},
+         "targetFirstResponseMinutes": 60,
+         "callBack": {"windows": {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                      "capacityPerWindow": 100, "callerNumber": "09 310 10000", "offer": "always"}},
         {"id": "child-health", "name": {"fi": "Lasten terveys", "sv": "Barns hälsa", "en": "Child health"},
          "openingHours": {"mon": [["08:00", "16:00"]]}, "targetFirstResponseMinutes": 30},
     ],
@@ -127,8 +129,10 @@ def server(tmp_path_factory):
            "--queues", "nurse", *where, env={"NEUVO_PASSWORD": PRO_PASSWORD})
     key = _neuvo("apikey", "create", "record-system", *where).split()[-1]
     assert re.fullmatch(r"nk_[A-Za-z0-9_-]{43}", key), key
+    sms = _neuvo("apikey", "create", "sms-gateway", "--scope", "notifications", *where).split()[-1]
     with running_server(tmp, db=db, catalog=False) as srv:
         srv.api_key = key
+        srv.sms_key = sms
         yield srv
 
 
@@ -707,6 +711,30 @@ def test_live_flow_matches_document(server):
     audit_csv = c.call("GET", "/api/v1/audit/csv", f"/api/v1/audit/csv?from={today}", cookie=admin, expect=200)
     assert audit_csv.body.startswith("\ufefftime;reader".encode("utf-8")), audit_csv.body[:40]
 
+    # A call-back instead of the chat queue, its text message in the outbox, and taking it back.
+    callme = c.call("POST", conv, body={}, headers=CSRF, cookie=me, expect=201).json()["id"]
+    c.call("POST", pq, f"{conv}/{callme}/pre-questionnaire", body=SKIN_ROUTINE, headers=CSRF, cookie=me, expect=200)
+    cb = conv + "/{id}/call-back"
+    offer = c.call("GET", cb, f"{conv}/{callme}/call-back", cookie=me, expect=200).json()
+    assert offer["offered"] and offer["windows"], offer
+    c.error(c.call("POST", cb, f"{conv}/{callme}/call-back", body={"phone": "12", "windowStart": offer["windows"][0]["start"]},
+                   headers=CSRF, cookie=me, expect=422), "invalid_phone", "phone")
+    made = c.call("POST", cb, f"{conv}/{callme}/call-back", body={"phone": "040 123 4567", "windowStart": offer["windows"][0]["start"],
+                                                                   "notify": True, "language": "en"}, headers=CSRF, cookie=me, expect=201).json()
+    assert made["status"] == "requested", made
+    c.error(c.call("POST", cb, f"{conv}/{callme}/call-back", body={"phone": "040 123 4567", "windowStart": offer["windows"][0]["start"]},
+                   headers=CSRF, cookie=me, expect=409), "call_back_exists")
+    c.call("GET", cb, f"{conv}/{callme}/call-back", cookie=other, expect=404)
+    sms = {"Authorization": f"Bearer {server.sms_key}"}
+    outbox = c.call("GET", "/api/v1/notifications", "/api/v1/notifications?after=0", headers=sms, expect=200).json()
+    sent = [n for n in outbox["notifications"] if n["kind"] == "callBackConfirmed"]
+    assert sent and sent[0]["phone"] == "+358401234567" and "call-back" in sent[0]["text"], outbox
+    c.call("GET", "/api/v1/notifications", "/api/v1/notifications", headers=key, expect=401)
+    c.call("POST", "/api/v1/notifications/{id}/ack", f"/api/v1/notifications/{sent[0]['id']}/ack", body={}, headers=sms, expect=200)
+    c.call("GET", exports, f"{exports}?after=0", headers=sms, expect=401)
+    cancelled = c.call("POST", cb + "/cancel", f"{conv}/{callme}/call-back/cancel", body={}, headers=CSRF, cookie=me, expect=200).json()
+    assert cancelled["status"] == "cancelled", cancelled
+
     # Monitoring reads the metrics from this machine.
     metrics = c.call("GET", "/metrics", expect=200).body.decode()
     assert 'neuvo_http_requests_total{method="GET",route="/api/v1/stats",status="200"}' in metrics, metrics[:500]
@@ -889,6 +917,11 @@ checks.positive_data_acceptance.enabled = false
 
 [[operations]]
 include-operation-id = "transferCase"
+checks.positive_data_acceptance.enabled = false
+
+# Which windows are offered depends on the catalog and the clock, not on the schema.
+[[operations]]
+include-operation-id = "requestCallBack"
 checks.positive_data_acceptance.enabled = false
 
 # The 64-byte limit on usernames cannot be said in JSON Schema (maxLength counts characters).

@@ -7,9 +7,11 @@ public struct WorkQueue: Sendable, Equatable {
     public let targetFirstResponseMinutes: Int
     /// Ready answers the queue's professionals can insert into the chat.
     public let cannedReplies: [LocalizedText]
+    /// Call-back requests, when the queue takes them.
+    public let callBack: CallBackPlan?
 
     init(_ cursor: JSONCursor) throws(CatalogError) {
-        _ = try cursor.object(allowed: ["id", "name", "openingHours", "targetFirstResponseMinutes", "cannedReplies"])
+        _ = try cursor.object(allowed: ["id", "name", "openingHours", "targetFirstResponseMinutes", "cannedReplies", "callBack"])
         id = try cursor["id"].identifier()
         name = try LocalizedText(cursor["name"], maxLength: 120)
         openingHours = try OpeningHours(cursor["openingHours"])
@@ -18,5 +20,6 @@ public struct WorkQueue: Sendable, Equatable {
         for item in try cursor["cannedReplies"].optionalArray() { replies.append(try LocalizedText(item, maxLength: 1000)) }
         guard replies.count <= 50 else { throw cursor["cannedReplies"].fail("holds at most 50 replies") }
         cannedReplies = replies
+        callBack = cursor["callBack"].exists ? try CallBackPlan(cursor["callBack"]) : nil
     }
 }

@@ -121,4 +121,18 @@ public struct LocalCalendar: Sendable {
         let guess = utcMidnight - offset(at: utcMidnight)
         return utcMidnight - offset(at: guess)
     }
+
+    /// The instant a Finnish wall-clock time occurs on `date` (`minute` since local midnight).
+    /// A time the spring change skips is taken as the instant it would have been in winter time.
+    public func instant(of date: LocalDate, minute: Int) -> Int64 {
+        let wall = Int64(date.dayNumber) * 86_400_000 + Int64(minute) * 60_000
+        return wall - offset(at: wall - offset(at: wall))
+    }
+
+    /// The Finnish date and minute of the day at `millis`.
+    public func wallClock(of millis: Int64) -> (date: LocalDate, minute: Int) {
+        let local = millis + offset(at: millis)
+        let (day, _) = dayAndHour(of: millis)
+        return (LocalDate(dayNumber: day), Int((local - Int64(day) * 86_400_000) / 60_000))
+    }
 }

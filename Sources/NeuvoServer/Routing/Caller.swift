@@ -122,7 +122,14 @@ extension Caller where Principal == ApiKey {
     /// The patient-record system with a live API key (`Authorization: Bearer nk_…`); the body learns which.
     static func recordSystem(_ keys: RecordSystemKeys) -> Caller {
         Caller(name: "recordSystem", browser: false, refusals: [Answer(.unauthorized, "invalid_api_key")]) { request in
-            try keys.require(request)
+            try keys.require(request, scope: .records)
+        }
+    }
+
+    /// The SMS gateway with a live API key of the notifications scope.
+    static func smsGateway(_ keys: RecordSystemKeys) -> Caller {
+        Caller(name: "smsGateway", browser: false, refusals: [Answer(.unauthorized, "invalid_api_key")]) { request in
+            try keys.require(request, scope: .notifications)
         }
     }
 }

@@ -22,7 +22,8 @@ let usage = """
                          [--queues q1,q2 (a manager: the queues whose statistics they see)]
            neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user list
              (passwords are read from NEUVO_PASSWORD or the first line of standard input)
-           neuvo apikey create NAME | apikey list | apikey revoke NAME
+           neuvo apikey create NAME [--scope records|notifications] | apikey list | apikey revoke NAME
+             (records: the patient-record system's documents; notifications: the SMS gateway's text messages)
            neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
@@ -106,7 +107,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
                 throw CommandLineError(description: "\(argument) needs a whole number, got \(text)")
             }
             if argument == "--continuity-days" { configuration.continuity.days = number } else { configuration.continuity.offerMinutes = number }
-        case "--name", "--title", "--role", "--queues": options[String(argument.dropFirst(2))] = try value(argument)
+        case "--name", "--title", "--role", "--queues", "--scope": options[String(argument.dropFirst(2))] = try value(argument)
         case "-h", "--help": throw CommandLineError(description: usage)
         default:
             if argument.hasPrefix("-") { throw CommandLineError(description: "unknown option \(argument)\n\n\(usage)") }
