@@ -8,9 +8,13 @@
 -- every existing row satisfies the wider check. The table's other DDL below
 -- bumps the schema version, and the store reopens its writer after migrating.
 PRAGMA writable_schema = ON;
-UPDATE sqlite_schema SET sql = replace(sql, '''withdrawn''))', '''withdrawn'', ''callBack''))')
+UPDATE sqlite_master SET sql = replace(sql, '''withdrawn''))', '''withdrawn'', ''callBack''))')
     WHERE type = 'table' AND name = 'conversations';
 PRAGMA writable_schema = OFF;
+-- The migration fails, changing nothing, unless the new status is in the schema now.
+CREATE TEMP TABLE widened (ok INTEGER CHECK (ok));
+INSERT INTO widened SELECT instr(sql, '''callBack''') > 0 FROM sqlite_master WHERE type = 'table' AND name = 'conversations';
+DROP TABLE widened;
 
 CREATE TABLE call_backs (
     id               TEXT    PRIMARY KEY,

@@ -25,4 +25,6 @@ public enum EventKind: String, Sendable, CaseIterable {
     case callBackRequested
     /// The resident took the call-back back (the matter is withdrawn).
     case callBackCancelled
+    /// Every try went unanswered, or the number was wrong: the matter is closed as not reached.
+    case callBackNotReached
 }

@@ -20,7 +20,7 @@ extension Clinic {
     /// once the record system has acknowledged the export (or when there was
     /// nothing to export: withdrawn, red-flagged, abandoned). What remains is
     /// the statistics row: service, queue, urgency, outcome and times. Phone
-    /// numbers of call-backs and text messages go with it.
+    /// numbers of call-backs, text messages and feedback comments go with it.
     public func applyRetention(olderThanDays days: Int) async throws -> RetentionReport {
         precondition(days >= 1)
         let now = self.now()
@@ -49,6 +49,8 @@ extension Clinic {
                         status = CASE status WHEN 'open' THEN 'withdrawn' ELSE status END, purged_at = ? WHERE id = ?
                     """, now.millis, id)
                 try db.run("UPDATE record_exports SET document = '{}' WHERE conversation_id = ?", id)
+                try db.run("UPDATE feedback SET comment = NULL WHERE conversation_id = ?", id)
+                try db.run("UPDATE conversations SET feedback_commented = 0 WHERE id = ?", id)
                 try db.run("UPDATE call_backs SET phone = NULL WHERE conversation_id = ?", id)
                 try db.run("UPDATE notifications SET phone = NULL, text = NULL WHERE conversation_id = ?", id)
                 purged += 1

@@ -23,7 +23,7 @@ struct CallBackRoutes: Sendable {
         routes.post("/api/v1/conversations/{id}/call-back", resident, takes: .json(limit: 4096),
                     answers: [.invalid("phone"), .invalid("windowStart"), .invalid("language"), .conflict("no_call_backs"),
                               .conflict("call_back_exists"), .conflict("call_back_not_offered"), .conflict("not_waiting"),
-                              .conflict("window_full")]) { request, session in
+                              .conflict("window_full"), .conflict("phone_limit")]) { request, session in
             let body = try request.jsonBody()
             var language = Language.fi
             if let text = body["language"]?.stringValue {

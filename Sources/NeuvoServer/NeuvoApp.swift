@@ -82,6 +82,7 @@ public final class NeuvoApp: Sendable {
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)
         IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &routes)
         CallBackRoutes(clinic: clinic, hub: hub, auth: auth, keys: keys).register(in: &routes)
+        ProfessionalCallBackRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
         let requestMetrics = RequestMetrics(), engine = EngineRef()
         MetricsRoutes(clinic: clinic, store: store, requests: requestMetrics, engine: engine,
                       readers: .metricsReader(addresses: Set(configuration.metricsAddresses), token: configuration.metricsToken,
@@ -148,8 +149,8 @@ public final class NeuvoApp: Sendable {
             warmed.signal()
         }
         warmer.name = "statistics-warm-up"
+        warmStarted.set()  // before the thread runs: a wait() right after start() must wait for it
         warmer.start()
-        warmStarted.set()
         logger.log(.info, "listening on http://\(configuration.host):\(port)")
         return port
     }

@@ -15,6 +15,12 @@ struct ProfessionalAuth: Sendable {
         "\(Self.cookieName)=\(token); Path=/api/v1; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
     }
 
+    /// Until 2026-12 the cookie's path was /api/v1/pro; a browser that still holds one sends it first
+    /// (the longer path wins), so every sign-in and sign-out also expires it.
+    var clearOldCookie: String {
+        "\(Self.cookieName)=; Path=/api/v1/pro; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
+    }
+
     var clearCookie: String {
         "\(Self.cookieName)=; Path=/api/v1; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
     }
@@ -27,22 +33,20 @@ struct ProfessionalAuth: Sendable {
     /// unattended workstation signed in. On shift, watching the queue is the work,
     /// and the new-case signal must still reach them after a quiet half hour.
     func require(_ request: Request, byThePage: Bool = false) async throws -> (session: ProfessionalSession, professional: Professional) {
-        guard let hash = Self.tokenHash(of: request), let found = try clinic.professionalSession(tokenHash: hash) else {
-            throw Self.notSignedIn
-        }
+        guard let found = try liveSession(of: request) else { throw Self.notSignedIn }
         if !byThePage || !found.professional.onShift.isEmpty { try await clinic.touch(found.session) }
         return found
     }
 
     /// Whether the request's session is still live (not ended, expired or disabled), without recording use:
     /// a long poll asks again before every answer it gives.
-    func isLive(_ request: Request) throws -> Bool {
-        guard let hash = Self.tokenHash(of: request) else { return false }
-        return try clinic.professionalSession(tokenHash: hash) != nil
-    }
+    func isLive(_ request: Request) throws -> Bool { try liveSession(of: request) != nil }
 
-    private static func tokenHash(of request: Request) -> [UInt8]? {
-        guard let token = Cookies.value(cookieName, in: request), token.utf8.count == 43 else { return nil }
-        return SHA256.hash(Array(token.utf8))
+    /// The first of the request's `neuvo_pro` cookies that is a live session (an old one may come first).
+    private func liveSession(of request: Request) throws -> (session: ProfessionalSession, professional: Professional)? {
+        for token in Cookies.values(Self.cookieName, in: request) where token.utf8.count == 43 {
+            if let found = try clinic.professionalSession(tokenHash: SHA256.hash(Array(token.utf8))) { return found }
+        }
+        return nil
     }
 }

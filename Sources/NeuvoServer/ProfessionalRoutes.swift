@@ -215,6 +215,7 @@ struct ProfessionalRoutes: Sendable {
         _ = try await clinic.startProfessionalSession(professionalID: account.professional.id, tokenHash: hash)
         var headers = HTTPHeaders()
         headers.add(name: "set-cookie", value: auth.setCookie(token: token))
+        headers.add(name: "set-cookie", value: auth.clearOldCookie)
         return .respond(.json(account.professional.json, headers: headers))
     }
 
@@ -223,6 +224,7 @@ struct ProfessionalRoutes: Sendable {
         try await clinic.endProfessionalSession(id: session.id)
         var headers = HTTPHeaders()
         headers.add(name: "set-cookie", value: auth.clearCookie)
+        headers.add(name: "set-cookie", value: auth.clearOldCookie)
         return .respond(Response(status: .noContent, headers: headers))
     }
 

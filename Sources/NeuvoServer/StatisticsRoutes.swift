@@ -22,7 +22,7 @@ struct StatisticsRoutes: Sendable {
             return .respond(.json(report.json(queueName: { names.queues[$0].map { .string($0) } ?? .null },
                                               serviceName: { names.services[$0].map { .string($0) } ?? .null })))
         }
-        routes.get("/api/v1/stats/live", manager, answers: [.badQuery("after"), .badQuery("wait")]) { request, caller in
+        routes.get("/api/v1/stats/live", Caller.manager(auth, byThePage: true), answers: [.badQuery("after"), .badQuery("wait")]) { request, caller in
             try live(request, scope: caller.scope)
         }
         routes.get("/api/v1/stats/csv/{table}", manager, answers: Self.filters + [.notFound]) { request, caller in
@@ -53,7 +53,10 @@ struct StatisticsRoutes: Sendable {
         if let next = first.queues.compactMap(\.nextPastTargetAt).min() {
             seconds = min(seconds, max(1, Int((next.millis - first.at.millis + 999) / 1000)))
         }
+        let auth = self.auth
         let poll = StreamPoll(hub: hub, streams: [EventStreams.overview]) {
+            // A session signed out or ended meanwhile gets nothing more.
+            guard try auth.isLive(request) else { throw HTTPError.notFound() }
             let now = try clinic.liveOverview(scope: scope)
             let token = LiveOverviewWire.token(now.queues)
             return (.json(LiveOverviewWire.json(now, token: token, language: language)), token != after)

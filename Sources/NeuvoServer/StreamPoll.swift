@@ -120,7 +120,7 @@ enum EventStreams {
                 if movesOthers(event) { streams.insert(standing(queue)) }
             }
             switch event.type {
-            case .queued, .picked, .withdrawn, .transferred, .closed, .callBackRequested, .callBackCancelled: streams.insert(overview)
+            case .queued, .picked, .withdrawn, .transferred, .closed, .callBackRequested, .callBackCancelled, .callBackNotReached: streams.insert(overview)
             default: break
             }
             // A case passed or shown to a named professional reaches their stream.

@@ -55,6 +55,7 @@ import Testing
             (#"{"phone": "12345", "windowStart": "\#(window)"}"#, 422, "invalid_phone"),
             (#"{"phone": "+46 70 123 4567", "windowStart": "\#(window)"}"#, 422, "invalid_phone"),
             (#"{"phone": "09 123 4567", "windowStart": "\#(window)", "notify": true}"#, 422, "invalid_phone"),
+            (#"{"phone": "0600 123 456", "windowStart": "\#(window)"}"#, 422, "invalid_phone"),
             (#"{"phone": "040 123 4567", "windowStart": "2026-03-27T06:00:00.000Z"}"#, 422, "invalid_windowStart"),
             (#"{"phone": "040 123 4567", "windowStart": "2026-03-28T10:00:00.000Z"}"#, 422, "invalid_windowStart"),
             (#"{"phone": "040 123 4567"}"#, 422, "invalid_windowStart"),
@@ -76,9 +77,9 @@ import Testing
         defer { app.stop() }
         let (first, firstID) = try app.queuedResident()
         let (second, secondID) = try app.queuedResident()
-        let body = #"{"phone": "040 123 4567", "windowStart": "2026-03-27T12:00:00.000Z"}"#
-        // Both sent before either answer is read.
-        for (resident, id) in [(first, firstID), (second, secondID)] {
+        // Both sent before either answer is read (each with a number of their own).
+        for (resident, id, phone) in [(first, firstID, "040 123 4567"), (second, secondID, "050 765 4321")] {
+            let body = #"{"phone": "\#(phone)", "windowStart": "2026-03-27T12:00:00.000Z"}"#
             try resident.client.send(RawClient.request("POST", "/api/v1/conversations/\(id)/call-back", headers: resident.headers(Resident.stateHeaders),
                                                        body: Array(body.utf8)))
         }
@@ -106,6 +107,10 @@ import Testing
         #expect(row.int64("queued_at") == queuedAt && row.string("status") == "callBack")
         let again = try resident.post("/api/v1/conversations/\(id)/call-back", #"{"phone": "040 123 4567", "windowStart": "2026-03-30T07:00:00.000Z"}"#)
         #expect(again.status == 409 && again.json?["error"]?["code"] == .string("call_back_exists"))
+        // Nor can another matter use the same number while this one is live.
+        let (other, otherID) = try app.queuedResident()
+        let sameNumber = try other.post("/api/v1/conversations/\(otherID)/call-back", #"{"phone": "+358401234567", "windowStart": "2026-03-30T07:00:00.000Z"}"#)
+        #expect(sameNumber.status == 409 && sameNumber.json?["error"]?["code"] == .string("phone_limit"))
 
         // The SMS gateway pulls the confirmation; no health data, only the service, window and number.
         let gateway = try await Self.key(app, "tekstiviestit", .notifications)

@@ -735,6 +735,33 @@ def test_live_flow_matches_document(server):
     cancelled = c.call("POST", cb + "/cancel", f"{conv}/{callme}/call-back/cancel", body={}, headers=CSRF, cookie=me, expect=200).json()
     assert cancelled["status"] == "cancelled", cancelled
 
+    # The nurse's call list: another resident's call-back, picked, and two unanswered tries.
+    callee = c.call("POST", conv, body={}, headers=CSRF, cookie=me, expect=201).json()["id"]
+    c.call("POST", pq, f"{conv}/{callee}/pre-questionnaire", body=SKIN_ROUTINE, headers=CSRF, cookie=me, expect=200)
+    window = c.call("GET", cb, f"{conv}/{callee}/call-back", cookie=me, expect=200).json()["windows"][0]["start"]
+    c.call("POST", cb, f"{conv}/{callee}/call-back", body={"phone": "040 123 4567", "windowStart": window}, headers=CSRF, cookie=me,
+           expect=201)
+    caller = pro(c.call("POST", login, body={"username": PRO_USER, "password": PRO_PASSWORD}, headers=CSRF, expect=200)
+                 .cookie("neuvo_pro"))
+    calls = c.call("GET", "/api/v1/pro/call-backs", cookie=caller, expect=200).json()["callBacks"]
+    call = next(x for x in calls if x["conversationId"] == callee)
+    assert call["phone"] is None and call["status"] == "requested", call
+    c.call("GET", "/api/v1/pro/call-backs", expect=401)
+    picked = c.call("POST", "/api/v1/pro/call-backs/{id}/pick", f"/api/v1/pro/call-backs/{call['id']}/pick", body={}, headers=CSRF,
+                    cookie=caller, expect=200).json()
+    assert picked["phone"] == "+358 40 1234567", picked
+    c.error(c.call("POST", "/api/v1/pro/call-backs/{id}/pick", f"/api/v1/pro/call-backs/{call['id']}/pick", body={}, headers=CSRF,
+                   cookie=caller, expect=409), "case_taken")
+    tries = "/api/v1/pro/call-backs/{id}/attempts"
+    c.error(c.call("POST", tries, f"/api/v1/pro/call-backs/{call['id']}/attempts", body={"result": "maybe"}, headers=CSRF, cookie=caller,
+                   expect=422), "invalid_result", "result")
+    c.call("POST", tries, f"/api/v1/pro/call-backs/{call['id']}/attempts", body={"result": "noAnswer"}, headers=CSRF, cookie=caller, expect=200)
+    ended = c.call("POST", tries, f"/api/v1/pro/call-backs/{call['id']}/attempts", body={"result": "noAnswer"}, headers=CSRF,
+                   cookie=caller, expect=200).json()
+    assert ended["status"] == "notReached", ended
+    c.error(c.call("POST", cb + "/cancel", f"{conv}/{callee}/call-back/cancel", body={}, headers=CSRF, cookie=me, expect=409),
+            "call_back_ended")
+
     # Monitoring reads the metrics from this machine.
     metrics = c.call("GET", "/metrics", expect=200).body.decode()
     assert 'neuvo_http_requests_total{method="GET",route="/api/v1/stats",status="200"}' in metrics, metrics[:500]
@@ -970,7 +997,9 @@ def test_schemathesis(server, tmp_path):
            "run", server.url("/openapi.json"),
            "--max-examples", str(SCHEMATHESIS_EXAMPLES),
            "--seed", SCHEMATHESIS_SEED,
-           "--workers", "2",
+           # One worker: with two threads, CPython 3.11's ast.parse (which Hypothesis calls to describe
+           # filter lambdas) now and then fails with "AST constructor recursion depth mismatch".
+           "--workers", "1",
            "--request-timeout", "10",
            "--report", "junit", "--report-dir", str(tmp_path / "report")]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120 + 4 * SCHEMATHESIS_EXAMPLES, cwd=tmp_path,

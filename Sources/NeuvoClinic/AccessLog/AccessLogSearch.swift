@@ -5,15 +5,16 @@ extension Clinic {
     public static let accessLogPageLimit = 1_000
     public static let accessLogCSVLimit = 100_000
 
-    /// Searches the access log for the register keeper, newest first, and logs
-    /// the search itself in the same transaction: nobody reads the log unseen.
+    /// Searches the access log for the register keeper, newest first, on a reader
+    /// (a long search must not hold up the writer), then logs the search before
+    /// its answer goes out: nobody reads the log unseen.
     public func searchAccessLog(_ query: AccessLogQuery, by keeper: Professional, limit: Int) async throws -> AccessLogPage {
         let now = self.now()
         let calendar = query.from.map { LocalCalendar(from: $0, through: query.through ?? $0) }
             ?? query.through.map { LocalCalendar(from: $0, through: $0) }
         let start = query.from.flatMap { date in calendar?.midnight(of: date) } ?? Int64.min
         let end = query.through.flatMap { date in calendar?.midnight(of: date.adding(days: 1)) } ?? Int64.max
-        return try await store.write { db in
+        let page = try store.read { db in
             var conversations: [String]? = query.conversationID.map { [$0] }
             if let code = query.identityCode {
                 let theirs = try db.rows("""
@@ -38,10 +39,14 @@ extension Clinic {
             entries.sort { ($0.at, $0.conversationID ?? "") > ($1.at, $1.conversationID ?? "") }
             let truncated = entries.count > limit
             if truncated { entries.removeLast(entries.count - limit) }
-            try db.run("INSERT INTO access_log_searches (professional_id, criteria, results, at) VALUES (?, ?, ?, ?)",
-                       keeper.id, query.criteria, entries.count, now.millis)
             return AccessLogPage(entries: entries, truncated: truncated)
         }
+        let results = page.entries.count
+        try await store.write { db in
+            try db.run("INSERT INTO access_log_searches (professional_id, criteria, results, at) VALUES (?, ?, ?, ?)",
+                       keeper.id, query.criteria, results, now.millis)
+        }
+        return page
     }
 
     /// `IN (?, ?, …)` for a list of ids, or nothing when not filtering by them.

@@ -64,6 +64,15 @@ extension Clinic {
             guard try db.row("SELECT status FROM conversations WHERE id = ?", conversationID)?.conversationStatus == .queued else {
                 throw ClinicError.conflict(code: "not_waiting", message: "Only a matter waiting in the queue can become a call-back.")
             }
+            // One number is not a way to flood someone with calls or texts: one live request per number,
+            // and at most three requests for it a day.
+            let forNumber = try db.row("""
+                SELECT COUNT(*) AS recent, COALESCE(SUM(status IN ('requested', 'picked')), 0) AS live FROM call_backs
+                WHERE phone = ? AND created_at > ?
+                """, phone.e164, now.millis - 24 * 3_600_000)
+            guard (forNumber?.int("live") ?? 0) == 0, (forNumber?.int("recent") ?? 0) < 3 else {
+                throw ClinicError.conflict(code: "phone_limit", message: "This number already has a call-back request, or has had three today.")
+            }
             let taken = try db.row("""
                 SELECT COUNT(*) AS n FROM call_backs WHERE queue_id = ? AND window_start = ? AND status IN ('requested', 'picked')
                 """, queue.id, window.start.millis)?.int("n") ?? 0

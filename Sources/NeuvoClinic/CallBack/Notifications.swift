@@ -50,6 +50,22 @@ enum NotificationText {
         }
     }
 
+    static func callNear(caller: PhoneNumber, _ language: Language) -> String {
+        switch language {
+        case .fi: return "Soitamme sinulle pian numerosta \(caller). Pidäthän puhelimen lähelläsi."
+        case .sv: return "Vi ringer dig snart från numret \(caller). Håll telefonen nära dig."
+        case .en: return "We will call you shortly from \(caller). Please keep your phone at hand."
+        }
+    }
+
+    static func notReached(service: String, caller: PhoneNumber, _ language: Language) -> String {
+        switch language {
+        case .fi: return "Emme tavoittaneet sinua soittopyyntöösi (\(service)). Voit aloittaa uuden asioinnin Neuvossa tai soittaa meille numeroon \(caller)."
+        case .sv: return "Vi nådde dig inte angående din begäran om att bli uppringd (\(service)). Du kan börja ett nytt ärende i Neuvo eller ringa oss på \(caller)."
+        case .en: return "We could not reach you about your call-back request (\(service)). You can start a new matter in Neuvo or call us on \(caller)."
+        }
+    }
+
     static func confirmed(service: String, window: String, caller: PhoneNumber, _ language: Language) -> String {
         switch language {
         case .fi: return "Soittopyyntösi on vastaanotettu (\(service)). Soitamme sinulle \(window) numerosta \(caller)."

@@ -26,6 +26,8 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
         else { return nil }
         // Finnish national significant numbers are 5–12 digits and never start with 0.
         guard (5...12).contains(national.count), let first = national.first, first != "0" else { return nil }
+        // Service and premium-rate numbers (0100, 020, 030, 0600, 0700): staff must not be sent to call them.
+        guard !["10", "20", "30", "60", "70"].contains(where: { national.hasPrefix($0) }) else { return nil }
         e164 = "+358" + national
     }
 

@@ -126,8 +126,12 @@ extension Clinic {
         }
         // The pick logs itself; the first opening after a transfer or a consultation request says why
         // the case came to them; every later opening of one's own case is `opened`.
-        let seenBefore = try db.row("SELECT 1 AS seen FROM audit_log WHERE professional_id = ? AND conversation_id = ? LIMIT 1",
-                                    professionalID, conversationID) != nil
+        let role = access == .consultant ? "consultant" : "handler"
+        let seenBefore = try db.row("""
+            SELECT 1 AS seen FROM audit_log a JOIN case_participants p ON p.conversation_id = a.conversation_id
+                AND p.professional_id = a.professional_id AND p.role = ?
+            WHERE a.professional_id = ? AND a.conversation_id = ? AND a.at >= p.since LIMIT 1
+            """, role, professionalID, conversationID) != nil
         let reason: AccessReason = switch access {
         case nil: .admin
         case .consultant: seenBefore ? .opened : .consulted

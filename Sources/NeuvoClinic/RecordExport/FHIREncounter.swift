@@ -11,6 +11,12 @@ extension FHIRDocument.Builder {
             ("class", .object(["system": .string("http://terminology.hl7.org/CodeSystem/v3-ActCode"), "code": .string("VR"),
                                "display": .string("virtual")])),
         ])
+        if input.phoneContact {
+            // A call-back: the contact itself was by telephone.
+            object["type"] = .array([.object(["coding": .array([.object([
+                "system": .string("http://snomed.info/sct"), "code": .string("185317003"), "display": .string("Telephone encounter"),
+            ])]), "text": .string("Puhelinkontakti (soittopyyntö)")])])
+        }
         if let queueID = input.queueID {
             var coding = JSONObject([("system", .string(FHIRDocument.workQueueSystem)), ("code", .string(queueID))])
             if let name = input.queueName { coding["display"] = .string(name) }

@@ -52,7 +52,7 @@ public enum RecordExport {
         let identityCode = try db.row("SELECT identity_code FROM resident_sessions WHERE id = ?", conversation.residentSessionID)?
             .string("identity_code")
         let reason = row.string("routing_reason").flatMap { try? JSONValue.parse($0) }?["fi"]?.stringValue
-        return RecordExportInput(
+        var input = RecordExportInput(
             exportID: exportID, conversationID: conversationID, catalogVersion: row.string("catalog_version"),
             serviceID: conversation.serviceID, serviceTitle: service?.title.fi, subject: conversation.subject,
             residentIdentityCode: identityCode, queueID: conversation.queueID, queueName: conversation.queueID.flatMap { catalog?.queue($0)?.name.fi },
@@ -61,5 +61,7 @@ public enum RecordExport {
             summary: row.string("closing_summary") ?? "", participants: participants, messages: messages,
             photoIDs: try db.rows("SELECT id FROM photos WHERE conversation_id = ? ORDER BY created_at, rowid", conversationID)
                 .compactMap { $0.string("id") })
+        input.phoneContact = try db.row("SELECT 1 AS reached FROM call_backs WHERE conversation_id = ? AND status = 'reached'", conversationID) != nil
+        return input
     }
 }

@@ -55,4 +55,6 @@ public struct RecordExportInput: Sendable {
     public let messages: [Message]
     /// Ids of the conversation's photos (fetched by URL, not inlined).
     public let photoIDs: [String]
+    /// The professional reached the resident by telephone (a call-back), not only in the chat.
+    public var phoneContact = false
 }

@@ -60,10 +60,10 @@ struct CaseFacts: Sendable {
     private let pickedTime: Int64
     private let firstReplyTime: Int64
     private let closedTime: Int64
-    let queue: Int16
-    let service: Int16
+    let queue: Int32
+    let service: Int32
     /// The red flag's number, when the pre-questions hit one.
-    let redFlag: Int16
+    let redFlag: Int32
     private let statusCode: Int8
     /// Index into `PreQuestionnaire.RedFlag.Action.allCases`.
     let redFlagAction: Int8
@@ -81,7 +81,7 @@ struct CaseFacts: Sendable {
 
     init(_ row: Statement, queues: inout Interner, services: inout Interner, flags: inout Interner) {
         func code(_ index: Int32, _ words: Words) -> Int8 { Int8(row.withText(at: index) { words.index($0) } ?? -1) }
-        func number(_ index: Int32, _ interner: inout Interner) -> Int16 { Int16(row.withText(at: index) { interner.number($0) } ?? -1) }
+        func number(_ index: Int32, _ interner: inout Interner) -> Int32 { Int32(row.withText(at: index) { interner.number($0) } ?? -1) }
         func small(_ index: Int32) -> UInt8 { UInt8(min(255, max(0, row.int64OrZero(at: index)))) }
         openedAt = row.int64OrZero(at: 0)
         queue = number(1, &queues)

@@ -21,8 +21,8 @@ final class StatisticsDays: Sendable {
     /// A feedback comment with what filters it (never its case).
     struct Comment: Sendable {
         let openedAt: Int64
-        let queue: Int16
-        let service: Int16
+        let queue: Int32
+        let service: Int32
         let score: Int
         let text: String
     }
@@ -77,8 +77,8 @@ final class StatisticsDays: Sendable {
                 }
                 try db.forEach(Self.commentsQuery, range) { row in
                     comments.append(Comment(
-                        openedAt: row.int64OrZero(at: 0), queue: Int16(row.withText(at: 1) { state.numbering.queues.number($0) } ?? -1),
-                        service: Int16(row.withText(at: 2) { state.numbering.services.number($0) } ?? -1),
+                        openedAt: row.int64OrZero(at: 0), queue: Int32(row.withText(at: 1) { state.numbering.queues.number($0) } ?? -1),
+                        service: Int32(row.withText(at: 2) { state.numbering.services.number($0) } ?? -1),
                         score: Int(row.int64OrZero(at: 3)), text: row.text(at: 4) ?? ""))
                 }
                 if state.days.count >= Self.capacity { state.days.removeAll() }

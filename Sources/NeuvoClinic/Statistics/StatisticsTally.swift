@@ -4,7 +4,9 @@ import NeuvoStore
 /// Counts by category are arrays indexed like their enum's `allCases`.
 struct MeasuresTally {
     private var measures = CaseMeasures()
-    private var actions = [0, 0], outcomes = [0, 0, 0, 0], whose = [0, 0, 0]
+    private var actions = Array(repeating: 0, count: PreQuestionnaire.RedFlag.Action.allCases.count)
+    private var outcomes = Array(repeating: 0, count: ClosingOutcome.allCases.count)
+    private var whose = Array(repeating: 0, count: WhoseMatter.allCases.count)
     private var waits: [Int64] = [], firstReplies: [Int64] = [], handlings: [Int64] = []
     private var promoters = 0, passives = 0, detractors = 0
 
@@ -84,7 +86,7 @@ struct StatisticsTally {
     private let serviceNumber: Int?
     private var totals = MeasuresTally()
     private var queues: [MeasuresTally], services: [MeasuresTally]
-    private var redFlags: [Int16: (action: Int8, count: Int)] = [:]
+    private var redFlags: [Int32: (action: Int8, count: Int)] = [:]
     private var hours = Array(repeating: TimeBucket(), count: 24)
     private var weekdays = Array(repeating: TimeBucket(), count: 7)
     private var days: [TimeBucket]
@@ -108,7 +110,7 @@ struct StatisticsTally {
     }
 
     /// Whether a conversation of this queue and service number is counted.
-    func passes(queue: Int16, service: Int16) -> Bool {
+    func passes(queue: Int32, service: Int32) -> Bool {
         if queueFilter != nil, queue < 0 || Int(queue) >= queuePasses.count || !queuePasses[Int(queue)] { return false }
         if let serviceNumber, Int(service) != serviceNumber { return false }
         return true

@@ -91,7 +91,11 @@ extension Caller where Principal == Void {
     static func metricsReader(addresses: Set<String>, token: String?, trustedProxies: Set<String>) -> Caller {
         let expected = token.map { Array($0.utf8) }
         return Caller(name: "metrics", browser: false, refusals: [.notFound]) { request in
-            if addresses.contains(ClientAddress.of(request, trustedProxies: trustedProxies)) { return }
+            // A proxy on this machine that is not trusted still forwards others' requests from loopback:
+            // a forwarded request from an untrusted peer is never taken for this machine.
+            let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"].contains { request.headers[$0] != nil }
+            if (!forwarded || trustedProxies.contains(request.remoteAddress)),
+               addresses.contains(ClientAddress.of(request, trustedProxies: trustedProxies)) { return }
             if let expected, let header = request.headers["authorization"], header.hasPrefix("Bearer "),
                Self.sameBytes(Array(header.utf8.dropFirst(7)), expected) { return }
             throw HTTPError.notFound()

@@ -93,9 +93,10 @@ extension Caller where Principal == Professional {
 extension Caller where Principal == (professional: Professional, scope: StatisticsScope) {
     /// A manager (the queues they manage) or an administrator (every queue).
     /// Anyone else, signed in or not, gets 404: the statistics do not exist for them.
-    static func manager(_ auth: ProfessionalAuth) -> Caller {
+    /// `byThePage`: what the open page asks by itself (the live overview's poll) does not keep the session alive.
+    static func manager(_ auth: ProfessionalAuth, byThePage: Bool = false) -> Caller {
         Caller(name: "manager", browser: true, refusals: [.notFound]) { request in
-            guard let (_, professional) = try? await auth.require(request) else { throw HTTPError.notFound() }
+            guard let (_, professional) = try? await auth.require(request, byThePage: byThePage) else { throw HTTPError.notFound() }
             switch professional.role {
             case .admin: return (professional, .everything)
             case .manager: return (professional, .queues(Set(professional.manages)))

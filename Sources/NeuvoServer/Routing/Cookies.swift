@@ -4,16 +4,20 @@ import NeuvoHTTP
 /// Session cookies: reading one from a request and minting a new token.
 enum Cookies {
     /// The value of cookie `name` (RFC 6265 §5.4 `Cookie` header).
-    static func value(_ name: String, in request: Request) -> String? {
+    static func value(_ name: String, in request: Request) -> String? { values(name, in: request).first }
+
+    /// Every value of cookie `name`, most specific path first (a browser may hold one per path).
+    static func values(_ name: String, in request: Request) -> [String] {
+        var found: [String] = []
         for header in request.headers.values("cookie") {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingSpaces() == name {
-                    return String(parts[1].trimmingSpaces())
+                if parts.count == 2, parts[0].trimmingSpaces() == name, found.count < 4 {
+                    found.append(String(parts[1].trimmingSpaces()))
                 }
             }
         }
-        return nil
+        return found
     }
 
     /// A new random token (256 bits, base64url, 43 characters) and its SHA-256 for

@@ -30,7 +30,8 @@ struct CSVTable {
     static func text(_ cell: Cell) -> String {
         switch cell {
         case .text(let text):
-            guard let first = text.first, "=+-@".contains(first) else { return text }
+            // The first scalar, not Character: "=" with a combining mark is one Character but still a formula.
+            guard let first = text.unicodeScalars.first, "=+-@＝＋－＠\t\r".unicodeScalars.contains(first) else { return text }
             return "'" + text
         case .int(let value): return String(value)
         case .number(let value, let places):
