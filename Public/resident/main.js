@@ -8,12 +8,14 @@
 //   → state.js, strings.js, words.js, errors.js, render.js, catalog.js
 //   → ../shared/ (the toolkit both pages share)
 // A view never imports another: it asks for another part's redraw through render.js.
+// One view is loaded when first needed: conversation/call-back.js (with its own strings), once a matter
+// waits in a queue, so the first view stays light. Nothing else imports it, and index.html does not preload it.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
 import { store, load } from "../shared/storage.js";
 import { STRINGS } from "./strings.js";
 import { S, KEY_LANG, KEY_CONV, KEY_OUTBOX, clearDrafts } from "./state.js";
-import { go, paintStep, renderProgress } from "./render.js";
+import { go, paintStep, renderProgress, views } from "./render.js";
 import { rewordErrors } from "./errors.js";
 import { needCatalog } from "./catalog.js";
 import { startSubject, syncSubjectFields } from "./subject.js";
@@ -49,6 +51,14 @@ function applyLang() {
   if (S.step === "conversation") renderUploads();
 }
 
+// Until call-back.js has loaded, its slot loads it (again after a failed try) when the matter is one it shows.
+let callBackPart = null;
+function loadCallBack() {
+  const c = S.conv;
+  if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled)) return;
+  callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
+}
+
 function newMatter() {
   setConversation(null);
   clearDrafts();
@@ -68,6 +78,7 @@ function init() {
   startTimeline();
   startStatus();
   startNotifyOffer();
+  views.callBack = loadCallBack;
   startAttention();
   startRedFlag();
   startServices();

@@ -14,6 +14,7 @@ export const views = {
   messages: nothing,      // the conversation's timeline
   feedback: nothing,      // the feedback form, once the matter is closed
   notify: nothing,        // the offer to notify of a reply
+  callBack: nothing,      // the call-back offer, form and request (main.js loads call-back.js when first needed)
 };
 
 // What each step draws when it is shown.

@@ -69,6 +69,9 @@ function applyEvent(ev, news) {
     case "queued": c.status = "queued"; c.queue = d.queue; break;
     case "redFlag": c.status = "closed"; c.redFlag = { action: d.action, message: d.message }; break;
     case "withdrawn": c.status = "withdrawn"; break;
+    // Out of the chat queue to wait for a call (call-back.js reads the request itself), and taken back.
+    case "callBackRequested": c.status = "callBack"; break;
+    case "callBackCancelled": c.status = d.status || "withdrawn"; c.callBackCancelled = true; break;
     case "picked":
       c.status = "active"; c.professional = d.professional; c.transfer = null;
       if (S.live) news.push("picked");

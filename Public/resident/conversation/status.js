@@ -1,5 +1,6 @@
 // The matter's status card: where it stands, the place in the queue and the wait, what happens next,
-// the closing instructions, and withdrawing it from the queue.
+// the closing instructions, and withdrawing it from the queue. A matter waiting for a call (status
+// "callBack") is no longer a chat: its request and cancelling it are call-back.js's part of the card.
 import { $, h, announce } from "../../shared/dom.js";
 import { t, cap } from "../../shared/i18n.js";
 import { request } from "../../shared/api.js";
@@ -14,7 +15,7 @@ function renderStatus() {
   if (!c) return;
   const status = c.status;
   $("conv-for").textContent = subjectLine(c.subject);
-  $("h-conv").textContent = t({ queued: "hQueued", active: "hActive", closed: "hClosed", withdrawn: "hWithdrawn" }[status] || "hQueued");
+  $("h-conv").textContent = t({ queued: "hQueued", active: "hActive", closed: "hClosed", withdrawn: "hWithdrawn", callBack: "hCallBack" }[status] || "hQueued");
   $("conv-queue").textContent = queueName(c.queue);
   $("conv-queue-row").hidden = !c.queue;
   const queued = status === "queued";
@@ -29,7 +30,8 @@ function renderStatus() {
   $("conv-transfer").textContent = moved;
   $("conv-transfer").hidden = !moved;
   $("conv-next").textContent = status === "active" ? t("nextActive", { who: cap(who(c.professional)) || t("someone") })
-    : status === "closed" ? t("nextClosed") : status === "withdrawn" ? t("nextWithdrawn") : t("nextQueued");
+    : status === "closed" ? t("nextClosed") : status === "withdrawn" ? t("nextWithdrawn")
+    : status === "callBack" ? t("nextCallBack") : t("nextQueued");
   const m = catalogQueue(c.queue)?.targetFirstResponseMinutes;
   $("conv-target").textContent = queued && m ? t("target", { d: m >= 120 && m % 60 === 0 ? t("hours", { n: m / 60 }) : t("minutes", { n: m }) }) : "";
   $("conv-target").hidden = !$("conv-target").textContent;
@@ -38,10 +40,12 @@ function renderStatus() {
   $("withdraw").hidden = !(queued || status === "open");
   if ($("withdraw").hidden) $("withdraw-confirm").hidden = true;
   for (const b of document.querySelectorAll("#step-conversation .new-matter")) b.hidden = !terminal(status);
-  $("chat-form").hidden = terminal(status);
-  $("chat").hidden = terminal(status) && !S.messages.size && !S.photos.size;
+  const noChat = terminal(status) || status === "callBack";
+  $("chat-form").hidden = noChat;
+  $("chat").hidden = noChat && !S.messages.size && !S.photos.size;
   views.feedback();
   views.notify();
+  views.callBack();
   updateTitle();
 }
 
