@@ -112,6 +112,10 @@ import Testing
         let sameNumber = try other.post("/api/v1/conversations/\(otherID)/call-back", #"{"phone": "+358401234567", "windowStart": "2026-03-30T07:00:00.000Z"}"#)
         #expect(sameNumber.status == 409 && sameNumber.json?["error"]?["code"] == .string("phone_limit"))
 
+        // Monitoring sees the call-back waiting and the message not yet sent.
+        let metrics = try app.client().call("GET", "/metrics").text
+        #expect(metrics.contains("neuvo_queue_call_backs_waiting{queue=\"nurse\"} 1\n") && metrics.contains("neuvo_notifications_unacknowledged 1\n"))
+
         // The SMS gateway pulls the confirmation; no health data, only the service, window and number.
         let gateway = try await Self.key(app, "tekstiviestit", .notifications)
         let records = try await Self.key(app, "potilastieto", .records)
@@ -132,6 +136,7 @@ import Testing
         let ackAgain = try app.client().call("POST", "/api/v1/notifications/\(noteID)/ack", headers: gateway + Resident.stateHeaders, body: Array("{}".utf8))
         #expect(ackAgain.json?["acknowledgedAt"] == ack.json?["acknowledgedAt"])
         #expect(try app.client().call("GET", "/api/v1/notifications?unacknowledged=true", headers: gateway).json?["notifications"] == .array([]))
+        #expect(try app.client().call("GET", "/metrics").text.contains("neuvo_notifications_unacknowledged 0\n"))
         let next = try #require(page.json?["next"]?.intValue)
         #expect(try app.client().call("GET", "/api/v1/notifications?after=\(next)", headers: gateway).json?["notifications"] == .array([]))
 

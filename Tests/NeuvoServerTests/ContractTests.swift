@@ -98,4 +98,13 @@ import Testing
         #expect(WaitEstimate.minutes(low: 10, high: 25, onShift: 2).json
                 == .object(["state": .string("estimate"), "minMinutes": .int(10), "maxMinutes": .int(25), "onShift": .int(2), "key": .string("10-25")]))
     }
+
+    /// Every kind of event the clinic writes has its schema in the contract (the event streams carry them all).
+    @Test func everyEventKindIsInTheContract() throws {
+        let mapping = try ContractTests.contract()["components"]?["schemas"]?["Event"]?["discriminator"]?["mapping"]?.objectValue
+        var documented = Set<String>()
+        for key in mapping?.keys ?? [] { documented.insert(key) }
+        let missing = EventKind.allCases.map(\.rawValue).filter { !documented.contains($0) }
+        #expect(missing.isEmpty, "event kinds without a schema in openapi.json: \(missing)")
+    }
 }

@@ -93,6 +93,11 @@ extension Clinic {
         }
     }
 
+    /// How many text messages the gateway has not yet acknowledged.
+    public func unacknowledgedNotificationCount() throws -> Int {
+        try store.read { db in try db.row("SELECT COUNT(*) AS n FROM notifications WHERE acknowledged_at IS NULL")?.int("n") ?? 0 }
+    }
+
     /// Marks a message sent by the gateway. Idempotent: the first time counts.
     public func acknowledgeNotification(id: String) async throws -> OutboxNotification {
         guard Identifier.isWellFormed(id) else { throw ClinicError.notFound }

@@ -10,6 +10,8 @@ public struct QueueOverview: Sendable, Equatable {
     public let pastTarget: Int
     public let inHandling: Int
     public let onShift: Int
+    /// Call-back requests waiting for a professional to call.
+    public let callBacksWaiting: Int
     /// When the next waiting case will pass the target, if one will.
     public let nextPastTargetAt: Timestamp?
 }
@@ -39,6 +41,7 @@ extension Clinic {
             FROM conversations WHERE status = 'queued' AND queue_id = ?1
             """, queue.id, now.millis - target)
         let handling = try db.row("SELECT COUNT(*) AS n FROM conversations WHERE status = 'active' AND queue_id = ?", queue.id)
+        let callBacks = try db.row("SELECT COUNT(*) AS n FROM call_backs WHERE queue_id = ? AND status = 'requested'", queue.id)
         let shift = try db.row("""
             SELECT COUNT(*) AS n FROM queue_memberships m JOIN professionals p ON p.id = m.professional_id
             WHERE m.queue_id = ? AND m.on_shift_since IS NOT NULL AND p.disabled_at IS NULL
@@ -46,6 +49,7 @@ extension Clinic {
         return QueueOverview(
             queue: queue, waiting: waiting?.int("n") ?? 0, oldestQueuedAt: waiting?.int64("oldest").map(Timestamp.init(millis:)),
             pastTarget: waiting?.int("late") ?? 0, inHandling: handling?.int("n") ?? 0, onShift: shift?.int("n") ?? 0,
+            callBacksWaiting: callBacks?.int("n") ?? 0,
             nextPastTargetAt: waiting?.int64("next").map { Timestamp(millis: $0 + target) })
     }
 }

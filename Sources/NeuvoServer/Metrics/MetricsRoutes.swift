@@ -60,6 +60,7 @@ struct MetricsRoutes: Sendable {
             ("neuvo_queue_past_target", "Waiting cases past the queue's targetFirstResponseMinutes.", { Double($0.pastTarget) }),
             ("neuvo_queue_in_handling", "Cases a professional is handling now.", { Double($0.inHandling) }),
             ("neuvo_queue_on_shift", "Professionals on shift in the queue now.", { Double($0.onShift) }),
+            ("neuvo_queue_call_backs_waiting", "Call-back requests waiting for a professional to call.", { Double($0.callBacksWaiting) }),
         ]
         for (name, help, value) in perQueue {
             out.describe(name, "gauge", help)
@@ -67,6 +68,8 @@ struct MetricsRoutes: Sendable {
         }
         out.describe("neuvo_record_exports_unacknowledged", "gauge", "Closed cases' record documents the record system has not acknowledged.")
         out.sample("neuvo_record_exports_unacknowledged", [], Double(try clinic.unacknowledgedExportCount()))
+        out.describe("neuvo_notifications_unacknowledged", "gauge", "Text messages in the outbox the SMS gateway has not acknowledged.")
+        out.sample("neuvo_notifications_unacknowledged", [], Double(try clinic.unacknowledgedNotificationCount()))
         out.describe("neuvo_database_bytes", "gauge", "Size of the database file and of its write-ahead log.")
         out.sample("neuvo_database_bytes", [("file", "database")], Self.size(store.path))
         out.sample("neuvo_database_bytes", [("file", "wal")], Self.size(store.path + "-wal"))
