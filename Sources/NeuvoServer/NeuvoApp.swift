@@ -118,6 +118,8 @@ public final class NeuvoApp: Sendable {
     /// the cooperative pool nor Dispatch's, which a blocking `wait()` may be holding); signalled when done,
     /// so `wait()` lets it finish before closing the store.
     private let warmed = DispatchSemaphore(value: 0)
+    /// Signalled when the offer sweep has ended.
+    private let swept = DispatchSemaphore(value: 0)
     private let stopping = StopFlag(), warmStarted = StopFlag()
 
     /// Starts serving; returns the bound port.
@@ -127,9 +129,13 @@ public final class NeuvoApp: Sendable {
         let clinic = self.clinic, hub = self.hub, logger = self.logger, interval = configuration.offerSweepInterval
         sweeper.withLock { task in
             // Off the cooperative pool, like the handlers: callers that block its threads must not stall the sweep.
+            let stopping = self.stopping, swept = self.swept
             task = Task.detached(executorPreference: HandlerExecutor()) {
+                // Signalled when the loop ends, so `wait()` closes the store only after the last sweep.
+                defer { swept.signal() }
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
+                    guard !Task.isCancelled, !stopping.isSet else { break }
                     do {
                         let events = try await clinic.expireOffers()
                         if !events.isEmpty { hub.publish(streams: EventStreams.touched(by: events)) }
@@ -168,6 +174,9 @@ public final class NeuvoApp: Sendable {
         if warmStarted.isSet {
             warmed.wait()
             warmed.signal()  // for a second wait()
+            sweeper.withLock { $0?.cancel() }
+            swept.wait()
+            swept.signal()
         }
         store.close()
         logger.log(.info, "stopped")
