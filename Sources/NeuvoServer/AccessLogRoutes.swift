@@ -23,10 +23,7 @@ struct AccessLogRoutes: Sendable {
             let page = try await clinic.searchAccessLog(try Self.query(request), by: admin, limit: Clinic.accessLogCSVLimit)
             var table = CSVTable(["time", "reader", "name", "role", "action", "reason", "conversation", "export"])
             for entry in page.entries { table.add(entry.csvRow) }
-            return .respond(Response(status: .ok, headers: HTTPHeaders([
-                ("content-type", "text/csv; charset=utf-8"), ("content-disposition", "attachment; filename=\"neuvo-access-log.csv\""),
-                ("cache-control", "no-store"), ("x-content-type-options", "nosniff"),
-            ]), body: table.bytes))
+            return .respond(.csv(table, file: "neuvo-access-log.csv"))
         }
     }
 

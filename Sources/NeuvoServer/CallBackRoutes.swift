@@ -48,16 +48,9 @@ struct CallBackRoutes: Sendable {
         let gateway = Caller.smsGateway(keys)
         routes.get("/api/v1/notifications", gateway, answers: [.badQuery("after"), .badQuery("limit"), .badQuery("unacknowledged")]) {
             request, _ in
-            let after = try ConversationRoutes.integer(request, "after", default: 0, range: 0...Int(Int64.max))
-            let limit = try ConversationRoutes.integer(request, "limit", default: 50, range: 1...500)
-            let unacknowledged: Bool
-            switch request.queryValue("unacknowledged") {
-            case nil, "false": unacknowledged = false
-            case "true": unacknowledged = true
-            default: throw HTTPError.badRequest("unacknowledged must be true or false.", code: "invalid_unacknowledged")
-            }
-            let page = try clinic.notifications(after: Int64(after), limit: limit, unacknowledgedOnly: unacknowledged)
-            return .respond(.json(.object(["notifications": .array(page.map(\.json)), "next": .int64(page.last?.seq ?? Int64(after))])))
+            let (after, limit, unacknowledged) = try RecordExportRoutes.pullQuery(request)
+            let page = try clinic.notifications(after: after, limit: limit, unacknowledgedOnly: unacknowledged)
+            return .respond(.json(.object(["notifications": .array(page.map(\.json)), "next": .int64(page.last?.seq ?? after)])))
         }
         routes.post("/api/v1/notifications/{id}/ack", gateway, takes: .unread(limit: 1024)) { request, _ in
             guard let id = request.parameters["id"] else { throw HTTPError.notFound() }

@@ -25,17 +25,21 @@ struct RecordExportRoutes: Sendable {
     /// `?after=CURSOR&limit=N&unacknowledged=true` → `{"exports": [...], "next": CURSOR}`.
     /// Each export listed is logged as pulled (the access log), before the answer goes out.
     func list(_ request: Request, _ key: ApiKey) async throws -> HandlerResult {
+        let (after, limit, unacknowledged) = try Self.pullQuery(request)
+        let page = try clinic.recordExports(after: after, limit: limit, unacknowledgedOnly: unacknowledged)
+        try await clinic.logRecordSystemAccess(key: key, action: .pulled, exports: page.map { ($0.id, $0.conversationID) })
+        return .respond(.json(.object(["exports": .array(page.map(\.json)), "next": .int64(page.last?.seq ?? after)])))
+    }
+
+    /// `?after=CURSOR&limit=N&unacknowledged=true`, as every outbox a system pulls takes it (exports, text messages).
+    static func pullQuery(_ request: Request) throws -> (after: Int64, limit: Int, unacknowledged: Bool) {
         let after = try ConversationRoutes.integer(request, "after", default: 0, range: 0...Int(Int64.max))
         let limit = try ConversationRoutes.integer(request, "limit", default: 50, range: 1...500)
-        let unacknowledged: Bool
         switch request.queryValue("unacknowledged") {
-        case nil, "false": unacknowledged = false
-        case "true": unacknowledged = true
+        case nil, "false": return (Int64(after), limit, false)
+        case "true": return (Int64(after), limit, true)
         default: throw HTTPError.badRequest("unacknowledged must be true or false.", code: "invalid_unacknowledged")
         }
-        let page = try clinic.recordExports(after: Int64(after), limit: limit, unacknowledgedOnly: unacknowledged)
-        try await clinic.logRecordSystemAccess(key: key, action: .pulled, exports: page.map { ($0.id, $0.conversationID) })
-        return .respond(.json(.object(["exports": .array(page.map(\.json)), "next": .int64(page.last?.seq ?? Int64(after))])))
     }
 
     func one(_ request: Request, _ key: ApiKey) async throws -> HandlerResult {

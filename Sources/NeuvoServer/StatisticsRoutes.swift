@@ -32,10 +32,7 @@ struct StatisticsRoutes: Sendable {
             let names = try names(request.readerLanguage)
             let csv = table.csv(report, queueName: { names.queues[$0] ?? "" }, serviceName: { names.services[$0] ?? "" })
             let file = "neuvo-\(table.rawValue)-\(question.from)-\(question.through).csv"
-            return .respond(Response(status: .ok, headers: HTTPHeaders([
-                ("content-type", "text/csv; charset=utf-8"), ("content-disposition", "attachment; filename=\"\(file)\""),
-                ("cache-control", "no-store"), ("x-content-type-options", "nosniff"),
-            ]), body: csv.bytes))
+            return .respond(.csv(csv, file: file))
         }
     }
 

@@ -27,7 +27,7 @@ public final class Writer: Sendable {
     private let stats = NSLock()
     private nonisolated(unsafe) var committedBatches = 0
     private nonisolated(unsafe) var committedJobs = 0
-    private nonisolated(unsafe) var commitTimes = CommitTimes()
+    private nonisolated(unsafe) var commitTimes = Histogram(bounds: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1])
 
     init(database: Database, maxBatch: Int = 512) {
         self.database = database
@@ -73,7 +73,7 @@ public final class Writer: Sendable {
     }
 
     /// How long COMMIT (the WAL's fsync) took, since start.
-    public var commits: CommitTimes {
+    public var commits: Histogram {
         stats.lock()
         defer { stats.unlock() }
         return commitTimes
@@ -143,17 +143,22 @@ public final class Writer: Sendable {
     }
 }
 
-/// A histogram of commit durations in seconds, Prometheus-style: how many took
-/// at most each bound (cumulative), their sum and their count.
-public struct CommitTimes: Sendable {
-    public static let bounds: [Double] = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1]
-    /// Per bound, the commits that took at most that long.
-    public private(set) var atMost = [Int](repeating: 0, count: CommitTimes.bounds.count)
+/// Durations in seconds counted into fixed buckets, Prometheus-style: how many
+/// took at most each bound (cumulative), their sum and their count.
+public struct Histogram: Sendable {
+    public let bounds: [Double]
+    /// Per bound, how many took at most that long.
+    public private(set) var atMost: [Int]
     public private(set) var sum = 0.0
     public private(set) var count = 0
 
-    mutating func record(_ seconds: Double) {
-        for (index, bound) in Self.bounds.enumerated() where seconds <= bound { atMost[index] += 1 }
+    public init(bounds: [Double]) {
+        self.bounds = bounds
+        atMost = Array(repeating: 0, count: bounds.count)
+    }
+
+    public mutating func record(_ seconds: Double) {
+        for (index, bound) in bounds.enumerated() where seconds <= bound { atMost[index] += 1 }
         sum += seconds
         count += 1
     }

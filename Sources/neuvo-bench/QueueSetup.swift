@@ -43,21 +43,10 @@ func prepareQueueDatabase() throws -> String {
     try queueBenchCatalog.write(toFile: catalog, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: catalog) }
     let migrations = try repositoryFolder() + "/Migrations"
-    try runNeuvo(["catalog", "import", catalog, "--db", database, "--migrations", migrations])
-    try runNeuvo(["user", "add", queueBenchUsername, "--name", "Bench Nurse", "--title", "sairaanhoitaja", "--queues", "q1,q2",
-                  "--db", database, "--migrations", migrations])
+    try runNeuvoCommand(["catalog", "import", catalog, "--db", database, "--migrations", migrations])
+    try runNeuvoCommand(["user", "add", queueBenchUsername, "--name", "Bench Nurse", "--title", "sairaanhoitaja", "--queues", "q1,q2",
+                  "--db", database, "--migrations", migrations], password: queueBenchPassword)
     return database
-}
-
-private func runNeuvo(_ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try neuvoExecutable())
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(["NEUVO_PASSWORD": queueBenchPassword]) { $1 }
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw BenchError("neuvo \(arguments.prefix(2).joined(separator: " ")) failed") }
 }
 
 /// A queued resident as the bench follows them.
@@ -122,25 +111,13 @@ func queueResidents(port: Int, count: Int, queues: Int) throws -> [QueuedResiden
 
 /// Signs the bench professional in and puts them on shift in `queues` queues; returns the `neuvo_pro` cookie.
 func startBenchShift(port: Int, queues: Int) throws -> String {
-    var cookie = ""
-    try runBatch(port: port, count: 1, parallel: 1, timeoutSeconds: 30,
-                 make: { _ in proPost(port: port, "/api/v1/pro/login", cookie: nil,
-                                      json: #"{"username": "\#(queueBenchUsername)", "password": "\#(queueBenchPassword)"}"#) },
-                 done: { _, response in
-                     guard response.status == 200,
-                           let header = response.headers.first(where: { $0.name == "set-cookie" && $0.value.hasPrefix("neuvo_pro=") }),
-                           let value = header.value.split(separator: ";").first?.dropFirst("neuvo_pro=".count) else {
-                         throw BenchError("sign-in answered \(response.status): \(response.bodyText.prefix(300))")
-                     }
-                     cookie = String(value)
-                 })
-    let theCookie = cookie
+    let theCookie = try signIn(port: port, username: queueBenchUsername, password: queueBenchPassword)
     try runBatch(port: port, count: queues, parallel: 1, timeoutSeconds: 30,
                  make: { q in proPost(port: port, "/api/v1/pro/shifts", cookie: theCookie, json: #"{"queueId": "q\#(q + 1)", "onShift": true}"#) },
                  done: { _, response in
                      guard response.status == 200 else { throw BenchError("going on shift answered \(response.status): \(response.bodyText.prefix(300))") }
                  })
-    return cookie
+    return theCookie
 }
 
 /// A state-changing request of the professional's workspace.

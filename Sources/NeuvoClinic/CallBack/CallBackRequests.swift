@@ -128,7 +128,7 @@ extension Clinic {
 
     /// The conversation's service title in `language` (the text message names it, nothing else of the matter).
     func serviceTitle(conversationID: String, language: Language) throws -> String {
-        let serviceID = try store.read { db in try db.row("SELECT service_id FROM conversations WHERE id = ?", conversationID)?.string("service_id") }
-        return try serviceID.flatMap { try activeCatalog()?.service($0)?.title[language] } ?? "Neuvo"
+        let catalog = try activeCatalog()
+        return try store.read { db in try Self.serviceTitle(db, conversationID: conversationID, catalog: catalog, language: language) }
     }
 }

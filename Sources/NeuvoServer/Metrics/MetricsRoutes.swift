@@ -37,7 +37,7 @@ struct MetricsRoutes: Sendable {
         out.describe("neuvo_http_request_duration_seconds", "histogram", "Time from a request's head to its answer, by route family.")
         for family in RouteFamily.allCases {
             guard let h = durations[family] else { continue }
-            out.histogram("neuvo_http_request_duration_seconds", [("family", family.rawValue)], bounds: h.bounds, atMost: h.atMost, sum: h.sum, count: h.count)
+            out.histogram("neuvo_http_request_duration_seconds", [("family", family.rawValue)], h)
         }
         out.describe("neuvo_http_open_connections", "gauge", "Client connections open now.")
         out.sample("neuvo_http_open_connections", [], Double(engine.server?.connectionCount ?? 0))
@@ -50,7 +50,7 @@ struct MetricsRoutes: Sendable {
         out.describe("neuvo_store_writes_total", "counter", "Requests' writes committed.")
         out.sample("neuvo_store_writes_total", [], Double(writer.jobs))
         out.describe("neuvo_store_commit_duration_seconds", "histogram", "Time to COMMIT a batch, the WAL's fsync included.")
-        out.histogram("neuvo_store_commit_duration_seconds", [], bounds: CommitTimes.bounds, atMost: commits.atMost, sum: commits.sum, count: commits.count)
+        out.histogram("neuvo_store_commit_duration_seconds", [], commits)
 
         let overview = try clinic.liveOverview(scope: .everything)
         let perQueue: [(String, String, (QueueOverview) -> Double)] = [

@@ -1,3 +1,5 @@
+import NeuvoStore
+
 /// The Prometheus text exposition format, version 0.0.4: `# HELP` and `# TYPE`
 /// once per metric, then one sample per line.
 struct MetricsText {
@@ -16,11 +18,11 @@ struct MetricsText {
         text += " " + Self.number(value) + "\n"
     }
 
-    mutating func histogram(_ name: String, _ labels: [(String, String)], bounds: [Double], atMost: [Int], sum: Double, count: Int) {
-        for (bound, n) in zip(bounds, atMost) { sample(name + "_bucket", labels + [("le", Self.number(bound))], Double(n)) }
-        sample(name + "_bucket", labels + [("le", "+Inf")], Double(count))
-        sample(name + "_sum", labels, sum)
-        sample(name + "_count", labels, Double(count))
+    mutating func histogram(_ name: String, _ labels: [(String, String)], _ h: Histogram) {
+        for (bound, n) in zip(h.bounds, h.atMost) { sample(name + "_bucket", labels + [("le", Self.number(bound))], Double(n)) }
+        sample(name + "_bucket", labels + [("le", "+Inf")], Double(h.count))
+        sample(name + "_sum", labels, h.sum)
+        sample(name + "_count", labels, Double(h.count))
     }
 
     /// Label values escape backslash, double quote and newline.

@@ -1,25 +1,6 @@
 import NeuvoHTTP
+import NeuvoStore
 import Synchronization
-
-/// Durations in seconds counted into fixed buckets, Prometheus-style.
-struct Histogram: Sendable {
-    let bounds: [Double]
-    /// Per bound, how many took at most that long (cumulative).
-    private(set) var atMost: [Int]
-    private(set) var sum = 0.0
-    private(set) var count = 0
-
-    init(bounds: [Double]) {
-        self.bounds = bounds
-        atMost = Array(repeating: 0, count: bounds.count)
-    }
-
-    mutating func record(_ seconds: Double) {
-        for (index, bound) in bounds.enumerated() where seconds <= bound { atMost[index] += 1 }
-        sum += seconds
-        count += 1
-    }
-}
 
 /// Which kind of caller a route serves; request durations are kept per family
 /// (a long poll's 25 s would drown the short requests' times).

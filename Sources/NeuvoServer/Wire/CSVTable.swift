@@ -1,3 +1,5 @@
+import NeuvoHTTP
+
 /// A table as Finnish Excel opens it with a double-click: UTF-8 with a byte
 /// order mark (so ä and ö survive), `;` between fields, a decimal comma, CRLF
 /// line ends, and RFC 4180 quoting. A text that starts like a formula
@@ -46,5 +48,15 @@ struct CSVTable {
     static func quoted(_ field: String) -> String {
         guard field.unicodeScalars.contains(where: { $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + String(field.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] }) + "\""
+    }
+}
+
+extension Response {
+    /// A CSV download named `file`; never cached, never sniffed.
+    static func csv(_ table: CSVTable, file: String) -> Response {
+        Response(status: .ok, headers: HTTPHeaders([
+            ("content-type", "text/csv; charset=utf-8"), ("content-disposition", "attachment; filename=\"\(file)\""),
+            ("cache-control", "no-store"), ("x-content-type-options", "nosniff"),
+        ]), body: table.bytes)
     }
 }
