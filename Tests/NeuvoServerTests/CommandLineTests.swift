@@ -120,6 +120,9 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(unknown.output.contains("unknown option --colour"))
         let level = try runNeuvo(["serve", "--log-level", "loud"])
         #expect(level.output.contains("log level must be"))
+        let cookies = try runNeuvo(["serve", "--secure-cookies", "maybe"])
+        #expect(cookies.status != 0)
+        #expect(cookies.output.contains("--secure-cookies must be on or off"))
     }
 }
 

@@ -14,6 +14,7 @@ let usage = """
                          [--catalog FILE] [--trusted-proxy ADDR,...] [--public-url URL] [--export-transcript]
                          [--continuity-days N (14; 0 turns it off)] [--continuity-minutes N (30)] [--demo]
                          [--metrics-from ADDR,... (who may read /metrics; default 127.0.0.1,::1)]
+                         [--secure-cookies on|off (default on behind --trusted-proxy or an https --public-url)]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
@@ -27,7 +28,7 @@ let usage = """
            neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
-                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
+                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1, NEUVO_SECURE_COOKIES=on|off, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
                  also opens /metrics; from the environment only).
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
     --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
@@ -76,6 +77,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var catalog: String?
     var proxies = env["NEUVO_TRUSTED_PROXIES"] ?? ""
     var metricsFrom = env["NEUVO_METRICS_FROM"]
+    var secureCookies = env["NEUVO_SECURE_COOKIES"].flatMap { $0.isEmpty ? nil : $0 }
     // The token only from the environment: a command line is visible to every user of the machine.
     configuration.metricsToken = env["NEUVO_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     if let url = env["NEUVO_PUBLIC_URL"] { configuration.publicBaseURL = url }
@@ -99,6 +101,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--catalog": catalog = try value(argument)
         case "--trusted-proxy": proxies = try value(argument)
         case "--metrics-from": metricsFrom = try value(argument)
+        case "--secure-cookies": secureCookies = try value(argument)
         case "--public-url": configuration.publicBaseURL = try value(argument)
         case "--export-transcript": configuration.exportTranscript = true
         case "--continuity-days", "--continuity-minutes":
@@ -132,6 +135,14 @@ func parse(_ arguments: [String]) throws -> Invocation {
     if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
     configuration.demoIdentification = demo
     configuration.trustedProxies = proxies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    // Behind TLS a cookie must never travel in clear: a trusted proxy or an https
+    // public address means TLS is in front, unless the operator says otherwise.
+    switch secureCookies?.lowercased() {
+    case nil: configuration.secureCookies = !configuration.trustedProxies.isEmpty || configuration.publicBaseURL.lowercased().hasPrefix("https://")
+    case "on", "1", "true", "yes": configuration.secureCookies = true
+    case "off", "0", "false", "no": configuration.secureCookies = false
+    case let other?: throw CommandLineError(description: "--secure-cookies must be on or off, got \(other)")
+    }
     if let metricsFrom {
         configuration.metricsAddresses = metricsFrom.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
