@@ -92,6 +92,12 @@ extension Clinic {
                 guard status?.hasEnded != true else {
                     throw ClinicError.conflict(code: "conversation_closed", message: "The conversation has ended.")
                 }
+                // Waiting for a phone call, there is nobody to read a message until the call; the handler
+                // who picks the call-back can write first, and then the chat is open both ways.
+                guard status != .callBack else {
+                    throw ClinicError.conflict(code: "waiting_for_call",
+                                               message: "You are waiting for a call; messages can be sent once a professional takes your matter.")
+                }
                 authorName = "resident"
                 professionalID = nil
                 data["author"] = .string("resident")
@@ -108,6 +114,11 @@ extension Clinic {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, id, conversationID, clientID, authorName, text, now.millis, event.seq, professionalID)
             try db.run("UPDATE conversations SET updated_at = ? WHERE id = ?", now.millis, conversationID)
+            if professionalID == nil {
+                try Self.armReplyText(db, conversationID: conversationID)
+            } else {
+                try self.sendReplyText(db, conversationID: conversationID, at: now)
+            }
             let message = Message(row: try db.row("SELECT * FROM messages WHERE id = ?", id)!)
             return (message, true, [event])
         }

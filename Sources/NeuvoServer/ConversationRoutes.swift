@@ -19,7 +19,8 @@ struct ConversationRoutes: Sendable {
             try await open(request, session: session)
         }
         routes.post("/api/v1/conversations/{id}/messages", .resident(auth), takes: .json(limit: 32 * 1024),
-                    answers: [.invalid("clientId"), .invalid("text"), .conflict("client_id_reused"), .conflict("conversation_closed")]) {
+                    answers: [.invalid("clientId"), .invalid("text"), .conflict("client_id_reused"), .conflict("conversation_closed"),
+                              .conflict("waiting_for_call")]) {
             request, session in try await postMessage(request, session: session)
         }
         routes.get("/api/v1/conversations/{id}/events", .resident(auth),

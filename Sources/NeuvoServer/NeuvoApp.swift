@@ -82,6 +82,7 @@ public final class NeuvoApp: Sendable {
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)
         IdentificationRoutes(clinic: clinic, auth: auth, demo: configuration.demoIdentification).register(in: &routes)
         CallBackRoutes(clinic: clinic, hub: hub, auth: auth, keys: keys).register(in: &routes)
+        ReplyTextRoutes(clinic: clinic, auth: auth).register(in: &routes)
         ProfessionalCallBackRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
         let requestMetrics = RequestMetrics(), engine = EngineRef()
         MetricsRoutes(clinic: clinic, store: store, requests: requestMetrics, engine: engine,

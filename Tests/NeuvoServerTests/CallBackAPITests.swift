@@ -111,6 +111,10 @@ import Testing
         let (other, otherID) = try app.queuedResident()
         let sameNumber = try other.post("/api/v1/conversations/\(otherID)/call-back", #"{"phone": "+358401234567", "windowStart": "2026-03-30T07:00:00.000Z"}"#)
         #expect(sameNumber.status == 409 && sameNumber.json?["error"]?["code"] == .string("phone_limit"))
+        // Waiting for the call, the chat is closed to the resident (the page hides it; the server says so too).
+        let early = try resident.post("/api/v1/conversations/\(id)/messages", #"{"clientId": "7d0c2a4e-5b1f-4c3a-9e8d-1f2a3b4c5d6e", "text": "Hei?"}"#)
+        #expect(early.status == 409 && early.json?["error"]?["code"] == .string("waiting_for_call"))
+        #expect(try resident.post("/api/v1/conversations/\(id)/reply-text", #"{"phone": "040 765 4321"}"#).status == 200)
 
         // Monitoring sees the call-back waiting and the message not yet sent.
         let metrics = try app.client().call("GET", "/metrics").text
@@ -155,6 +159,7 @@ import Testing
             (try db.row("SELECT phone FROM call_backs")?["phone"], try db.row("SELECT phone, text FROM notifications"))
         }
         #expect(left.0 == .null && left.1?["phone"] == .null && left.1?["text"] == .null)
+        #expect(try app.app.store.read { db in try db.row("SELECT COUNT(*) AS n FROM reply_texts")?.int("n") } == 0)
     }
 
     @Test func catalogCheckNamesTheExactPlace() throws {

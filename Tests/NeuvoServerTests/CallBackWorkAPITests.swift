@@ -18,7 +18,7 @@ import Testing
     }
 
     static func gatewayMessages(_ app: TestApp) async throws -> [JSONValue] {
-        let gateway = try await CallBackAPITests.key(app, "tekstiviestit", .notifications)
+        let gateway = try await CallBackAPITests.key(app, "tekstiviestit-\(UUID().uuidString.prefix(8))", .notifications)
         return try app.client().call("GET", "/api/v1/notifications?after=0", headers: gateway).json?["notifications"]?.arrayValue ?? []
     }
 
@@ -56,8 +56,8 @@ import Testing
         let second = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "noAnswer"}"#)
         #expect(second.json?["status"] == .string("notReached") && second.json?["attempts"] == .int(2))
         #expect(try resident.get("/api/v1/conversations/\(id)").json?["status"] == .string("closed"))
-        let again = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "noAnswer"}"#)
-        #expect(again.status == 409 && again.json?["error"]?["code"] == .string("call_back_ended"))
+        // The matter has ended: nobody's to call any more.
+        #expect(try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "noAnswer"}"#).status == 404)
         #expect(try hanna.get("/api/v1/pro/call-backs").json?["callBacks"] == .array([]))
 
         // The resident's page hears it; the gateway has the confirmation, the call near, and the not reached.
@@ -80,6 +80,8 @@ import Testing
         #expect(try hanna.post("/api/v1/pro/call-backs/\(callBackID)/pick", "{}").status == 200)
         let reached = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "reached"}"#)
         #expect(reached.json?["status"] == .string("reached"))
+        let twice = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "noAnswer"}"#)
+        #expect(twice.status == 409 && twice.json?["error"]?["code"] == .string("call_back_ended"))
         // The case is hers like a picked chat: she can write to the resident's page and close it.
         #expect(try hanna.post("/api/v1/pro/cases/\(id)/messages", #"{"clientId": "8f1c1d0e-2a59-4b7e-9d3a-0a1b2c3d4e5f", "text": "Soitin juuri."}"#).status == 201)
         let closed = try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "Rasvaa iho.", "summary": "Puhelu."}"#)
@@ -102,5 +104,32 @@ import Testing
         _ = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/pick", "{}")
         let wrong = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "wrongNumber"}"#)
         #expect(wrong.json?["status"] == .string("notReached") && wrong.json?["attempts"] == .int(1))
+    }
+
+    @Test func aTransferHandsTheCallOverAndClosingWithoutATryCountsAsReached() async throws {
+        let (app, _) = try await CallBackAPITests.app()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let pekka = try await app.addProfessional("pekka", queues: ["nurse"], name: "Pekka Hoitaja")
+        let (_, id) = try Self.requested(app, notify: false)
+        let hanna = try app.workspace("hanna"), pekkaDesk = try app.workspace("pekka")
+        let callBackID = try #require(try hanna.get("/api/v1/pro/call-backs").json?["callBacks"]?.arrayValue?.first?["id"]?.stringValue)
+        #expect(try hanna.post("/api/v1/pro/call-backs/\(callBackID)/pick", "{}").status == 200)
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/transfer", #"{"professionalId": \#(pekka.id)}"#).status == 200)
+        // The call is Pekka's now: he sees the number and records tries; Hanna neither.
+        let hers = try #require(try hanna.get("/api/v1/pro/call-backs").json?["callBacks"]?.arrayValue?.first)
+        #expect(hers["mine"] == .bool(false) && hers["phone"] == .null)
+        let his = try #require(try pekkaDesk.get("/api/v1/pro/call-backs").json?["callBacks"]?.arrayValue?.first)
+        #expect(his["mine"] == .bool(true) && his["phone"] == .string("+358 40 1234567"))
+        #expect(try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "wrongNumber"}"#).status == 404)
+        #expect(try pekkaDesk.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "noAnswer"}"#).json?["attempts"] == .int(1))
+        // He reaches them on the second call and closes without recording it: counted as reached on attempt 2.
+        let closed = try pekkaDesk.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "Rasvaa iho.", "summary": "Puhelu."}"#)
+        #expect(closed.status == 200, "\(closed.text)")
+        let row = try #require(try app.app.store.read { db in try db.row("SELECT status, attempts FROM call_backs WHERE id = ?", callBackID) })
+        #expect(row.string("status") == "reached" && row.int("attempts") == 2)
+        #expect(try pekkaDesk.get("/api/v1/pro/call-backs").json?["callBacks"] == .array([]))
+        // A closed case is nobody's to call.
+        #expect(try pekkaDesk.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "wrongNumber"}"#).status == 404)
     }
 }

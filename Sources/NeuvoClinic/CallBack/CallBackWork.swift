@@ -28,8 +28,9 @@ extension Clinic {
         let placeholders = Array(repeating: "?", count: queues.count).joined(separator: ", ")
         return try store.read { db in
             try db.rows("""
-                SELECT b.*, c.urgency_rank, c.service_id, c.subject, c.answers FROM call_backs b JOIN conversations c ON c.id = b.conversation_id
-                WHERE b.status IN ('requested', 'picked') AND b.queue_id IN (\(placeholders))
+                SELECT b.*, c.urgency_rank, c.service_id, c.subject, c.answers, c.status AS case_status,
+                    c.professional_id AS handler_id FROM call_backs b JOIN conversations c ON c.id = b.conversation_id
+                WHERE b.status IN ('requested', 'picked') AND c.status IN ('callBack', 'active') AND b.queue_id IN (\(placeholders))
                 ORDER BY b.window_start, c.urgency_rank, b.created_at, b.id
                 """, arguments: queues).map { row in
                 let service = row.string("service_id").flatMap { catalog?.service($0) }
@@ -39,7 +40,9 @@ extension Clinic {
                     serviceID: row.string("service_id"),
                     subjectKind: row.string("subject").flatMap { try? JSONValue.parse($0) }?["kind"]?.stringValue,
                     summary: Self.oneLineSummary(service: service, answers: row.string("answers").flatMap { try? JSONValue.parse($0) }, language: language),
-                    maxAttempts: queue?.callBack?.attempts ?? 2, professionalID: row.int64("professional_id"))
+                    maxAttempts: queue?.callBack?.attempts ?? 2,
+                    // Whoever handles the case now is calling (a transfer hands the call over too).
+                    professionalID: row.string("case_status") == ConversationStatus.active.rawValue ? row.int64("handler_id") : nil)
             }
         }
     }
@@ -93,10 +96,11 @@ extension Clinic {
         let now = self.now()
         let catalog = try activeCatalog()
         return try await store.write { db in
-            guard let row = try db.row("SELECT * FROM call_backs WHERE id = ? AND professional_id = ?", id, professional.id) else {
-                throw ClinicError.notFound
-            }
+            // The one who handles the case now records tries: after a transfer that is the colleague, not
+            // the one who picked it; a case no longer active is nobody's to call (404).
+            guard let row = try db.row("SELECT * FROM call_backs WHERE id = ?", id) else { throw ClinicError.notFound }
             let callBack = CallBack(row: row)
+            try Self.requireHandler(db, conversationID: callBack.conversationID, professionalID: professional.id)
             guard callBack.status == .picked else {
                 throw ClinicError.conflict(code: "call_back_ended", message: "This call-back is not being called now.")
             }
@@ -106,7 +110,10 @@ extension Clinic {
             let attempts = callBack.attempts + 1
             let notReached = result == .wrongNumber || (result == .noAnswer && attempts >= (plan?.attempts ?? 2))
             let status: CallBackStatus = result == .reached ? .reached : notReached ? .notReached : .picked
-            try db.run("UPDATE call_backs SET attempts = ?, status = ?, updated_at = ? WHERE id = ?", attempts, status.rawValue, now.millis, id)
+            try db.run("""
+                UPDATE call_backs SET attempts = ?, status = ?, first_attempt_at = COALESCE(first_attempt_at, ?), professional_id = ?,
+                    updated_at = ? WHERE id = ?
+                """, attempts, status.rawValue, now.millis, professional.id, now.millis, id)
             var events: [ClinicEvent] = []
             if notReached {
                 try db.run("UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?",

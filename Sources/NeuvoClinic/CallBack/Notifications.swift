@@ -66,6 +66,14 @@ enum NotificationText {
         }
     }
 
+    static func professionalReplied(service: String, _ language: Language) -> String {
+        switch language {
+        case .fi: return "Sinulle on vastattu Neuvossa (\(service)). Avaa keskustelu laitteella, jolla aloitit sen."
+        case .sv: return "Du har fått svar i Neuvo (\(service)). Öppna samtalet på enheten där du började det."
+        case .en: return "You have a reply in Neuvo (\(service)). Open the conversation on the device where you started it."
+        }
+    }
+
     static func confirmed(service: String, window: String, caller: PhoneNumber, _ language: Language) -> String {
         switch language {
         case .fi: return "Soittopyyntösi on vastaanotettu (\(service)). Soitamme sinulle \(window) numerosta \(caller)."

@@ -71,6 +71,12 @@ extension Clinic {
                 UPDATE conversations SET status = 'closed', closed_at = ?, closing_outcome = ?, closing_instructions = ?,
                     closing_summary = ?, updated_at = ? WHERE id = ?
                 """, now.millis, outcome.rawValue, instructions, summary, now.millis, conversationID)
+            // A call-back being called and closed without a recorded try was handled all the same: the
+            // professional closed it with an outcome. It counts as reached on the call after the last one recorded.
+            try db.run("""
+                UPDATE call_backs SET status = 'reached', attempts = attempts + 1, first_attempt_at = COALESCE(first_attempt_at, ?),
+                    updated_at = ? WHERE conversation_id = ? AND status = 'picked'
+                """, now.millis, now.millis, conversationID)
             let event = try ClinicEvent.append(db, conversationID: conversationID, type: .closed, data: .object([
                 "outcome": .string(outcome.rawValue), "instructions": .string(instructions),
                 "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),

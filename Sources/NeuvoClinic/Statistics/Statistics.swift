@@ -87,7 +87,11 @@ extension Clinic {
                         }
                     }
                     tally.comments = comments
-                    return tally.report
+                    var report = tally.report
+                    // Windows run up to three working days past the range: their calendar reaches a week further.
+                    report.callBacks = try Self.callBackMeasures(db, start: start, end: end, queues: queues, service: request.service,
+                                                                 calendar: LocalCalendar(from: request.from, through: request.through.adding(days: 7)))
+                    return report
                 }
             }
         }

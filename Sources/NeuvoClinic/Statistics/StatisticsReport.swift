@@ -107,4 +107,6 @@ public struct StatisticsReport: Sendable {
     public let comments: [Comment]
     /// How many comments there were (`comments` may be cut short).
     public let commentCount: Int
+    /// The call-back requests made in the range, of the same queues (and service).
+    public internal(set) var callBacks = CallBackMeasures()
 }

@@ -2,7 +2,7 @@ import NeuvoClinic
 
 /// The statistics tables as CSV downloads, one per table the page shows.
 enum StatisticsTable: String, CaseIterable, Sendable {
-    case summary, hours, weekdays, days, queues, services, redFlags = "red-flags", comments
+    case summary, hours, weekdays, days, queues, services, redFlags = "red-flags", comments, callBacks = "call-backs"
 
     /// Queue and service names in the reader's language.
     func csv(_ report: StatisticsReport, queueName: (String) -> String, serviceName: (String) -> String) -> CSVTable {
@@ -29,6 +29,8 @@ enum StatisticsTable: String, CaseIterable, Sendable {
             var table = CSVTable(["score", "comment"])
             for comment in report.comments { table.add([.int(comment.score), .text(comment.text)]) }
             return table
+        case .callBacks:
+            return report.callBacks.csv
         }
     }
 
@@ -85,7 +87,7 @@ enum StatisticsTable: String, CaseIterable, Sendable {
     }
 }
 
-private extension String {
+extension String {
     /// Two digits: 07.
     init(format2 value: Int) { self = value < 10 ? "0\(value)" : "\(value)" }
 }

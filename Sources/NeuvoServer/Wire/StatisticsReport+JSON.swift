@@ -70,6 +70,7 @@ extension StatisticsReport {
             "byService": .array(byService.map { .object(["id": .string($0.id), "name": serviceName($0.id), "measures": $0.measures.json]) }),
             "comments": .object(["total": .int(commentCount),
                                  "shown": .array(comments.map { .object(["score": .int($0.score), "text": .string($0.text)]) })]),
+            "callBacks": callBacks.json,
         ])
     }
 }
