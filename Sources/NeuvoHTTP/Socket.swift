@@ -93,6 +93,10 @@ enum SocketAddress {
             }
         }
         let length = text.firstIndex(of: 0) ?? text.count
-        return String(decoding: text[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let described = String(decoding: text[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // A dual-stack listener (`--host ::`) sees an IPv4 peer as ::ffff:a.b.c.d; it is the IPv4
+        // address, and is named so, so that a trusted proxy or metrics address written as 127.0.0.1 matches.
+        if described.hasPrefix("::ffff:"), described.contains(".") { return String(described.dropFirst(7)) }
+        return described
     }
 }

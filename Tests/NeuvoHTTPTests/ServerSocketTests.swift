@@ -29,7 +29,7 @@ final class EngineFixture {
     let publicFolder: String
     let outside: String
 
-    init(limits: HTTPLimits = HTTPLimits()) throws {
+    init(limits: HTTPLimits = HTTPLimits(), host: String? = nil) throws {
         let base = NSTemporaryDirectory() + "neuvo-engine-\(UUID().uuidString)"
         publicFolder = base + "/public"
         outside = base + "/outside"
@@ -58,6 +58,7 @@ final class EngineFixture {
         }
         router.get("/big") { _ in .respond(Response(status: .ok, body: [UInt8](repeating: 65, count: 32 * 1024 * 1024))) }
         router.get("/items/{id}") { request in .respond(.text(status: .ok, request.parameters["id"] ?? "")) }
+        router.get("/peer") { request in .respond(.text(status: .ok, request.remoteAddress)) }
         router.get("/park") { request in
             let ms = Int(request.queryValue("ms") ?? "5000") ?? 5000
             return .park(Park(timeout: .milliseconds(ms), fallback: .text(status: .ok, "fallback")) { parked in
@@ -69,6 +70,7 @@ final class EngineFixture {
 
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
+        if let host { configuration.host = host }
         configuration.loopCount = 2
         configuration.limits = limits
         server = HTTPServer(configuration: configuration, router: router)
@@ -85,6 +87,14 @@ final class EngineFixture {
 
 @Suite("HTTP engine over real sockets")
 struct ServerSocketTests {
+    /// On a dual-stack listener an IPv4 client is named by its IPv4 address, as a
+    /// trusted proxy or a metrics address is written (not ::ffff:127.0.0.1).
+    @Test func anIPv4PeerOfADualStackListenerIsNamedInIPv4() throws {
+        let fixture = try EngineFixture(host: "::")
+        defer { fixture.stop() }
+        #expect(try fixture.client().call("GET", "/peer").text == "127.0.0.1")
+    }
+
     @Test func keepAliveReusesOneConnection() throws {
         let fixture = try EngineFixture()
         defer { fixture.stop() }
