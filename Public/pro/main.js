@@ -18,7 +18,7 @@ import { state, caseRecord, loadCaseIds, isAdmin, LANGS, LANG_KEY } from "./stat
 import { views } from "./render.js";
 import { updateTitle, hideAlert, startSignals } from "./signal.js";
 import { startDialogs } from "./modal.js";
-import { leftQueue, refreshQueue, scheduleQueueRefresh } from "./queue-feed.js";
+import { leftQueue, refreshQueue, scheduleQueueRefresh, refreshCallBacks, scheduleCallBackRefresh } from "./queue-feed.js";
 import { reloadCase, openCase } from "./cases.js";
 import { pollLoop } from "./stream.js";
 import { startSession, route, showLogin, onSignedOut, markUse } from "./session.js";
@@ -49,6 +49,7 @@ function applyStrings() {
   $("view-nav").setAttribute("aria-label", t("navLabel"));
   views.shifts();
   views.queue();
+  views.callBacks();
   views.mine();
   views.case();
   views.admin();
@@ -66,6 +67,7 @@ function setLanguage(next) {
   // Question texts, ready replies and the queue's summary lines come from the server in the chosen language.
   if (state.current) reloadCase(state.current);
   if (state.queueLoaded) scheduleQueueRefresh();
+  if (state.callBacksLoaded) scheduleCallBackRefresh();
 }
 
 async function startWorkspace(me) {
@@ -79,6 +81,8 @@ async function startWorkspace(me) {
   state.queue = [];
   leftQueue.clear();
   state.queueLoaded = false;
+  state.callBacks = [];
+  state.callBacksLoaded = false;
   $("user-name").textContent = `${me.displayName}, ${me.title}`;
   // An administrator who works in no queue starts in the admin view.
   if (isAdmin() && !(me.queues || []).length && !location.hash) history.replaceState(null, "", "#admin");
@@ -106,6 +110,8 @@ async function startWorkspace(me) {
     : [...remembered.filter((id) => listed.includes(id)), ...listed.reverse().filter((id) => !remembered.includes(id))];
   for (const id of ids) caseRecord(id);
   views.mine();
+  // The call list also finds which of my cases is a call-back I am calling.
+  refreshCallBacks();
   if (state.order.length) {
     await Promise.all(state.order.map((id) => reloadCase(id)));
     if (generation !== state.generation) return;

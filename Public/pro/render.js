@@ -6,6 +6,8 @@ const nothing = () => {};
 export const views = {
   queue: nothing,        // the waiting list
   filter: nothing,       // the waiting list's filter (its queue choices)
+  callBacks: nothing,    // the call list
+  callPanel: nothing,    // the open case's call, when it is a call-back
   mine: nothing,         // my cases
   case: nothing,         // the open case, whole
   messages: nothing,     // (c) the open case's timeline

@@ -96,6 +96,9 @@ export function onSignedOut(expired) {
   state.locked = false;
   state.queue = [];
   state.queueBeyond = 0;
+  state.callBacks = [];
+  state.callBacksLoaded = false;
+  views.callBacks();
   leftQueue.clear();
   resetAdmin();
   views.admin();

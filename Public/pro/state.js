@@ -17,6 +17,8 @@ export const state = {
   queueCursor: 0,     // the stream position the last queue snapshot was taken at
   queueBeyond: 0,     // waiting cases beyond those the server lists
   queueFilter: { queue: "", urgency: "" }, // what the waiting list shows (on this page only)
+  callBacks: [],      // my queues' live call-backs (requested or picked), in the server's order
+  callBacksLoaded: false,
   cursor: 0,
   generation: 0,      // bumps on sign-in/out so old loops stop
   cases: new Map(),   // conversationId -> case record

@@ -8,7 +8,8 @@ import { state, caseRecord, eventCaseId } from "./state.js";
 import { views } from "./render.js";
 import { caseLabel } from "./words.js";
 import { updateTitle, startBlink, beep, showAlert, hideAlert } from "./signal.js";
-import { leaveQueue, joinQueue, scheduleQueueRefresh, cancelQueueRefresh, signalArrival, stopArrivalSignal, QUEUE_LISTED } from "./queue-feed.js";
+import { leaveQueue, joinQueue, scheduleQueueRefresh, cancelQueueRefresh, signalArrival, stopArrivalSignal, QUEUE_LISTED,
+  scheduleCallBackRefresh } from "./queue-feed.js";
 import { reloadCase, openCase, mergeMessage, mergeNote, mergePhoto, photoFromEvent } from "./cases.js";
 
 export async function pollLoop(generation) {
@@ -25,6 +26,10 @@ export async function pollLoop(generation) {
       const events = r.data.events || [];
       if (typeof r.data.next === "number" && r.data.next > state.cursor) state.cursor = r.data.next;
       handleEvents(events);
+      // A round that ended with nothing new reads the call list again: the server wakes this poll for a
+      // call-back asked for or cancelled in my queues, but does not (yet) put those events on the
+      // professional's stream, so without this they would show only at the next pick or reload.
+      if (!events.length) scheduleCallBackRefresh();
       continue;
     }
     if (r.status === 401) return; // the page has signed out already
@@ -90,6 +95,7 @@ function caseOfEntry(caseId, data) {
 function handleEvents(events) {
   let queueLeft = false;
   let joined = null;
+  let callBacks = false;
   const wasEmpty = state.queue.length === 0;
   const touched = new Set();
   for (const ev of events) {
@@ -105,6 +111,12 @@ function handleEvents(events) {
         break;
       case "picked": case "withdrawn":
         if (leaveQueue(caseId, ev.seq)) queueLeft = true;
+        if (data.callBack) callBacks = true;
+        break;
+      // A call-back asked for (its matter leaves the chat queue), cancelled, or ended unreached: the call list changed.
+      case "callBackRequested": case "callBackCancelled": case "callBackNotReached":
+        if (leaveQueue(caseId, ev.seq)) queueLeft = true;
+        callBacks = true;
         break;
       case "transferred":
         if (caseId && data.professional && !data.queue) {
@@ -159,6 +171,7 @@ function handleEvents(events) {
     updateTitle();
   }
   if ((joined || queueLeft) && (state.queueBeyond || state.queue.length > QUEUE_LISTED)) scheduleQueueRefresh();
+  if (callBacks) scheduleCallBackRefresh();
   for (const id of touched) {
     const c = state.cases.get(id);
     if (!c) continue;

@@ -2,6 +2,7 @@
 // whose matter, and why a call failed.
 import { t, localized, lang } from "../shared/i18n.js";
 import { whose, ageText } from "../shared/people.js";
+import { clockOfDay } from "../shared/time.js";
 import { state } from "./state.js";
 
 export function queueName(id) {
@@ -59,6 +60,32 @@ export function caseLabel(c) {
   if (!c.view) return "…";
   return `${caseServiceTitle(c.view)} – ${subjectText(c.view.conversation.subject)}`;
 }
+
+// A call-back's window in Finnish wall-clock time, whatever the reader's own clock: "ke 2.12. 10.00–12.00"
+// ("ons 2.12. 10.00–12.00", "Wed 2 Dec 10:00–12:00"); one that ends at midnight ends at 24.00 of its day.
+const FINLAND = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Helsinki", year: "numeric", month: "numeric", day: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+function inFinland(at) {
+  const p = Object.fromEntries(FINLAND.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return { day: `${p.year}-${p.month}-${p.day}`, d: Number(p.day), m: Number(p.month), hm: `${p.hour}:${p.minute}` };
+}
+export function callWindowText(w) {
+  if (!w || Number.isNaN(Date.parse(w.start)) || Number.isNaN(Date.parse(w.end))) return "";
+  const a = inFinland(w.start), b = inFinland(w.end);
+  const locale = lang === "en" ? "en-GB" : lang + "-FI";
+  const zone = { timeZone: "Europe/Helsinki" };
+  const weekday = new Intl.DateTimeFormat(locale, { weekday: "short", ...zone }).format(new Date(w.start));
+  const date = lang === "en" ? new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", ...zone }).format(new Date(w.start))
+    : `${a.d}.${a.m}.`;
+  const to = b.hm === "00:00" && b.day !== a.day ? "24:00" : b.hm;
+  return `${weekday} ${date} ${clockOfDay(a.hm)}–${clockOfDay(to)}`;
+}
+// A call-back as said and as a button's name: its window, urgency and service.
+export function callBackLabel(b) {
+  return `${callWindowText(b.window)}, ${urgencyLabel(b.urgency)}, ${serviceTitle(b.serviceId)}`;
+}
+// A number as a tel: link dials it: "+358 40 1234567" → "tel:+358401234567".
+export const telHref = (phone) => "tel:" + String(phone).replace(/[^\d+]/g, "");
 
 // "Hanna Hoitaja, sairaanhoitaja"
 export const nameAndTitle = (p) => `${p.displayName}, ${p.title}`;
