@@ -107,13 +107,14 @@ export async function refreshCallBacks() {
   state.callBacks = list;
   state.callBacksLoaded = true;
   // A call-back's matter has left the chat queue: a row of it still there goes.
-  let left = false;
+  let left = false, found = false;
   for (const b of list) {
     if (leaveQueue(b.conversationId, 0)) left = true;
     const c = b.mine && state.cases.get(b.conversationId);
-    if (c) c.callBack = Object.assign(c.callBack || {}, b);
+    if (c) { found = found || !c.callBack; c.callBack = Object.assign(c.callBack || {}, b); }
   }
   if (left) { views.queue(); updateTitle(); }
+  if (found) views.mine();
   if (arrived.length) announce(t("cbNew", { what: callBackLabel(arrived[0]) }));
   views.callBacks();
   views.callPanel();

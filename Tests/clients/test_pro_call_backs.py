@@ -236,6 +236,7 @@ def test_a_swedish_residents_call_back_comes_live_to_the_nurse_and_ends_unreache
         ["Tavoitettu", "Ei vastausta", "Väärä numero"]
     assert "Iho-oireet" in n.text("#case-heading")
     assert n.mine_ids() == [conv], "the call-back's matter is not among my cases"
+    assert "Soittopyyntö" in n.text("#mine-list"), n.text("#mine-list")
     n.wait(lambda: call_rows(n) and call_rows(n)[0]["who"].startswith("Sinä soitat"), "my call in the list")
     assert call_rows(n)[0]["phone"] == "tel:+358401234567" and call_rows(n)[0]["open"]
     n.wait(lambda: "Soita numeroon +358 40 1234567" in n.find("#announcer").get_attribute("textContent"), "the pick announced")
