@@ -28,6 +28,10 @@ public final class NeuvoApp: Sendable {
         public var continuity = ContinuityOptions()
         /// How often ended continuity offers are released to the whole queue.
         public var offerSweepInterval: Duration = .seconds(5)
+        /// When the server deletes old content by itself (`neuvo serve`: 30 days, at 03.00 Finnish time; here off).
+        public var retention = RetentionSchedule(days: 0)
+        /// `PRAGMA wal_autocheckpoint` of the writer; 0 leaves checkpoints to Litestream.
+        public var walAutocheckpointPages = 10_000
         /// Include the chat transcript in record documents.
         public var exportTranscript = false
         /// The address the record system reaches Neuvo at (for photo URLs in documents).
@@ -56,7 +60,8 @@ public final class NeuvoApp: Sendable {
     public init(configuration: Configuration, logSink: @escaping @Sendable (String) -> Void = Logger.standardError) throws {
         self.configuration = configuration
         logger = Logger(level: configuration.logLevel, sink: logSink)
-        store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder))
+        store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder),
+                          walAutocheckpointPages: configuration.walAutocheckpointPages)
         clinic = Clinic(store: store, now: configuration.clock,
                         exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL),
                         continuity: configuration.continuity)
@@ -113,13 +118,13 @@ public final class NeuvoApp: Sendable {
         engine.set(http)
     }
 
-    /// The background sweep that releases ended continuity offers.
+    /// The background rounds (see ``Housekeeping``).
     private let sweeper = Mutex<Task<Void, Never>?>(nil)
     /// Reading the last 400 days into the statistics cache after start, on a thread of its own (neither
     /// the cooperative pool nor Dispatch's, which a blocking `wait()` may be holding); signalled when done,
     /// so `wait()` lets it finish before closing the store.
     private let warmed = DispatchSemaphore(value: 0)
-    /// Signalled when the offer sweep has ended.
+    /// Signalled when the rounds have ended.
     private let swept = DispatchSemaphore(value: 0)
     private let stopping = StopFlag(), warmStarted = StopFlag()
 
@@ -127,26 +132,17 @@ public final class NeuvoApp: Sendable {
     @discardableResult
     public func start() throws -> Int {
         let port = try http.start()
-        let clinic = self.clinic, hub = self.hub, logger = self.logger, interval = configuration.offerSweepInterval
+        let housekeeping = Housekeeping(clinic: clinic, hub: hub, logger: logger, offerInterval: configuration.offerSweepInterval,
+                                        retention: configuration.retention)
         sweeper.withLock { task in
-            // Off the cooperative pool, like the handlers: callers that block its threads must not stall the sweep.
             let stopping = self.stopping, swept = self.swept
             task = Task.detached(executorPreference: HandlerExecutor()) {
-                // Signalled when the loop ends, so `wait()` closes the store only after the last sweep.
+                // Signalled when the loop ends, so `wait()` closes the store only after the last round.
                 defer { swept.signal() }
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
-                    guard !Task.isCancelled, !stopping.isSet else { break }
-                    do {
-                        let events = try await clinic.expireOffers()
-                        if !events.isEmpty { hub.publish(streams: EventStreams.touched(by: events)) }
-                    } catch {
-                        logger.log(.error, "offer sweep failed with \(type(of: error))")
-                    }
-                }
+                await housekeeping.run(stopping: stopping)
             }
         }
-        let stopping = self.stopping, warmed = self.warmed
+        let stopping = self.stopping, warmed = self.warmed, clinic = self.clinic, logger = self.logger
         let warmer = Thread {
             do {
                 try clinic.warmStatistics { stopping.isSet }

@@ -1,4 +1,5 @@
 import CSQLite
+import Glibc
 
 /// One SQLite connection with a cache of prepared statements.
 ///
@@ -22,6 +23,12 @@ public final class Database: @unchecked Sendable {
 
     public init(path: String, mode: Mode = .writer, busyTimeoutMillis: Int32 = 5_000) throws(DatabaseError) {
         self.path = path
+        // A new database holds health data: readable by the service's user only. SQLite gives its
+        // -wal and -shm files the database file's mode, so they are private too.
+        if mode == .writer, access(path, F_OK) != 0 {
+            let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+            if fd >= 0 { Glibc.close(fd) }
+        }
         var db: OpaquePointer?
         let flags = mode == .writer
             ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -47,6 +54,9 @@ public final class Database: @unchecked Sendable {
             // busy conversations stay in memory instead of being read back with a system call per page.
             // Measured with `neuvo-bench writes`: 9.5k → 10.2–11k acknowledged writes/s over HTTP.
             try execute("PRAGMA cache_size = -32768")
+            // Deleted content (retention) is overwritten with zeros, so health data leaves the file
+            // rather than lingering in free pages. Only deletes pay for it; posting a message deletes nothing.
+            try execute("PRAGMA secure_delete = ON")
         }
         try execute("PRAGMA foreign_keys = ON")
     }

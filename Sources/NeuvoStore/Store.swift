@@ -8,7 +8,10 @@ public final class Store: Sendable {
     public let readers: ReaderPool
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, migrator: Migrator, readerCapacity: Int = 8) throws {
+    ///
+    /// `walAutocheckpointPages`: how long the WAL grows before the writer folds it back
+    /// (`PRAGMA wal_autocheckpoint`); 0 leaves checkpoints to another process, e.g. Litestream.
+    public init(path: String, migrator: Migrator, readerCapacity: Int = 8, walAutocheckpointPages: Int = 10_000) throws {
         self.path = path
         var database = try Database(path: path, mode: .writer)
         if try !migrator.migrate(database).isEmpty {
@@ -17,6 +20,7 @@ public final class Store: Sendable {
             database.close()
             database = try Database(path: path, mode: .writer)
         }
+        if walAutocheckpointPages != 10_000 { try database.execute("PRAGMA wal_autocheckpoint = \(max(0, walAutocheckpointPages))") }
         writer = Writer(database: database)
         readers = ReaderPool(path: path, capacity: readerCapacity)
     }

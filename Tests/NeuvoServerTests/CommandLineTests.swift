@@ -123,6 +123,8 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         let cookies = try runNeuvo(["serve", "--secure-cookies", "maybe"])
         #expect(cookies.status != 0)
         #expect(cookies.output.contains("--secure-cookies must be on or off"))
+        #expect(try runNeuvo(["serve", "--retention-days", "-1"]).output.contains("--retention-days must be"))
+        #expect(try runNeuvo(["serve", "--wal-autocheckpoint", "many"]).output.contains("--wal-autocheckpoint must be"))
     }
 }
 

