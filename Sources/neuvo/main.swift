@@ -16,8 +16,13 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) 
     return try result!.get()
 }
 
+/// The folder a bundled binary unpacked its files into, removed at exit.
+nonisolated(unsafe) var unpacked: String?
+
 do {
     let invocation = try parse(Array(CommandLine.arguments.dropFirst()))
+    unpacked = invocation.assets
+    defer { unpacked.map { try? FileManager.default.removeItem(atPath: $0) } }
     let (command, positional, configuration) = (invocation.command, invocation.positional, invocation.configuration)
     switch command {
     case "serve":
@@ -34,10 +39,17 @@ do {
         try apiKeyCommand(invocation)
     case "retention":
         try retentionCommand(positional, configuration)
+    case "bundle":
+        guard positional.count == 1 else { throw CommandLineError(description: "bundle needs one output path\n\n\(usage)") }
+        let count = try EmbeddedAssets.bundle(to: positional[0], publicFolder: configuration.publicFolder,
+                                              migrationsFolder: configuration.migrationsFolder,
+                                              demoCatalog: invocation.checkout + "/Sources/neuvo/demo-catalog.json")
+        print("wrote \(positional[0]) with \(count) files")
     default:
         throw CommandLineError(description: usage)
     }
 } catch {
     FileHandle.standardError.write(Data("neuvo: \(error)\n".utf8))
+    unpacked.map { try? FileManager.default.removeItem(atPath: $0) }
     exit(1)
 }

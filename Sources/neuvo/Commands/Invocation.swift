@@ -19,6 +19,7 @@ let usage = """
                          [--wal-autocheckpoint PAGES (10000; 0 leaves checkpoints to Litestream)]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
+           neuvo bundle OUTPUT   (a copy of this binary that carries Public/, Migrations/ and the demo catalog)
            neuvo catalog check FILE
            neuvo catalog import FILE [--db FILE] [--migrations DIR]
            neuvo user add USERNAME --name NAME --title TITLE [--role professional|admin|manager]
@@ -63,6 +64,9 @@ struct Invocation {
     var demo: Bool
     var catalog: String?
     var options: [String: String]
+    /// The folder the bundled files were unpacked into (removed at exit), if any.
+    var assets: String?
+    var checkout: String
 }
 
 func parse(_ arguments: [String]) throws -> Invocation {
@@ -71,8 +75,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
     let checkout = checkoutFolder()
     var configuration = NeuvoApp.Configuration()
     configuration.host = env["NEUVO_HOST"] ?? "127.0.0.1"
-    configuration.publicFolder = env["NEUVO_PUBLIC"] ?? checkout + "/Public"
-    configuration.migrationsFolder = env["NEUVO_MIGRATIONS"] ?? checkout + "/Migrations"
+    var publicFolder = env["NEUVO_PUBLIC"], migrationsFolder = env["NEUVO_MIGRATIONS"]
     var port = env["NEUVO_PORT"] ?? "8080"
     var database = env["NEUVO_DB"]
     var level = env["NEUVO_LOG_LEVEL"] ?? "info"
@@ -99,8 +102,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--host": configuration.host = try value(argument)
         case "--port": port = try value(argument)
         case "--db": database = try value(argument)
-        case "--public": configuration.publicFolder = try value(argument)
-        case "--migrations": configuration.migrationsFolder = try value(argument)
+        case "--public": publicFolder = try value(argument)
+        case "--migrations": migrationsFolder = try value(argument)
         case "--log-level": level = try value(argument)
         case "--demo": demo = true
         case "--catalog": catalog = try value(argument)
@@ -142,7 +145,15 @@ func parse(_ arguments: [String]) throws -> Invocation {
     } else {
         configuration.databasePath = "neuvo.sqlite"
     }
-    if demo && catalog == nil { catalog = checkout + "/Sources/neuvo/demo-catalog.json" }
+    // Pages, migrations and the demo catalog: as given; else those the binary carries (`neuvo bundle`);
+    // else the checkout's.
+    var assets: String?
+    if command != "bundle" && (publicFolder == nil || migrationsFolder == nil || (demo && catalog == nil)) {
+        assets = try EmbeddedAssets.unpack()
+    }
+    configuration.publicFolder = publicFolder ?? (assets ?? checkout) + "/Public"
+    configuration.migrationsFolder = migrationsFolder ?? (assets ?? checkout) + "/Migrations"
+    if demo && catalog == nil { catalog = assets.map { $0 + "/demo-catalog.json" } ?? checkout + "/Sources/neuvo/demo-catalog.json" }
     configuration.demoIdentification = demo
     configuration.trustedProxies = proxies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     guard let days = Int(retentionDays), (0...3650).contains(days) else {
@@ -165,5 +176,5 @@ func parse(_ arguments: [String]) throws -> Invocation {
         configuration.metricsAddresses = metricsFrom.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
     return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog,
-                      options: options)
+                      options: options, assets: assets, checkout: checkout)
 }
