@@ -7,7 +7,7 @@ import { state, currentHandledCase } from "./state.js";
 import { caseLabel, errorText, nameAndTitle } from "./words.js";
 import { showAlert } from "./signal.js";
 import { openDialog, returnFocusTo } from "./modal.js";
-import { scheduleQueueRefresh } from "./queue-feed.js";
+import { scheduleQueueRefresh, scheduleCallBackRefresh } from "./queue-feed.js";
 import { dropCase } from "./cases.js";
 
 export function openCloseDialog() {
@@ -65,6 +65,8 @@ function caseLeft(c, dialogId, key) {
   $(dialogId).close();
   dropCase(c.id);
   if (key === "transferred") scheduleQueueRefresh();
+  // A call-back's call goes with its case (to the colleague, or ends with it): the call list changed.
+  if (c.callBack) scheduleCallBackRefresh();
   announce(t(key, { what: label }));
   showAlert(t(key, { what: label }), "ok");
   if (state.current && !$("message-form").hidden) $("message-input").focus();

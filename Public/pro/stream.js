@@ -70,6 +70,8 @@ function adoptCase(id) {
   if (!id || state.dropped.has(id)) return null;
   if (state.cases.has(id)) return state.cases.get(id);
   caseRecord(id);
+  // It may be a call-back whose call came with it: the call list says.
+  scheduleCallBackRefresh();
   const generation = state.generation;
   reloadCase(id).then(() => {
     const c = state.cases.get(id);
@@ -119,6 +121,7 @@ function handleEvents(events) {
         callBacks = true;
         break;
       case "transferred":
+        if (state.callBacks.some((b) => b.conversationId === caseId)) callBacks = true;
         if (caseId && data.professional && !data.queue) {
           if (leaveQueue(caseId, ev.seq)) queueLeft = true;
           adoptCase(caseId);
