@@ -24,6 +24,12 @@ import Testing
         let answer = try poller.readResponse()
         #expect(answer.status == 401, "\(answer.text)")
         #expect(Date().timeIntervalSince(started) < 5, "the poll ended \(Date().timeIntervalSince(started)) s after the command")
+        // A key revoked from the command line is refused at its next request.
+        let key = try await CallBackAPITests.key(app, "potilastieto", .records)
+        #expect(try app.client().call("GET", "/api/v1/record-exports", headers: key).status == 200)
+        let revoked = try runNeuvo(["apikey", "revoke", "potilastieto", "--db", app.databasePath, "--migrations", repositoryRoot + "/Migrations"])
+        #expect(revoked.status == 0, "\(revoked.output)")
+        #expect(try app.client().call("GET", "/api/v1/record-exports", headers: key).status == 401)
         // Her open case went back to the queue, and the queue's pages heard it.
         try await app.addProfessional("pekka", queues: ["nurse"], name: "Pekka Hoitaja")
         let queue = try app.workspace("pekka").get("/api/v1/pro/queue").json?["cases"]?.arrayValue ?? []
