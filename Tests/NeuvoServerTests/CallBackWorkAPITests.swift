@@ -39,6 +39,10 @@ import Testing
         #expect(try terhi.get("/api/v1/pro/call-backs").json?["callBacks"] == .array([]))
         // Not in the chat queue.
         #expect(try hanna.get("/api/v1/pro/queue").json?["cases"] == .array([]))
+        // The request reached the queue's professionals' stream (their page shows it at once); not another queue's.
+        let heard = try hanna.get("/api/v1/pro/events?after=0").json?["events"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
+        #expect(heard.contains("callBackRequested"))
+        #expect(!(try terhi.get("/api/v1/pro/events?after=0").json?["events"]?.arrayValue?.contains { $0["type"] == .string("callBackRequested") } ?? true))
 
         let callBackID = try #require(list[0]["id"]?.stringValue)
         #expect(try terhi.post("/api/v1/pro/call-backs/\(callBackID)/pick", "{}").status == 404)
@@ -80,6 +84,9 @@ import Testing
         #expect(try hanna.post("/api/v1/pro/call-backs/\(callBackID)/pick", "{}").status == 200)
         let reached = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "reached"}"#)
         #expect(reached.json?["status"] == .string("reached"))
+        // The case view carries the call-back, so the page can show it after a reload.
+        let view = try #require(try hanna.get("/api/v1/pro/cases/\(id)").json?["callBack"])
+        #expect(view["status"] == .string("reached") && view["maxAttempts"] == .int(2) && view["phone"] == .string("+358 40 1234567"))
         let twice = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "noAnswer"}"#)
         #expect(twice.status == 409 && twice.json?["error"]?["code"] == .string("call_back_ended"))
         // The case is hers like a picked chat: she can write to the resident's page and close it.

@@ -68,7 +68,7 @@ def server(tmp_path_factory):
     _cli("user", "add", ADMIN, "--name", "Aino Ylläpitäjä", "--title", "ylläpitäjä", "--role", "admin", *common, env=pw)
     p = subprocess.run([str(NEUVO_BIN), "apikey", "create", KEY, *common], capture_output=True, text=True, timeout=30)
     assert p.returncode == 0, p.stderr
-    with running_server(tmp, db=db, catalog=False, extra=("--trusted-proxy", "127.0.0.1")) as srv:
+    with running_server(tmp, db=db, catalog=False, extra=("--trusted-proxy", "127.0.0.1", "--secure-cookies", "off")) as srv:
         srv.api_key = p.stdout.split()[-1]
         yield srv
 

@@ -86,7 +86,7 @@ def server(tmp_path_factory):
     require_binary()
     tmp = tmp_path_factory.mktemp("neuvo-pro-more")
     # The test client stands in for the identity-aware proxy, to identify a resident.
-    with running_server(tmp, db=_prepare(tmp), extra=("--trusted-proxy", "127.0.0.1")) as srv:
+    with running_server(tmp, db=_prepare(tmp), extra=("--trusted-proxy", "127.0.0.1", "--secure-cookies", "off")) as srv:
         yield srv
 
 

@@ -25,6 +25,8 @@ public struct CaseView: Sendable {
     /// For the handler: the summary to start closing from, and the queue's ready replies.
     public let summaryDraft: String?
     public let cannedReplies: [String]?
+    /// The matter's call-back, if it became one, and the tries its queue allows.
+    public internal(set) var callBack: (request: CallBack, maxAttempts: Int)?
 
     public struct IdentifiedResident: Sendable {
         public let personalIdentityCode: String
@@ -90,7 +92,7 @@ extension Clinic {
         }
         let handling = access == .handler
         let queue = conversation.queueID.flatMap { usedCatalog?.queue($0) }
-        return CaseView(
+        var view = CaseView(
             conversation: conversation, residentIdentity: identity,
             service: service.map { ($0.id, $0.title[language]) }, answers: answered,
             routingReason: row.string("routing_reason").flatMap { try? JSONValue.parse($0) }?[language.rawValue]?.stringValue,
@@ -99,6 +101,13 @@ extension Clinic {
             access: access,
             summaryDraft: handling ? Self.summaryDraft(service: service, answers: answers, subject: conversation.subject) : nil,
             cannedReplies: handling ? queue?.cannedReplies.map { $0[language] } : nil)
+        if let callBack = try store.read({ db in
+            try db.row("SELECT * FROM call_backs WHERE conversation_id = ? ORDER BY created_at DESC LIMIT 1", conversationID)
+        }).map(CallBack.init(row:)) {
+            let plan = try activeCatalog()?.queue(callBack.queueID)?.callBack
+            view.callBack = (callBack, plan?.attempts ?? 2)
+        }
+        return view
     }
 
     /// What opening a case reads, in the transaction that audits it.

@@ -29,6 +29,13 @@ extension CaseView {
         object["access"] = .string(access.map { $0 == .handler ? "handler" : "consultant" } ?? "admin")
         if let summaryDraft { object["summaryDraft"] = .string(summaryDraft) }
         if let cannedReplies { object["cannedReplies"] = .array(cannedReplies.map { .string($0) }) }
+        if let callBack {
+            // The number for the one who calls: the handler (a consultant or an administrator reads the rest).
+            var json = callBack.request.json.objectValue ?? JSONObject()
+            if access != .handler { json["phone"] = .null }
+            json["maxAttempts"] = .int(callBack.maxAttempts)
+            object["callBack"] = .object(json)
+        }
         return .object(object)
     }
 }
