@@ -24,12 +24,17 @@ extension EventLoop {
         }
     }
 
-    /// The client hung up while its request was being served: a parked request
-    /// ends now; a running handler's response will find the socket closed.
+    /// The client shut its sending side while its request was being served. A
+    /// parked request ends now with its fallback (what its timeout would answer),
+    /// then the connection closes: a client that only half-closed still reads,
+    /// and gets a poll's answer rather than nothing (Linux cannot tell a
+    /// half-close from a close without writing); one that left entirely makes
+    /// the write fail, which costs nothing. A running handler's response is
+    /// written the same way, then closed.
     func peerLeftWhileBusy(_ connection: Connection) {
         if connection.state == .parked, let parked = connection.exchange?.parked {
-            _ = parked.expire()
-            closeConnection(connection)
+            if parked.expire() { respond(connection, parked.fallback) }
+            // else: complete() won the race; its response is on its way, and closes the connection after it.
         } else {
             connection.closeAfterWrite = true
         }

@@ -320,9 +320,29 @@ struct ServerSocketTests {
         parked.onCancel { cancelled.set(1) }
         shutdown(client.fd, Int32(SHUT_RDWR))
         let end = Date().addingTimeInterval(3)
-        while cancelled.value == 0 && Date() < end { usleep(10_000) }
+        while (cancelled.value == 0 || fixture.server.connectionCount > 0) && Date() < end { usleep(10_000) }
         #expect(cancelled.value == 1)
         #expect(fixture.server.connectionCount == 0)
+    }
+
+    /// A client that shuts only its sending side after the request still reads:
+    /// its parked poll is answered (as at its timeout) at once, not dropped.
+    @Test func aHalfClosedClientGetsItsParkedRequestAnswered() throws {
+        let fixture = try EngineFixture()
+        defer { fixture.stop() }
+        let client = try fixture.client()
+        try client.send(RawClient.request("GET", "/park?ms=10000"))
+        let parked = try #require(fixture.registry.waitForOne())
+        let cancelled = Counter()
+        parked.onCancel { cancelled.set(1) }
+        let start = Date()
+        shutdown(client.fd, Int32(SHUT_WR))
+        let response = try client.readResponse()
+        #expect(response.status == 200 && response.text == "fallback")
+        #expect(response.header("connection") == "close")
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(cancelled.value == 1)
+        #expect(client.waitForClose())
     }
 
     @Test func gracefulStopAnswersParkedRequests() throws {
