@@ -32,6 +32,10 @@ final class Connection {
         var parked: ParkedRequest?
         /// Bytes of the server's body budget this request holds until its body is in.
         var reservedBodyBytes = 0
+        /// Whose share of the budget `reservedBodyBytes` is.
+        var reservedFor = ""
+        /// When reading the body began (monotonic ms): its deadline runs from here.
+        var bodyStartedAt: UInt64 = 0
 
         init(head: RequestHead, route: Route?, parameters: [String: String], startedAt: UInt64) {
             self.head = head

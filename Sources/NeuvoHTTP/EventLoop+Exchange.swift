@@ -101,7 +101,14 @@ extension EventLoop {
             case .readingBody:
                 guard let exchange = connection.exchange else { return }
                 let length = exchange.head.contentLength
-                guard connection.input.count >= length else { return }
+                guard connection.input.count >= length else {
+                    // A minimum send rate, not one deadline for every size: each byte that arrives buys
+                    // 1/minBodyBytesPerSecond s beyond the first bodyTimeout, so a large photo from a slow
+                    // phone gets in, and a sender that falls behind that average is cut off.
+                    let earned = UInt64(connection.input.count) * 1000 / UInt64(max(1, limits.minBodyBytesPerSecond))
+                    setDeadline(connection, max(connection.deadline, exchange.bodyStartedAt + limits.bodyTimeout.millis + earned))
+                    return
+                }
                 let body = Array(connection.input[0..<length])
                 connection.input.removeFirst(length)
                 releaseBody(exchange)
@@ -149,16 +156,21 @@ extension EventLoop {
             return
         }
         if let route, head.contentLength > limits.admitBodiesAbove {
-            guard server.reserveBodyBytes(head.contentLength) else {
-                // Everyone's unfinished bodies already hold the budget: come back shortly.
+            let client = server.configuration.clientOf(connection.peer, head.headers)
+            if let refusal = server.reserveBodyBytes(head.contentLength, client: client) {
+                // Everyone's unfinished bodies already hold the budget, or this client's share of it: come back shortly.
                 connection.closeAfterWrite = true
                 connection.lingerAllowance = head.contentLength
-                var response = HTTPError(.serviceUnavailable, code: "overloaded", message: "The server is busy receiving files. Try again in a moment.").response
+                var response = refusal == .everyone
+                    ? HTTPError(.serviceUnavailable, code: "overloaded", message: "The server is busy receiving files. Try again in a moment.").response
+                    : HTTPError(.tooManyRequests, code: "too_many_uploads",
+                                message: "Too many files are on their way from you at once. Try again when one has arrived.").response
                 response.headers.add(name: "retry-after", value: "5")
                 respond(connection, response)
                 return
             }
             exchange.reservedBodyBytes = head.contentLength
+            exchange.reservedFor = client
             if let admit = route.admit {
                 admitBody(connection, exchange: exchange, admit: admit)
                 return
@@ -216,13 +228,14 @@ extension EventLoop {
             _ = interim.withUnsafeBytes { neuvo_send(connection.fd, $0.baseAddress, $0.count) }
         }
         connection.state = .readingBody
+        connection.exchange?.bodyStartedAt = now
         setDeadline(connection, now + limits.bodyTimeout.millis)
     }
 
     /// Gives back a large body's share of the budget (once).
     func releaseBody(_ exchange: Connection.Exchange) {
         guard exchange.reservedBodyBytes > 0 else { return }
-        server.releaseBodyBytes(exchange.reservedBodyBytes)
+        server.releaseBodyBytes(exchange.reservedBodyBytes, client: exchange.reservedFor)
         exchange.reservedBodyBytes = 0
     }
 

@@ -10,8 +10,12 @@ public struct HTTPLimits: Sendable {
     public var defaultBodyLimit = 64 * 1024
     /// Time from the first byte of a request to the end of its head: 408 after.
     public var headerTimeout: Duration = .seconds(10)
-    /// Time to receive the whole body once the head is in: 408 after.
+    /// Time to receive a body once the head is in: 408 after, unless it keeps
+    /// arriving at ``minBodyBytesPerSecond`` (each byte buys 1/rate s more).
     public var bodyTimeout: Duration = .seconds(30)
+    /// The slowest average a large body may arrive at: 32 KiB/s (about 256 kbit/s,
+    /// a poor mobile uplink) lets an 11 MiB photo take 6 minutes.
+    public var minBodyBytesPerSecond = 32 * 1024
     /// How long a kept-alive connection may sit idle between requests.
     public var idleTimeout: Duration = .seconds(60)
     /// How long a response write may make no progress before the connection is dropped.
@@ -26,6 +30,10 @@ public struct HTTPLimits: Sendable {
     /// Bytes all unfinished large bodies may hold at once; a new one beyond it
     /// gets 503 with `Retry-After`, so slow senders cannot exhaust memory.
     public var maxBodyBytesInFlight = 768 * 1024 * 1024
+    /// Of that budget, what one client (``HTTPServer/Configuration/clientOf``) may hold at once;
+    /// beyond it a new large body gets 429 with `Retry-After`, so one address's slow
+    /// uploads cannot spend everyone's budget. Six 11 MiB photos at once fit.
+    public var maxBodyBytesInFlightPerClient = 66 * 1024 * 1024
     /// How long a graceful stop waits for in-flight requests.
     public var shutdownGrace: Duration = .seconds(10)
 

@@ -20,6 +20,9 @@ public final class HTTPServer: Sendable {
         public var port = 8080
         public var loopCount = ProcessInfo.processInfo.activeProcessorCount
         public var limits = HTTPLimits()
+        /// Who a request comes from, for the per-client share of the body budget: by default
+        /// the peer's address; behind a reverse proxy the server names the client it forwards for.
+        public var clientOf: @Sendable (_ peer: String, _ headers: HTTPHeaders) -> String = { peer, _ in peer }
         public init() {}
     }
 
@@ -31,6 +34,8 @@ public final class HTTPServer: Sendable {
     private let errorReporter: @Sendable (String) -> Void
     private let openConnections = Atomic<Int>(0)
     private let bodyBytesInFlight = Atomic<Int>(0)
+    /// Per client, the bytes its unfinished large bodies hold (few entries: only clients mid-upload).
+    private let clientBodyBytes = Mutex<[String: Int]>([:])
     private let state = Mutex<(listenFD: Int32, port: Int, loops: [EventLoop], threads: Int)>((-1, 0, [], 0))
     private let finished = DispatchSemaphore(value: 0)
     let handlerExecutor = HandlerExecutor()
@@ -97,17 +102,38 @@ public final class HTTPServer: Sendable {
         state.withLock { $0.threads = 0; $0.listenFD = -1; $0.loops = [] }
     }
 
-    /// Holds `bytes` of the body budget for a large body; false when it is spent.
-    func reserveBodyBytes(_ bytes: Int) -> Bool {
-        let (_, now) = bodyBytesInFlight.add(bytes, ordering: .relaxed)
-        if now > configuration.limits.maxBodyBytesInFlight {
-            bodyBytesInFlight.subtract(bytes, ordering: .relaxed)
-            return false
+    /// Why a large body could not be taken now.
+    enum BodyBudgetRefusal { case everyone, thisClient }
+
+    /// Holds `bytes` of the body budget for a large body of `client`; nil when taken.
+    func reserveBodyBytes(_ bytes: Int, client: String) -> BodyBudgetRefusal? {
+        let limits = configuration.limits
+        let clientFits = clientBodyBytes.withLock { held in
+            guard held[client, default: 0] + bytes <= limits.maxBodyBytesInFlightPerClient else { return false }
+            held[client, default: 0] += bytes
+            return true
         }
-        return true
+        guard clientFits else { return .thisClient }
+        let (_, now) = bodyBytesInFlight.add(bytes, ordering: .relaxed)
+        if now > limits.maxBodyBytesInFlight {
+            bodyBytesInFlight.subtract(bytes, ordering: .relaxed)
+            releaseClientBytes(bytes, client: client)
+            return .everyone
+        }
+        return nil
     }
 
-    func releaseBodyBytes(_ bytes: Int) { bodyBytesInFlight.subtract(bytes, ordering: .relaxed) }
+    func releaseBodyBytes(_ bytes: Int, client: String) {
+        bodyBytesInFlight.subtract(bytes, ordering: .relaxed)
+        releaseClientBytes(bytes, client: client)
+    }
+
+    private func releaseClientBytes(_ bytes: Int, client: String) {
+        clientBodyBytes.withLock { held in
+            let left = held[client, default: 0] - bytes
+            held[client] = left > 0 ? left : nil
+        }
+    }
 
     func reserveConnection() -> Bool {
         let (_, now) = openConnections.add(1, ordering: .relaxed)

@@ -1,6 +1,6 @@
 import NeuvoHTTP
 
-/// The address a request really came from, for throttling.
+/// The address a request really came from, for throttling (sign-ins, the per-client share of the upload budget).
 ///
 /// Behind the reverse proxy every request arrives from the proxy's address, so
 /// counting failed sign-ins per peer would let one guesser lock out a whole
@@ -9,12 +9,15 @@ import NeuvoHTTP
 /// because a client can write whatever it likes there.
 enum ClientAddress {
     static func of(_ request: Request, trustedProxies: Set<String>) -> String {
-        guard trustedProxies.contains(request.remoteAddress),
-              let forwarded = request.headers.values("x-forwarded-for").last?.split(separator: ",").last else {
-            return request.remoteAddress
+        of(peer: request.remoteAddress, headers: request.headers, trustedProxies: trustedProxies)
+    }
+
+    static func of(peer: String, headers: HTTPHeaders, trustedProxies: Set<String>) -> String {
+        guard trustedProxies.contains(peer), let forwarded = headers.values("x-forwarded-for").last?.split(separator: ",").last else {
+            return peer
         }
         let address = forwarded.trimmingSpaces()
-        guard !address.isEmpty, address.utf8.count <= 64 else { return request.remoteAddress }
+        guard !address.isEmpty, address.utf8.count <= 64 else { return peer }
         return String(address)
     }
 }

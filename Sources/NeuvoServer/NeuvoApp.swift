@@ -108,6 +108,8 @@ public final class NeuvoApp: Sendable {
         httpConfiguration.port = configuration.port
         if configuration.loopCount > 0 { httpConfiguration.loopCount = configuration.loopCount }
         httpConfiguration.limits = configuration.limits
+        let proxies = Set(configuration.trustedProxies)
+        httpConfiguration.clientOf = { peer, headers in ClientAddress.of(peer: peer, headers: headers, trustedProxies: proxies) }
         let logger = self.logger
         http = HTTPServer(configuration: httpConfiguration, router: router,
                           logger: { entry in

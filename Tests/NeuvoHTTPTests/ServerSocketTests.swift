@@ -195,6 +195,25 @@ struct ServerSocketTests {
         #expect(client.waitForClose())
     }
 
+    /// A minimum send rate: bytes that keep arriving buy time past bodyTimeout; a stalled sender is cut off.
+    @Test func aBodyThatKeepsArrivingEarnsTimeAndAStalledOneIsCutOff() throws {
+        var limits = HTTPLimits()
+        limits.bodyTimeout = .milliseconds(300)
+        limits.minBodyBytesPerSecond = 10  // each byte buys 100 ms
+        let fixture = try EngineFixture(limits: limits)
+        defer { fixture.stop() }
+        let client = try fixture.client()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabcde")  // due at 300 + 500 ms
+        usleep(500_000)  // past bodyTimeout alone
+        try client.send("fghij")
+        let taken = try client.readResponse()
+        #expect(taken.status == 200 && taken.text == "abcdefghij")
+        let start = Date()
+        try client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabcde")
+        #expect(try client.readResponse().status == 408)
+        #expect(Date().timeIntervalSince(start) > 0.7)
+    }
+
     @Test func idleKeepAliveConnectionIsClosed() throws {
         var limits = HTTPLimits()
         limits.idleTimeout = .milliseconds(300)

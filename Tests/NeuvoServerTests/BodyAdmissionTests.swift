@@ -79,4 +79,36 @@ import Testing
         let again = try resident.client.call("POST", path, headers: resident.headers(PhotoAPITests.upload), body: photo)
         #expect(again.status == 201)
     }
+
+    @Test func oneClientCannotHoldMoreThanItsShareOfTheBudget() async throws {
+        let app = try TestApp {
+            $0.limits.maxBodyBytesInFlightPerClient = 1_000_000
+            $0.trustedProxies = ["127.0.0.1"]  // the test stands in for the proxy: X-Forwarded-For names the client
+            $0.secureCookies = false
+        }
+        try await app.app.clinic.importCatalog(Array(testCatalogJSON.utf8))
+        defer { app.stop() }
+        let (resident, id) = try app.queuedResident()
+        let path = "/api/v1/conversations/\(id)/photos"
+        let photo = TestImages.png(width: 640, height: 480, padding: 600_000)
+        func headers(_ client: String) -> [(String, String)] { resident.headers(PhotoAPITests.upload + [("X-Forwarded-For", client)]) }
+        // One client's first upload holds 600 KB of its 1 MB share while its body is on the way...
+        let first = try app.client()
+        var head = "POST \(path) HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(photo.count)\r\n"
+        for (name, value) in headers("198.51.100.7") { head += "\(name): \(value)\r\n" }
+        try first.send(head + "\r\n")
+        try first.send(Array(photo[0..<1000]))
+        usleep(300_000)
+        // ...so its second does not fit: 429 with Retry-After, before its body is read.
+        let refused = try headOnly(app, path, headers: headers("198.51.100.7"), length: photo.count)
+        #expect(refused.status == 429 && refused.json?["error"]?["code"] == .string("too_many_uploads"))
+        #expect(refused.header("retry-after") == "5")
+        // Another client behind the same proxy is not held up by it.
+        let other = try app.client().call("POST", path, headers: headers("198.51.100.8"), body: photo)
+        #expect(other.status == 201, "\(other.text)")
+        // The first finishes and gives its share back; its next upload is taken.
+        try first.send(Array(photo[1000...]))
+        #expect(try first.readResponse().status == 201)
+        #expect(try app.client().call("POST", path, headers: headers("198.51.100.7"), body: photo).status == 201)
+    }
 }
