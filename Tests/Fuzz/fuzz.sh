@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (libFuzzer, with AddressSanitizer) of Neuvo's parsers:
 #   bash Tests/Fuzz/fuzz.sh [SECONDS] [TARGET...]
-# TARGET: head-parser json image identity-code (default: all); SECONDS per target (default 60).
+# TARGET: head-parser json image identity-code catalog (default: all); SECONDS per target (default 60).
 # Each target is built from the module's own sources (their cross-module imports taken out, so one
 # swiftc call makes one binary) and starts from a seed corpus like the tests' inputs. Corpora and
 # any crash reproducer stay in ${NEUVO_FUZZ_DIR:-/tmp/neuvo-fuzz}; a crash fails the script.
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 SECONDS_EACH="${1:-60}"
 shift || true
 TARGETS=("$@")
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(head-parser json image identity-code)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(head-parser json image identity-code catalog)
 WORK="${NEUVO_FUZZ_DIR:-/tmp/neuvo-fuzz}"
 SWIFTC="${SWIFTC:-swiftc}"
 
@@ -20,6 +20,7 @@ sources() {
         json) echo Sources/NeuvoJSON/*.swift Sources/NeuvoEncoding/Hex.swift Tests/Fuzz/JSONFuzz.swift ;;
         image) echo Sources/NeuvoClinic/Photos/{ImageSanitizer,JPEGSanitizer,PNGSanitizer,WebPSanitizer,CRC32,ExifOrientation,ByteReading}.swift Sources/NeuvoEncoding/Hex.swift Tests/Fuzz/ImageFuzz.swift ;;
         identity-code) echo Sources/NeuvoClinic/Identity/PersonalIdentityCode.swift Tests/Fuzz/IdentityCodeFuzz.swift ;;
+        catalog) echo Sources/NeuvoClinic/Catalog/*.swift Sources/NeuvoClinic/CallBack/{PhoneNumber,CallBackPlan}.swift Sources/NeuvoClinic/{Timestamp,ClinicError}.swift Sources/NeuvoJSON/*.swift Sources/NeuvoEncoding/Hex.swift Tests/Fuzz/CatalogFuzz.swift ;;
         *) echo "unknown target $1" >&2; exit 2 ;;
     esac
 }
@@ -53,6 +54,10 @@ PY
             ;;
         identity-code)
             printf '131052-308T' >"$dir/a"; printf '010101A123N' >"$dir/b"; printf '311299-999X' >"$dir/c" ;;
+        catalog)
+            # The tests' catalog (Tests/NeuvoTestSupport/TestCatalog.swift), and a small one with call-backs.
+            sed -n '/^public let testCatalogJSON = #"""$/,/^"""#$/p' Tests/NeuvoTestSupport/TestCatalog.swift | sed '1d;$d' >"$dir/test-catalog"
+            sed 's/"targetFirstResponseMinutes": 60,/"targetFirstResponseMinutes": 60, "callBack": {"windows": {"mon": [["08:00", "10:00"]]}, "capacityPerWindow": 2, "attempts": 2, "callerNumber": "09 310 10000", "offer": {"whenWaitOverMinutes": 45}},/' "$dir/test-catalog" >"$dir/call-backs" ;;
     esac
 }
 
@@ -70,7 +75,8 @@ for target in "${TARGETS[@]}"; do
     "$SWIFTC" -sanitize=fuzzer,address -parse-as-library -O -module-name Fuzz "$build"/src/*.swift -o "$build/fuzz" 2>"$build/build.log" \
         || { cat "$build/build.log" >&2; exit 1; }
     echo "fuzz: running $target for ${SECONDS_EACH}s" >&2
-    if "$build/fuzz" -max_total_time="$SECONDS_EACH" -max_len=4096 -artifact_prefix="$build/" "$build/corpus" >"$build/run.log" 2>&1; then
+    max_len=4096; [[ "$target" == catalog ]] && max_len=16384  # a catalog is a document, not a head
+    if "$build/fuzz" -max_total_time="$SECONDS_EACH" -max_len="$max_len" -artifact_prefix="$build/" "$build/corpus" >"$build/run.log" 2>&1; then
         grep -E "^#[0-9]+ *DONE|Done [0-9]+ runs" "$build/run.log" | tail -1 | sed "s/^/fuzz: $target: /" >&2
     else
         echo "fuzz: $target FAILED (reproducer and log in $build)" >&2
