@@ -1,17 +1,12 @@
-// The open case: its heading, who the client is, a call-back's call (the number, the window, each try),
-// the pre-question answers and routing reason, earlier red flags of the same visit, what I may do with it,
-// and the ready replies.
-import { $, h, show, announce } from "../shared/dom.js";
+// The open case: its heading, who the client is, the pre-question answers and routing reason, earlier red
+// flags of the same visit, what I may do with it, and the ready replies. (A call-back's call at its top is
+// call-panel.js, loaded when first needed.)
+import { $, h, show } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
-import { request } from "../shared/api.js";
 import { clockText } from "../shared/time.js";
-import { state, currentCase, currentHandledCase } from "./state.js";
+import { state, currentCase } from "./state.js";
 import { views } from "./render.js";
-import { queueName, urgencyLabel, subjectKindLabel, subjectText, caseServiceTitle, numberText, caseLabel, callWindowText, telHref,
-  errorText } from "./words.js";
-import { showAlert } from "./signal.js";
-import { scheduleCallBackRefresh } from "./queue-feed.js";
-import { dropCase } from "./cases.js";
+import { queueName, urgencyLabel, subjectKindLabel, subjectText, caseServiceTitle, numberText } from "./words.js";
 
 function renderCase() {
   const c = currentCase();
@@ -82,71 +77,7 @@ function renderCase() {
   }
   views.messages(c);
   views.notes(c);
-  renderCallPanel();
-}
-
-// A call-back I picked: the number as a link that dials it, the window, the tries so far and what each came
-// to. Reached, it stays to say what is left: closing the case as a chat is closed.
-function renderCallPanel() {
-  const c = currentHandledCase();
-  const cb = c && c.callBack;
-  const shown = !!cb && (cb.status === "picked" || cb.status === "reached");
-  show($("call-panel"), shown);
-  if (!shown) return;
-  const link = $("call-phone");
-  link.textContent = cb.phone || "–"; // no number after retention
-  if (cb.phone) link.href = telHref(cb.phone); else link.removeAttribute("href");
-  $("call-window").textContent = callWindowText(cb.window);
-  $("call-attempts").textContent = numberText(cb.attempts || 0) + (cb.maxAttempts ? "/" + numberText(cb.maxAttempts) : "");
-  const calling = cb.status === "picked";
-  show($("call-buttons"), calling);
-  show($("call-hint"), calling);
-  const said = !calling ? t("callReachedSaid")
-    : cb.attempts ? t("callNoAnswerSaid", { n: numberText(cb.attempts), max: numberText(cb.maxAttempts || cb.attempts) }) : "";
-  $("call-status").textContent = said;
-  show($("call-status"), !!said);
-  if (c.id !== $("call-panel").dataset.caseId) { $("call-panel").dataset.caseId = c.id; $("call-error").hidden = true; }
-}
-
-// One try: reached (the case is then closed like a chat), no answer (again later, until the queue's tries
-// are used) or a wrong number. The last unanswered try or a wrong number ends the matter as not reached.
-let recording = false;
-async function recordAttempt(result) {
-  const c = currentHandledCase();
-  const cb = c && c.callBack;
-  if (!cb || cb.status !== "picked" || recording) return;
-  recording = true;
-  $("call-buttons").setAttribute("aria-busy", "true");
-  const r = await request("POST", `/api/v1/pro/call-backs/${encodeURIComponent(cb.id)}/attempts`, { result });
-  recording = false;
-  $("call-buttons").removeAttribute("aria-busy");
-  const err = $("call-error");
-  err.hidden = true;
-  if (r.ok) {
-    Object.assign(cb, r.data);
-    scheduleCallBackRefresh();
-    if (cb.status === "notReached") {
-      const text = t("callNotReached", { what: caseLabel(c) });
-      c.closed = true;
-      dropCase(c.id);
-      showAlert(text, "info");
-      announce(text);
-      $("cb-heading").focus();
-      return;
-    }
-    renderCallPanel();
-    if (cb.status === "reached") {
-      announce(t("callReachedSaid"));
-      $("close-button").focus();
-    } else {
-      announce($("call-status").textContent);
-    }
-    return;
-  }
-  if (r.status === 401) return;
-  err.textContent = r.status === 409 && r.code === "call_back_ended" ? t("callEnded") : errorText(r);
-  err.hidden = false;
-  if (r.status === 409 || r.status === 404) scheduleCallBackRefresh();
+  views.callPanel();
 }
 
 // A number answer as the page's language writes it (38,2 in Finnish): the server writes "38.2 °C".
@@ -171,10 +102,6 @@ function insertCanned(text) {
 
 export function startCaseView() {
   views.case = renderCase;
-  views.callPanel = renderCallPanel;
-  for (const button of document.querySelectorAll("#call-buttons [data-attempt]")) {
-    button.addEventListener("click", () => recordAttempt(button.dataset.attempt));
-  }
   $("prequestions").addEventListener("toggle", () => { const c = currentCase(); if (c) c.answersOpen = $("prequestions").open; });
   // Esc folds the ready replies back into their button.
   $("canned-box").addEventListener("keydown", (e) => {

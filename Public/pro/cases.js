@@ -8,6 +8,7 @@ import { state, caseRecord, saveCaseIds, eventCaseId } from "./state.js";
 import { views } from "./render.js";
 import { caseLabel } from "./words.js";
 import { startBlink } from "./signal.js";
+import { mergeCallBack } from "./call-feed.js";
 
 export function dropCase(id) {
   state.dropped.add(id);
@@ -47,6 +48,8 @@ export async function reloadCase(id, { live = false } = {}) {
       return;
     }
     c.view = r.data;
+    // A matter that became a call-back: the call I make, from the server (also after a reload of the page).
+    if (r.data.callBack && r.data.access === "handler") mergeCallBack(c, r.data.callBack);
     for (const m of r.data.messages || []) mergeMessage(c, m, live && !first);
     for (const n of r.data.notes || []) mergeNote(c, n);
     if (Array.isArray(r.data.photos)) {

@@ -7,7 +7,8 @@ import { state, currentHandledCase } from "./state.js";
 import { caseLabel, errorText, nameAndTitle } from "./words.js";
 import { showAlert } from "./signal.js";
 import { openDialog, returnFocusTo } from "./modal.js";
-import { scheduleQueueRefresh, scheduleCallBackRefresh } from "./queue-feed.js";
+import { scheduleQueueRefresh } from "./queue-feed.js";
+import { scheduleCallBackRefresh } from "./call-feed.js";
 import { dropCase } from "./cases.js";
 
 export function openCloseDialog() {

@@ -3,8 +3,9 @@
 // Native ES modules, no build step, plain DOM; text from the server is only ever put in with
 // textContent. Imports only go downward:
 //   main.js (this entry: start, sign-in → workspace, language, keyboard shortcuts)
-//   → views: session, queue, queue-filter, my-cases, case-view, timeline, compose, photos, dialogs, shifts, admin
-//   → services: stream (the one long poll that drives everything live), cases, queue-feed, signal, modal
+//   → views: session, queue, call-backs, queue-filter, my-cases, case-view, timeline, compose, photos, dialogs, shifts,
+//     admin (and call-panel, loaded when a call-back's case is first shown)
+//   → services: stream (the one long poll that drives everything live), cases, queue-feed, call-feed, signal, modal
 //   → state.js, strings.js, words.js, render.js
 //   → ../shared/ (the toolkit both pages share)
 // A view never imports another: it asks for another part's redraw through render.js (`views`).
@@ -14,15 +15,17 @@ import { request, whenSignedOut } from "../shared/api.js";
 import { store, load } from "../shared/storage.js";
 import { sleep } from "../shared/time.js";
 import { STRINGS } from "./strings.js";
-import { state, caseRecord, loadCaseIds, isAdmin, LANGS, LANG_KEY } from "./state.js";
+import { state, caseRecord, loadCaseIds, isAdmin, currentHandledCase, LANGS, LANG_KEY } from "./state.js";
 import { views } from "./render.js";
 import { updateTitle, hideAlert, startSignals } from "./signal.js";
 import { startDialogs } from "./modal.js";
-import { leftQueue, refreshQueue, scheduleQueueRefresh, refreshCallBacks, scheduleCallBackRefresh } from "./queue-feed.js";
+import { leftQueue, refreshQueue, scheduleQueueRefresh } from "./queue-feed.js";
+import { refreshCallBacks, scheduleCallBackRefresh, callShown } from "./call-feed.js";
 import { reloadCase, openCase } from "./cases.js";
 import { pollLoop } from "./stream.js";
 import { startSession, route, showLogin, onSignedOut, markUse } from "./session.js";
 import { startQueue, pick } from "./queue.js";
+import { startCallBacks } from "./call-backs.js";
 import { startQueueFilter } from "./queue-filter.js";
 import { startMyCases } from "./my-cases.js";
 import { startCaseView } from "./case-view.js";
@@ -156,10 +159,21 @@ function onShortcut(e) {
   }
 }
 
+// Until call-panel.js has loaded, its slot loads it (again after a failed try) when the open case is a call-back I
+// am calling; the promise lets a caller wait for the panel to be drawn.
+let callPanelPart = null;
+function loadCallPanel() {
+  if (!callShown(currentHandledCase()?.callBack)) return callPanelPart;
+  callPanelPart ||= import("./call-panel.js").then((m) => m.startCallPanel(), () => { callPanelPart = null; });
+  return callPanelPart;
+}
+
 async function start() {
   startSignals();
   startSession(startWorkspace);
   startQueue();
+  startCallBacks();
+  views.callPanel = loadCallPanel;
   startQueueFilter();
   startMyCases();
   startCaseView();

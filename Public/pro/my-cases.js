@@ -4,6 +4,7 @@ import { t } from "../shared/i18n.js";
 import { state } from "./state.js";
 import { views } from "./render.js";
 import { caseLabel } from "./words.js";
+import { callShown } from "./call-feed.js";
 import { openCase } from "./cases.js";
 
 function renderMine() {
@@ -26,7 +27,7 @@ function renderMine() {
       h("span", { class: "mine-title", title: caseLabel(c) }, caseLabel(c))),
     h("span", { class: "mine-side" },
       c.view && c.view.access === "consultant" ? h("span", { class: "tag" }, t("consultantBadge")) : null,
-      c.callBack && (c.callBack.status === "picked" || c.callBack.status === "reached") ? h("span", { class: "tag" }, t("callTitle")) : null,
+      callShown(c.callBack) ? h("span", { class: "tag" }, t("callTitle")) : null,
       c.unread ? h("span", { class: "unread" }, String(c.unread), h("span", { class: "visually-hidden" }, " " + t("unread"))) : null,
       shortcut ? h("kbd", { "aria-hidden": "true" }, shortcut) : null));
     list.append(h("li", {}, button));

@@ -1,12 +1,11 @@
 // The waiting queue as data: the server's snapshot (GET /pro/queue), and the stream's arrivals and
-// departures applied in place between snapshots; and the call list (GET /pro/call-backs), read again
-// whenever the stream says a call-back came, went or was taken.
+// departures applied in place between snapshots. (The call list's data is call-feed.js.)
 import { announce } from "../shared/dom.js";
 import { t, lang } from "../shared/i18n.js";
 import { request } from "../shared/api.js";
 import { state } from "./state.js";
 import { views } from "./render.js";
-import { urgencyLabel, serviceTitle, callBackLabel } from "./words.js";
+import { urgencyLabel, serviceTitle } from "./words.js";
 import { title, updateTitle, startBlink, stopBlink, beep } from "./signal.js";
 
 // Cases seen leaving the queue in the stream, by the event's seq: a snapshot
@@ -41,12 +40,11 @@ export function joinQueue(row, seq) {
 }
 
 let queueRefreshTimer = 0;
-let callBackTimer = 0;
 export function scheduleQueueRefresh() {
   clearTimeout(queueRefreshTimer);
   queueRefreshTimer = setTimeout(refreshQueue, 80);
 }
-export function cancelQueueRefresh() { clearTimeout(queueRefreshTimer); clearTimeout(callBackTimer); }
+export function cancelQueueRefresh() { clearTimeout(queueRefreshTimer); }
 
 // Said and signalled when a case arrives; the sound and the blinking only when the queue was empty.
 export function signalArrival(row, wasEmpty) {
@@ -85,39 +83,6 @@ export async function refreshQueue() {
   state.queueLoaded = true;
   views.queue();
   updateTitle();
-}
-
-// The call list: my queues' live call-backs (requested, or picked by me or a colleague) in the server's
-// order, by window, then urgency. Only a picked one of mine carries the number; it is kept with my case.
-export function scheduleCallBackRefresh() {
-  clearTimeout(callBackTimer);
-  callBackTimer = setTimeout(refreshCallBacks, 80);
-}
-
-let callBackFetches = 0;
-export async function refreshCallBacks() {
-  if (!state.me) return;
-  const generation = state.generation;
-  const mine = ++callBackFetches;
-  const r = await request("GET", "/api/v1/pro/call-backs?lang=" + lang);
-  if (generation !== state.generation || mine !== callBackFetches || !r.ok) return;
-  const list = Array.isArray(r.data && r.data.callBacks) ? r.data.callBacks : [];
-  const known = new Set(state.callBacks.map((b) => b.id));
-  const arrived = state.callBacksLoaded ? list.filter((b) => b.status === "requested" && !known.has(b.id)) : [];
-  state.callBacks = list;
-  state.callBacksLoaded = true;
-  // A call-back's matter has left the chat queue: a row of it still there goes.
-  let left = false, found = false;
-  for (const b of list) {
-    if (leaveQueue(b.conversationId, 0)) left = true;
-    const c = b.mine && state.cases.get(b.conversationId);
-    if (c) { found = found || !c.callBack; c.callBack = Object.assign(c.callBack || {}, b); }
-  }
-  if (left) { views.queue(); updateTitle(); }
-  if (found) views.mine();
-  if (arrived.length) announce(t("cbNew", { what: callBackLabel(arrived[0]) }));
-  views.callBacks();
-  views.callPanel();
 }
 
 // Timings the browser keeps (performance.getEntriesByType("measure")), for tests and profiling.

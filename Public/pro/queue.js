@@ -1,16 +1,15 @@
 // The waiting queue: one row per case (urgency, service, identified, whose matter, queue, waited / target),
-// narrowed by the filter (queue-filter.js), and picking one; beside it the call list, one row per call-back
-// (its window in Finnish time, urgency, service, the answers' gist, tries), and picking one to call.
+// narrowed by the filter (queue-filter.js), and picking one. (The call list beside it is call-backs.js.)
 import { $, h, show, announce } from "../shared/dom.js";
 import { t, lang } from "../shared/i18n.js";
 import { request, serverNow } from "../shared/api.js";
 import { waitedMinutes } from "../shared/time.js";
 import { state, caseRecord, waitingCount } from "./state.js";
 import { views } from "./render.js";
-import { queueName, serviceTitle, urgencyLabel, subjectKindLabel, caseLabel, errorText, queueTarget, numberText,
-  callWindowText, callBackLabel, telHref } from "./words.js";
+import { queueName, serviceTitle, urgencyLabel, subjectKindLabel, caseLabel, errorText, queueTarget, numberText }
+  from "./words.js";
 import { updateTitle, stopBlink, showAlert, hideAlert } from "./signal.js";
-import { leaveQueue, scheduleQueueRefresh, refreshQueue, measure, scheduleCallBackRefresh, refreshCallBacks } from "./queue-feed.js";
+import { leaveQueue, scheduleQueueRefresh, refreshQueue, measure } from "./queue-feed.js";
 import { openCase } from "./cases.js";
 
 // Waited so far in whole minutes: the row has room for minutes, not a ticking clock.
@@ -156,82 +155,8 @@ export async function pick(conversationId) {
   if (r.status !== 401) showAlert(errorText(r));
 }
 
-// One row per call-back: when (Finnish time) and urgency, then the service, whose matter and the queue with
-// the tries so far, then the answers' gist. Pick for one waiting; a picked one is mine (its number, and
-// Open for its case, where the tries are recorded) or a colleague's.
-function callBackItem(b) {
-  const what = callBackLabel(b);
-  const colleague = b.status === "picked" && !b.mine;
-  const action = b.mine
-    ? h("button", { type: "button", class: "button small qi-pick", dataset: { openCall: b.id }, "aria-label": t("cbOpenLabel", { what }),
-      onclick: () => openCase(b.conversationId, { focus: false }).then(() => { if (state.current === b.conversationId) $("call-heading").focus(); }) },
-    t("cbOpen"))
-    : colleague ? null
-    : h("button", { type: "button", class: "button small qi-pick", dataset: { pickCall: b.id }, "aria-label": t("cbPickLabel", { what }),
-      onclick: () => pickCallBack(b) }, t("pick"));
-  const tries = t("cbAttempts", { n: numberText(b.attempts), max: numberText(b.maxAttempts) });
-  return h("li", { class: `cb-item urgency-${b.urgency}`, dataset: { callBack: b.id } },
-    h("span", { class: "cb-when" }, callWindowText(b.window)),
-    h("span", { class: `badge urgency-${b.urgency}` }, urgencyLabel(b.urgency)),
-    action,
-    h("span", { class: "cb-what" }, `${serviceTitle(b.serviceId)} · ${subjectKindLabel(b.subjectKind)} · ${queueName(b.queueId)}`),
-    h("span", { class: "cb-tries" }, tries),
-    b.summary ? h("span", { class: "cb-summary" }, b.summary) : null,
-    b.mine || colleague ? h("span", { class: "cb-who" },
-      h("span", { class: b.mine ? "tag ok" : "tag" }, t(b.mine ? "cbYouCall" : "cbColleagueCalls")),
-      b.mine && b.phone ? h("a", { class: "cb-phone", href: telHref(b.phone) }, b.phone) : null) : null);
-}
-
-// Drawn again only when something in it changed, keeping the focus on the same button if it is still there.
-let callListSig = "";
-function renderCallBacks() {
-  const list = $("cb-list");
-  const items = state.callBacks;
-  const sig = JSON.stringify([lang, !!state.catalog, items]);
-  $("cb-count").textContent = numberText(items.length);
-  show($("cb-empty"), state.callBacksLoaded && items.length === 0);
-  if (sig === callListSig) return;
-  callListSig = sig;
-  const focused = list.contains(document.activeElement) ? document.activeElement.dataset : null;
-  list.replaceChildren(...items.map(callBackItem));
-  if (focused) {
-    const again = focused.pickCall ? list.querySelector(`[data-pick-call="${CSS.escape(focused.pickCall)}"]`)
-      : focused.openCall ? list.querySelector(`[data-open-call="${CSS.escape(focused.openCall)}"]`) : null;
-    (again || $("cb-heading")).focus();
-  }
-}
-
-// Taking a call-back makes its matter my case, as picking a chat does: it opens, with the number to call.
-let pickingCall = false;
-async function pickCallBack(b) {
-  if (pickingCall) return;
-  pickingCall = true;
-  const r = await request("POST", `/api/v1/pro/call-backs/${encodeURIComponent(b.id)}/pick`, {});
-  pickingCall = false;
-  if (r.ok) {
-    hideAlert();
-    const c = caseRecord(b.conversationId);
-    c.callBack = Object.assign({}, b, r.data, { mine: true });
-    views.mine();
-    scheduleCallBackRefresh();
-    await openCase(b.conversationId, { focus: false, reload: true });
-    if (state.current === b.conversationId) $($("call-panel").hidden ? "case-heading" : "call-heading").focus();
-    announce(t("cbPicked", { what: callBackLabel(b), phone: r.data.phone || "" }));
-    return;
-  }
-  if (r.status === 409 || r.status === 404) {
-    // Someone was faster, the resident cancelled, or the queue is no longer mine.
-    showAlert(r.status === 409 ? t("cbTaken") : errorText(r), "warn");
-    await refreshCallBacks();
-    if (!$("cb-list").contains(document.activeElement)) $("cb-heading").focus();
-    return;
-  }
-  if (r.status !== 401) showAlert(errorText(r));
-}
-
 export function startQueue() {
   views.queue = renderQueue;
-  views.callBacks = renderCallBacks;
   $("pick-next").addEventListener("click", () => pick(null));
   // Live waiting times: only the text of the minutes changes, checked once a second; past the target, in red.
   setInterval(() => {

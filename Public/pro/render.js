@@ -7,7 +7,7 @@ export const views = {
   queue: nothing,        // the waiting list
   filter: nothing,       // the waiting list's filter (its queue choices)
   callBacks: nothing,    // the call list
-  callPanel: nothing,    // the open case's call, when it is a call-back
+  callPanel: nothing,    // the open case's call, when it is a call-back (a promise while its code loads)
   mine: nothing,         // my cases
   case: nothing,         // the open case, whole
   messages: nothing,     // (c) the open case's timeline

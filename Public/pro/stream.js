@@ -1,5 +1,6 @@
 // The professional's one event stream (GET /api/v1/pro/events, long polled) drives everything live:
-// the queue changes in place, and messages, notes and photos are merged into my cases.
+// the queue changes in place, the call list is read again when a call-back in my queues changes, and
+// messages, notes and photos are merged into my cases.
 import { announce } from "../shared/dom.js";
 import { t, lang } from "../shared/i18n.js";
 import { request } from "../shared/api.js";
@@ -8,8 +9,9 @@ import { state, caseRecord, eventCaseId } from "./state.js";
 import { views } from "./render.js";
 import { caseLabel } from "./words.js";
 import { updateTitle, startBlink, beep, showAlert, hideAlert } from "./signal.js";
-import { leaveQueue, joinQueue, scheduleQueueRefresh, cancelQueueRefresh, signalArrival, stopArrivalSignal, QUEUE_LISTED,
-  scheduleCallBackRefresh } from "./queue-feed.js";
+import { leaveQueue, joinQueue, scheduleQueueRefresh, cancelQueueRefresh, signalArrival, stopArrivalSignal,
+  QUEUE_LISTED } from "./queue-feed.js";
+import { scheduleCallBackRefresh, cancelCallBackRefresh } from "./call-feed.js";
 import { reloadCase, openCase, mergeMessage, mergeNote, mergePhoto, photoFromEvent } from "./cases.js";
 
 export async function pollLoop(generation) {
@@ -26,10 +28,6 @@ export async function pollLoop(generation) {
       const events = r.data.events || [];
       if (typeof r.data.next === "number" && r.data.next > state.cursor) state.cursor = r.data.next;
       handleEvents(events);
-      // A round that ended with nothing new reads the call list again: the server wakes this poll for a
-      // call-back asked for or cancelled in my queues, but does not (yet) put those events on the
-      // professional's stream, so without this they would show only at the next pick or reload.
-      if (!events.length) scheduleCallBackRefresh();
       continue;
     }
     if (r.status === 401) return; // the page has signed out already
@@ -44,6 +42,7 @@ export async function pollLoop(generation) {
 export function stopFollowing() {
   state.generation++;
   cancelQueueRefresh();
+  cancelCallBackRefresh();
   if (state.pollAbort) state.pollAbort.abort();
 }
 
@@ -115,9 +114,14 @@ function handleEvents(events) {
         if (leaveQueue(caseId, ev.seq)) queueLeft = true;
         if (data.callBack) callBacks = true;
         break;
-      // A call-back asked for (its matter leaves the chat queue), cancelled, or ended unreached: the call list changed.
+      // A call-back asked for in my queues (its matter leaves the chat queue at once), cancelled, or ended
+      // unreached (a case of mine so ended, in another window, is closed): the call list changed.
       case "callBackRequested": case "callBackCancelled": case "callBackNotReached":
         if (leaveQueue(caseId, ev.seq)) queueLeft = true;
+        if (ev.type === "callBackNotReached" && caseId && state.cases.has(caseId)) {
+          state.cases.get(caseId).closed = true;
+          touched.add(caseId);
+        }
         callBacks = true;
         break;
       case "transferred":

@@ -3,12 +3,16 @@ of a picked call-back's case) against a resident's page, each in their own headl
 
 A real Neuvo binary with the test catalog whose `nurse` queue takes call-backs around the clock (four windows a
 day, three places each, two tries, offered always), and two nurses of that queue added with the CLI. A Swedish
-resident on a 360×740 phone asks to be called while waiting; the nurse (1366×768) sees the request come into
-her call list without a reload, picks it (the number, the window and the tries in the case's call panel; the
-case among her cases), records two unanswered tries, and the call-back ends as not reached: gone from her list
-and from her cases, and closed for the resident. Then a race lost to a colleague (the page is told and shows
-the colleague calling) and a reached call closed through the closing dialog into a record export. axe-core
-(WCAG 2.1 A and AA) and the Nu HTML checker on the workspace in the list state and in the picked state.
+resident on a 360×740 phone asks to be called while waiting; the nurse (1366×768) sees the matter leave her
+chat queue at once on the stream's `callBackRequested` and the request come into her call list within a few
+seconds, without a reload; she picks it (the number, the window and the tries in the case's call panel; the
+case among her cases), records an unanswered try, reloads the page and finds the panel again on the case (from
+the server's case view), and a second unanswered try ends the call-back as not reached: gone from her list and
+from her cases, and closed for the resident. Then a race lost to a colleague (the page is told and shows the
+colleague calling) and a reached call, whose panel a reload brings back from the case view alone (a reached
+call-back is in no call list), closed through the closing dialog into a record export; and a try on a case
+closed in another window (404): the page says the case is no longer hers and lets it go. axe-core (WCAG 2.1 A
+and AA) and the Nu HTML checker on the workspace in the list state and in the picked state.
 
 The resident's page says nothing yet of a call-back that did not reach them (it ignores the stream's
 `callBackNotReached`): that expectation is its own test, marked as an expected failure until it does.
@@ -37,19 +41,20 @@ from test_resident_page import api
 NURSE, COLLEAGUE, PASSWORD = "hanna", "olli", "Hoitaja-salasana-2024"
 PHONE, WORKSPACE = (360, 740), (1366, 768)
 FI_WEEKDAYS = ["ma", "ti", "ke", "to", "pe", "la", "su"]
-# The server wakes the workspace's long poll for a call-back asked for, but does not (yet) send the event on
-# the professional's stream, so the page reads its call list again when the poll's 25 s round ends. A new
-# request shows within a round, not at once.
-ROUND = 25 + 10
+# The stream brings a call-back asked for in the nurse's queues at once: the page shows it within seconds.
+PROMPT = 5
 
-# A fetch that holds the workspace's event stream while `window.__neuvoHold` is a promise: news of a
-# colleague's pick waits, so that this page's own pick is certainly the later one.
+# A fetch that holds the workspace's event stream while `window.__neuvoHold` is a promise (news of a
+# colleague's pick waits, so that this page's own pick is certainly the later one), and the call list's
+# answers while `window.__neuvoHoldCalls` is one (what the page does meanwhile is the stream's doing alone).
 HOLD_EVENTS = """(() => {
   const real = window.fetch.bind(window);
   window.__neuvoHold = null;
+  window.__neuvoHoldCalls = null;
   window.fetch = async (input, init) => {
     const response = await real(input, init);
     if (String(input).startsWith('/api/v1/pro/events') && window.__neuvoHold) await window.__neuvoHold;
+    if (String(input).startsWith('/api/v1/pro/call-backs?') && window.__neuvoHoldCalls) await window.__neuvoHoldCalls;
     return response;
   };
 })();"""
@@ -164,6 +169,24 @@ def page_errors(p: Page) -> list[dict]:
     return [e for e in p.drain_logs() if e.get("level") == "SEVERE" and e.get("source") != "network"]
 
 
+def reopened_after_reload(n: Workspace, server, conv: str) -> None:
+    """Reloads the workspace, and opens the case again from my cases (the call panel's code loads anew)."""
+    n.driver.refresh()
+    signed_in(n, server)
+    n.wait(lambda: conv in n.mine_ids(), "the case among my cases after the reload")
+    n.find(f'#mine-list [data-open="{conv}"]').click()
+    n.wait(lambda: n.visible("#call-panel"), "the call panel after the reload")
+    n.mark()
+
+
+def hold_calls(n: Workspace) -> None:
+    n.js("window.__neuvoHoldCalls = new Promise((done) => { window.__neuvoReleaseCalls = done; })")
+
+
+def release_calls(n: Workspace) -> None:
+    n.js("window.__neuvoHoldCalls = null; window.__neuvoReleaseCalls()")
+
+
 def book_over_api(server, phone: str) -> tuple[str, str]:
     """A resident queued in nurse who asks to be called in the first free window: (conversation, call-back)."""
     r = ApiClient(server.base)
@@ -209,11 +232,16 @@ def test_a_swedish_residents_call_back_comes_live_to_the_nurse_and_ends_unreache
     wanted = next(w for w in offer["windows"] if w["free"])
     r.find("#cb-phone").send_keys("040 123 4567")
     choose(r, wanted["start"])
+    # The call list's answers held back: the chat row leaves the queue on the stream's callBackRequested alone.
+    hold_calls(n)
     tap(r, "#cb-confirm")
-    r.wait(lambda: r.text("#h-conv") == "Vi ringer dig", "the request on the resident's page")
+    n.wait(lambda: conv not in n.queue_ids(), "the matter out of the chat queue on callBackRequested", timeout=PROMPT)
+    assert not call_rows(n), "the call list answered while held"
 
-    # It comes into the nurse's call list without a reload, and its chat row leaves the queue.
-    n.wait(lambda: len(call_rows(n)) == 1, "the call-back in the nurse's call list", timeout=ROUND)
+    # It comes into the nurse's call list at once, without a reload.
+    release_calls(n)
+    n.wait(lambda: len(call_rows(n)) == 1, "the call-back in the nurse's call list", timeout=PROMPT)
+    r.wait(lambda: r.text("#h-conv") == "Vi ringer dig", "the request on the resident's page")
     [row] = call_rows(n)
     assert plain(row["when"]) == window_fi(wanted), row
     assert row["urgency"] == "Kiireetön" and row["what"] == "Iho-oireet · Oma asia · Hoitajat", row
@@ -221,7 +249,7 @@ def test_a_swedish_residents_call_back_comes_live_to_the_nurse_and_ends_unreache
     assert plain(row["pick"]) == f"Ota soittopyyntö: {window_fi(wanted)}, Kiireetön, Iho-oireet", row
     assert row["who"] == "" and row["phone"] is None, "the number shows before anyone picked it"
     assert n.text("#cb-heading") == "Soittopyynnöt 1" and not n.visible("#cb-empty")
-    n.wait(lambda: conv not in n.queue_ids(), "the matter out of the chat queue")
+    assert conv not in n.queue_ids(), "the matter came back to the chat queue"
     n.wait(lambda: "Uusi soittopyyntö: " in n.find("#announcer").get_attribute("textContent"), "the new call-back announced")
     assert no_page_scroll(n), "the call list made the workspace scroll as a page"
     check_a11y(n, "call list", snapshots)
@@ -249,6 +277,15 @@ def test_a_swedish_residents_call_back_comes_live_to_the_nurse_and_ends_unreache
     n.wait(lambda: n.text("#call-attempts") == "1/2", "the first try counted")
     assert n.text("#call-status") == "Ei vastausta (1/2). Yritä uudelleen soittoajan kuluessa."
     assert n.visible("#call-buttons") and conv in n.mine_ids()
+
+    # After a reload, the case's call comes from the server's case view: the number, the window and the tries.
+    reopened_after_reload(n, server, conv)
+    n.wait(lambda: n.text("#call-attempts") == "1/2", "the tries after the reload")
+    assert n.text("#call-phone") == "+358 40 1234567" and n.find("#call-phone").get_attribute("href") == "tel:+358401234567"
+    assert plain(n.text("#call-window")) == window_fi(wanted)
+    assert n.text("#call-status") == "Ei vastausta (1/2). Yritä uudelleen soittoajan kuluessa."
+    assert n.visible("#call-buttons") and "Soittopyyntö" in n.text("#mine-list")
+    n.wait(lambda: call_rows(n) and call_rows(n)[0]["who"].startswith("Sinä soitat"), "my call in the list after the reload")
     n.find("#call-no-answer").click()
     n.wait(lambda: conv not in n.mine_ids(), "the unreached matter gone from my cases")
     n.wait(lambda: not call_rows(n), "the call-back gone from the call list")
@@ -315,6 +352,13 @@ def test_a_race_lost_to_a_colleague_and_a_reached_call_closed_into_the_record(se
     assert active_id(n) == "close-button", "focus did not move on to closing the case"
     n.wait(lambda: mine not in [x["id"] for x in call_rows(n)], "the reached call-back out of the call list")
     assert conv in n.mine_ids(), "the reached matter left my cases before it was closed"
+
+    # A reached call-back is in no call list: after a reload its panel comes from the case view alone.
+    reopened_after_reload(n, server, conv)
+    n.wait(lambda: n.text("#call-status").startswith("Asiakas tavoitettu."), "the reached call after the reload")
+    assert n.text("#call-phone") == "+358 50 3334444" and n.text("#call-attempts") == "1/2"
+    assert not n.visible("#call-buttons") and "Soittopyyntö" in n.text("#mine-list")
+    assert mine not in [x["id"] for x in call_rows(n)]
     n.find("#close-button").click()
     n.wait(lambda: n.dialog_open("close-dialog"), "the closing dialog")
     summary = n.find("#close-summary").get_attribute("value")
@@ -331,4 +375,33 @@ def test_a_race_lost_to_a_colleague_and_a_reached_call_closed_into_the_record(se
         [document] = [json.loads(d) for (d,) in db.execute("SELECT document FROM record_exports WHERE conversation_id = ?", (conv,))]
         assert summary.splitlines()[0] in json.dumps(document, ensure_ascii=False), "the record export lacks the summary"
         assert db.execute("SELECT status, professional_id IS NOT NULL FROM call_backs WHERE id = ?", (lost,)).fetchone() == ("picked", 1)
+    assert not page_errors(n)
+
+
+def test_a_try_on_a_case_closed_in_another_window_lets_the_case_go(server, nurse):
+    n = nurse
+    signed_in(n, server)
+    conv, cb = book_over_api(server, "050 555 6666")
+    n.wait(lambda: cb in [x["id"] for x in call_rows(n)], "the call-back in the call list", timeout=PROMPT)
+    n.find(f'#cb-list [data-pick-call="{cb}"]').click()
+    n.wait(lambda: n.visible("#call-panel") and n.text("#call-phone") == "+358 50 5556666", "the call panel")
+
+    # The nurse closes the case in another window while news of it is held back from this page; a try here is
+    # then on a closed case (404): the page says the case is no longer hers and lets it go.
+    n.js("window.__neuvoHold = new Promise((done) => { window.__neuvoRelease = done; })")
+    status = n.driver.execute_async_script("""const done = arguments[arguments.length - 1];
+        fetch('/api/v1/pro/cases/' + arguments[0] + '/close', {method: 'POST', credentials: 'same-origin',
+          headers: {'X-Requested-With': 'neuvo', 'Content-Type': 'application/json'},
+          body: JSON.stringify({outcome: 'adviceGiven', instructions: 'Soitettu toisesta ikkunasta.', summary: 'Puhelu.'})})
+          .then((r) => done(r.status), () => done(0));""", conv)
+    assert status == 200, status
+    assert n.visible("#call-buttons") and conv in n.mine_ids(), "the page heard of the closing before the try"
+    n.find("#call-no-answer").click()
+    n.wait(lambda: conv not in n.mine_ids(), "the closed case gone from my cases")
+    assert n.text("#alert") == "Asia ei ole enää käsittelyssäsi." and active_id(n) == "cb-heading"
+    n.js("window.__neuvoHold = null; window.__neuvoRelease()")
+    n.wait(lambda: cb not in [x["id"] for x in call_rows(n)], "the call-back out of the call list")
+    with sqlite3.connect(f"file:{server.db}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT status, attempts FROM call_backs WHERE id = ?", (cb,)).fetchone() == ("reached", 1)
+        assert not db.execute("SELECT 1 FROM call_back_attempts WHERE call_back_id = ?", (cb,)).fetchall()
     assert not page_errors(n)
