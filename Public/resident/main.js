@@ -8,8 +8,9 @@
 //   → state.js, strings.js, words.js, errors.js, render.js, catalog.js
 //   → ../shared/ (the toolkit both pages share)
 // A view never imports another: it asks for another part's redraw through render.js.
-// One view is loaded when first needed: conversation/call-back.js (with its own strings), once a matter
-// waits in a queue, so the first view stays light. Nothing else imports it, and index.html does not preload it.
+// Two views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
+// matter waits in a queue, conversation/reply-text.js once one waits or is handled (each with its own strings).
+// Nothing else imports them, and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
 import { store, load } from "../shared/storage.js";
@@ -58,6 +59,11 @@ function loadCallBack() {
   if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled)) return;
   callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
 }
+let replyTextPart = null;
+function loadReplyText() {
+  const s = S.conv?.status;
+  if (s === "queued" || s === "active") replyTextPart ||= import("./conversation/reply-text.js").then((m) => m.startReplyText(), () => { replyTextPart = null; });
+}
 
 function newMatter() {
   setConversation(null);
@@ -79,6 +85,7 @@ function init() {
   startStatus();
   startNotifyOffer();
   views.callBack = loadCallBack;
+  views.replyText = loadReplyText;
   startAttention();
   startRedFlag();
   startServices();

@@ -15,6 +15,7 @@ export const views = {
   feedback: nothing,      // the feedback form, once the matter is closed
   notify: nothing,        // the offer to notify of a reply
   callBack: nothing,      // the call-back offer, form and request (main.js loads call-back.js when first needed)
+  replyText: nothing,     // "text me when a professional answers" (main.js loads reply-text.js when first needed)
 };
 
 // What each step draws when it is shown.

@@ -3,7 +3,7 @@
 // Native ES modules, no build step, plain DOM; text from the server is only ever put in with
 // textContent. Imports only go downward:
 //   main.js (this entry: start, sign-in → statistics or access log, language)
-//   → views: session, filters, live, figures, times, groups, flags, comments, access-log
+//   → views: session, filters, live, figures, times, groups, call-backs, flags, comments, access-log
 //   → services: report-feed (the statistics for the pickers), live-feed (the live overview's long poll),
 //     log-feed (the access log's search)
 //   → helpers: words, log-words, range, chart, table, card, render
@@ -27,6 +27,7 @@ import { startTimes } from "./times.js";
 import { startGroups } from "./groups.js";
 import { startFlags } from "./flags.js";
 import { startComments } from "./comments.js";
+import { startCallBacks } from "./call-backs.js";
 import { startAccessLog } from "./access-log.js";
 
 useStrings(STRINGS, "fi");
@@ -106,6 +107,7 @@ async function start() {
   startGroups();
   startFlags();
   startComments();
+  startCallBacks();
   startAccessLog();
   // The navigation between the views (administrators), without reloading; back and forward too.
   $("view-nav").addEventListener("click", (event) => {

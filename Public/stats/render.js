@@ -8,6 +8,7 @@ export const views = {
   figures: nothing,   // key figures, outcomes, whose matter
   times: nothing,     // per hour, per day, per weekday: charts and tables
   groups: nothing,    // per queue, per service
+  callBacks: nothing, // call-back requests: how they ended, per window of the day
   flags: nothing,     // red flags
   comments: nothing,  // feedback comments
   live: nothing,      // (news) the live overview; `news` the queues whose past-target count rose
@@ -22,6 +23,7 @@ export function drawReport() {
   views.figures();
   views.times();
   views.groups();
+  views.callBacks();
   views.flags();
   views.comments();
 }

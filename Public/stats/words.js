@@ -1,6 +1,7 @@
 // The statistics page's words for what the server sends: numbers, shares and durations as the page's
 // language writes them (a decimal comma in Finnish and Swedish), dates, and queue and service names.
 import { t, lang, localized } from "../shared/i18n.js";
+import { clockOfDay } from "../shared/time.js";
 import { state } from "./state.js";
 
 const locale = () => (lang === "en" ? "en-GB" : lang + "-FI");
@@ -35,6 +36,20 @@ export function clock(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   return h ? `${h} h ${String(m).padStart(2, "0")} min` : `${m} min ${String(r).padStart(2, "0")} s`;
+}
+
+// A longer duration (a call-back's request → first call): under an hour in minutes as elsewhere (12,5 min),
+// else hours and whole minutes (26 h 05 min).
+export function hoursMinutes(seconds) {
+  if (seconds == null || seconds < 3600) return minutes(seconds);
+  const m = Math.round(seconds / 60);
+  return `${count(Math.floor(m / 60))} h ${String(m % 60).padStart(2, "0")} min`;
+}
+// A call-back window of the day as the API names it ("08:00–10:00", Finnish time) in the page's language:
+// 8.00–10.00; one that ends at midnight ("18:00–00:00") ends at 24.00, as the resident's page says it.
+export function windowText(label) {
+  const m = /^(\d\d:\d\d)–(\d\d:\d\d)$/.exec(label || "");
+  return m ? `${clockOfDay(m[1])}–${clockOfDay(m[2] === "00:00" ? "24:00" : m[2])}` : label;
 }
 
 // YYYY-MM-DD as the language writes a date: 2.12.2026, or 2 Dec 2026 in English.

@@ -115,6 +115,7 @@ CSV_HEADERS = {
     "days": "date;contacts;picked;mean wait (min)", "weekdays": "weekday;contacts;picked;mean wait (min)",
     "queues": "queue;name;conversations opened;", "services": "service;name;conversations opened;",
     "red-flags": "red flag;action;count", "comments": "score;comment",
+    "call-backs": "window;requested;cancelled;waiting;reached;",
 }
 
 FETCH_LINKS = """

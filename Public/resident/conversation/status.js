@@ -45,6 +45,7 @@ function renderStatus() {
   $("chat").hidden = noChat && !S.messages.size && !S.photos.size;
   views.feedback();
   views.notify();
+  views.replyText();
   views.callBack();
   updateTitle();
 }
