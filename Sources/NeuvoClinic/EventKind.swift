@@ -7,6 +7,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case queued
     /// The pre-questions hit a red flag: the resident must call now.
     case redFlag
+    /// The resident answered again while waiting ("my condition has changed"): a new urgency, maybe another queue.
+    case retriaged
     case withdrawn
     /// A professional took the case.
     case picked

@@ -306,7 +306,7 @@ struct ProfessionalRoutes: Sendable {
     }
 
     /// Events by which a case may join a professional's queue; on their stream they carry its list row.
-    static let joiningTypes: Set<EventKind> = [.queued, .offerEnded, .transferred]
+    static let joiningTypes: Set<EventKind> = [.queued, .offerEnded, .transferred, .retriaged]
 
     static func response(events: [ClinicEvent], after: Int64, cases: [String: JSONValue] = [:]) -> Response {
         let items = events.map { event -> JSONValue in

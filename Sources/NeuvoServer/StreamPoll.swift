@@ -119,8 +119,14 @@ enum EventStreams {
                 streams.insert(Self.queue(queue))
                 if movesOthers(event) { streams.insert(standing(queue)) }
             }
+            // Answered again into another queue: it left the one it waited in.
+            if let left = event.data["previousQueue"]?["id"]?.stringValue {
+                streams.insert(Self.queue(left))
+                streams.insert(standing(left))
+            }
             switch event.type {
-            case .queued, .picked, .withdrawn, .transferred, .closed, .callBackRequested, .callBackCancelled, .callBackNotReached: streams.insert(overview)
+            case .queued, .picked, .withdrawn, .transferred, .closed, .callBackRequested, .callBackCancelled, .callBackNotReached, .retriaged,
+                 .redFlag: streams.insert(overview)
             default: break
             }
             // A case passed or shown to a named professional reaches their stream.
@@ -137,7 +143,9 @@ enum EventStreams {
     /// already waiting; an ended offer moves nobody.
     private static func movesOthers(_ event: ClinicEvent) -> Bool {
         switch event.type {
-        case .picked, .withdrawn, .transferred, .callBackRequested: return true
+        case .picked, .withdrawn, .transferred, .callBackRequested, .retriaged: return true
+        // A red flag while waiting takes the case out of its queue.
+        case .redFlag: return event.data["whileWaiting"]?.boolValue == true
         case .queued: return event.data["urgency"]?.stringValue != Urgency.allCases.max()?.rawValue
         default: return false
         }

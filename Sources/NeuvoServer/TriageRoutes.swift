@@ -17,6 +17,14 @@ struct TriageRoutes: Sendable {
                               .conflict("already_submitted"), .conflict("no_catalog")]) { request, session in
             try await submit(request, session: session)
         }
+        routes.post("/api/v1/conversations/{id}/retriage", .resident(auth), takes: .json(limit: 64 * 1024),
+                    answers: [.invalid("answers"), Answer(.unprocessableContent, "invalid_answer"), .conflict("not_waiting")]) {
+            request, session in
+            guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
+            let answered = try await clinic.retriage(conversationID: id, session: session, answers: try request.jsonBody()["answers"])
+            hub.publish(streams: EventStreams.touched(by: answered.events))
+            return .respond(.json(Self.json(answered.result)))
+        }
         routes.post("/api/v1/conversations/{id}/withdraw", .resident(auth), takes: .unread(limit: 1024),
                     answers: [.conflict("not_withdrawable")]) { request, session in
             try await withdraw(request, session: session)
@@ -79,18 +87,23 @@ struct TriageRoutes: Sendable {
         var streams = EventStreams.touched(by: submitted.events)
         if case .queued(_, _, _, _, let offeredTo?) = submitted.result { streams.insert(EventStreams.professional(offeredTo)) }
         hub.publish(streams: streams)
-        switch submitted.result {
+        return .respond(.json(Self.json(submitted.result)))
+    }
+
+    /// `{"outcome": "redFlag", …}` or `{"outcome": "queued", …}`.
+    static func json(_ result: TriageResult) -> JSONValue {
+        switch result {
         case .redFlag(let flag, let action, let message):
-            return .respond(.json(.object([
+            return .object([
                 "outcome": .string("redFlag"), "redFlag": .string(flag), "action": .string(action.rawValue),
                 "message": message.json,
-            ])))
+            ])
         case .queued(let queue, let urgency, let reason, let position, _):
-            return .respond(.json(.object([
+            return .object([
                 "outcome": .string("queued"),
                 "queue": .object(["id": .string(queue.id), "name": queue.name.json]),
                 "urgency": .string(urgency.rawValue), "reason": reason.json, "position": .int(position),
-            ])))
+            ])
         }
     }
 }

@@ -3,7 +3,7 @@ import NeuvoStore
 
 extension Clinic {
     /// Events a professional's stream carries: changes to the waiting cases of
-    /// their queues (queued, picked, withdrawn, transferred; call-backs requested, cancelled, not reached) and everything on the
+    /// their queues (queued, picked, withdrawn, transferred; call-backs requested, cancelled, not reached; answered again, a red flag while waiting) and everything on the
     /// cases they handle or consult on while those are active. A closed case's
     /// content is reachable only by opening it, which is audited.
     public func professionalEvents(professional: Professional, after: Int64, limit: Int = 200) throws -> [ClinicEvent] {
@@ -16,13 +16,15 @@ extension Clinic {
                 WHERE e.seq > ? AND (c.professional_id = ? AND c.status = 'active'
                     OR c.status = 'active' AND e.conversation_id IN (SELECT conversation_id FROM consultations WHERE professional_id = ?)
                     OR (e.type IN ('queued', 'picked', 'withdrawn', 'transferred', 'offerEnded', 'callBackRequested', 'callBackCancelled',
-                                   'callBackNotReached')
-                        AND json_extract(e.data, '$.queue.id') IN (\(placeholders)))
+                                   'callBackNotReached', 'retriaged', 'redFlag')
+                        AND (json_extract(e.data, '$.queue.id') IN (\(placeholders))
+                             OR e.type = 'retriaged' AND json_extract(e.data, '$.previousQueue.id') IN (\(placeholders))))
                     OR (e.type = 'queued' AND c.offered_to = ?))
                 ORDER BY e.seq LIMIT ?
                 """)
             var arguments: [DatabaseValueConvertible] = [after, professional.id, professional.id]
             arguments += queues.isEmpty ? [""] : queues
+            arguments += queues.isEmpty ? [""] : queues  // again, for a case answered into another queue
             arguments.append(professional.id)
             arguments.append(limit)
             try statement.bind(arguments)
