@@ -237,6 +237,7 @@ struct ServerSocketTests {
         // The client never reads, so the 32 MiB response cannot drain: dropped once it made no
         // progress for the stall timeout, never sooner (a busy machine may make it later).
         let end = Date().addingTimeInterval(5)
+        while fixture.server.connectionCount == 0 && Date() < end { usleep(5_000) }  // accepted
         while fixture.server.connectionCount > 0 && Date() < end { usleep(20_000) }
         #expect(fixture.server.connectionCount == 0)
         #expect(Date().timeIntervalSince(start) >= 0.3)
