@@ -29,4 +29,6 @@ public enum EventKind: String, Sendable, CaseIterable {
     case callBackCancelled
     /// Every try went unanswered, or the number was wrong: the matter is closed as not reached.
     case callBackNotReached
+    /// A professional recorded a try: reached, no answer (another may follow) or a wrong number.
+    case callBackAttempt
 }

@@ -66,7 +66,9 @@ import Testing
 
         // The resident's page hears it; the gateway has the confirmation, the call near, and the not reached.
         let events = try #require(try resident.get("/api/v1/conversations/\(id)/events?after=0").json?["events"]?.arrayValue)
-        #expect(events.map { $0["type"]?.stringValue ?? "" }.suffix(3) == ["callBackRequested", "picked", "callBackNotReached"])
+        #expect(events.map { $0["type"]?.stringValue ?? "" }.suffix(5) == ["callBackRequested", "picked", "callBackAttempt", "callBackAttempt",
+                                                                          "callBackNotReached"])
+        #expect(events.last { $0["type"] == .string("callBackAttempt") }?["data"]?["result"] == .string("noAnswer"))
         let messages = try await Self.gatewayMessages(app)
         #expect(messages.map { $0["kind"]?.stringValue ?? "" } == ["callBackConfirmed", "callNear", "notReached"])
         #expect(messages[2]["text"]?.stringValue?.contains("Iho-oireet") == true && messages[2]["text"]?.stringValue?.contains("+358 9 31010000") == true)

@@ -114,7 +114,11 @@ extension Clinic {
                 UPDATE call_backs SET attempts = ?, status = ?, first_attempt_at = COALESCE(first_attempt_at, ?), professional_id = ?,
                     updated_at = ? WHERE id = ?
                 """, attempts, status.rawValue, now.millis, professional.id, now.millis, id)
-            var events: [ClinicEvent] = []
+            // The queue's call lists and the resident's page hear every try.
+            var events = [try ClinicEvent.append(db, conversationID: callBack.conversationID, type: .callBackAttempt, data: .object([
+                "queue": .object(["id": .string(callBack.queueID)]), "result": .string(result.rawValue), "attempts": .int(attempts),
+                "maxAttempts": .int(plan?.attempts ?? 2),
+            ]), at: now)]
             if notReached {
                 try db.run("UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?",
                            now.millis, now.millis, callBack.conversationID)

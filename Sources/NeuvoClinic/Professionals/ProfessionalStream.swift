@@ -16,7 +16,7 @@ extension Clinic {
                 WHERE e.seq > ? AND (c.professional_id = ? AND c.status = 'active'
                     OR c.status = 'active' AND e.conversation_id IN (SELECT conversation_id FROM consultations WHERE professional_id = ?)
                     OR (e.type IN ('queued', 'picked', 'withdrawn', 'transferred', 'offerEnded', 'callBackRequested', 'callBackCancelled',
-                                   'callBackNotReached', 'retriaged', 'redFlag')
+                                   'callBackNotReached', 'callBackAttempt', 'retriaged', 'redFlag')
                         AND (json_extract(e.data, '$.queue.id') IN (\(placeholders))
                              OR e.type = 'retriaged' AND json_extract(e.data, '$.previousQueue.id') IN (\(placeholders))))
                     OR (e.type = 'queued' AND c.offered_to = ?))
