@@ -12,6 +12,10 @@ struct TriageRoutes: Sendable {
         // Anyone: the catalog is what the service offers, not personal data.
         routes.get("/api/v1/catalog", .anyone, answers: [Answer(.serviceUnavailable, "no_catalog")]) { _, _ in try catalog() }
         routes.get("/api/v1/conversations/{id}", .resident(auth)) { request, session in try conversation(request, session: session) }
+        // This browser's matters, newest first, with what the resident was told: to list and print.
+        routes.get("/api/v1/conversations", .resident(auth)) { _, session in
+            .respond(.json(.object(["conversations": .array(try clinic.residentMatters(session: session).map(\.json))])))
+        }
         routes.post("/api/v1/conversations/{id}/pre-questionnaire", .resident(auth), takes: .json(limit: 64 * 1024),
                     answers: [.invalid("serviceId"), .invalid("subject"), .invalid("answers"), Answer(.unprocessableContent, "invalid_answer"),
                               .conflict("already_submitted"), .conflict("no_catalog")]) { request, session in

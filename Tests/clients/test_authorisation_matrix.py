@@ -109,9 +109,12 @@ ROWS: dict[str, Row] = {
     "GET /api/v1/session": Row(ANYONE),
     "POST /api/v1/identification/demo": Row(ANYONE, body={"personalIdentityCode": "not-a-code"}),  # 422: demo mode
     "POST /api/v1/conversations": Row(ANYONE, body={}),
+    # Any resident session reaches its own list (another's is simply not in it); no session: 404.
+    "GET /api/v1/conversations": Row(rule(["owner", "other_resident"], NOT_FOUND)),
     "GET /api/v1/conversations/{id}": Row(RESIDENT, "active"),
     "POST /api/v1/conversations/{id}/pre-questionnaire": Row(RESIDENT, "open", fresh=True, body=ANSWERS),
     "POST /api/v1/conversations/{id}/withdraw": Row(RESIDENT, "queued", fresh=True, body={}),
+    "POST /api/v1/conversations/{id}/retriage": Row(RESIDENT, "queued", fresh=True, body=lambda w, s: {"answers": ANSWERS["answers"]}),
     "POST /api/v1/conversations/{id}/messages": Row(RESIDENT, "active", body=message),
     "GET /api/v1/conversations/{id}/events": Row(RESIDENT, "active", path=C + "/events?after=0"),
     "POST /api/v1/conversations/{id}/photos": Row(RESIDENT, "active", body=PNG),

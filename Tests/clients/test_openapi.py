@@ -778,6 +778,17 @@ def test_live_flow_matches_document(server):
                   cookie=me, expect=200).json()
     assert set_["replyText"] == {"phone": "+358507654321", "language": "en"}, set_
     c.call("GET", rt, f"{conv}/{texted}/reply-text", cookie=other, expect=404)
+    # My condition has changed: answered again while waiting, then a bad answer and someone else's.
+    again = c.call("POST", conv + "/{id}/retriage", f"{conv}/{texted}/retriage", body={"answers": SKIN_ROUTINE["answers"]},
+                   headers=CSRF, cookie=me, expect=200).json()
+    assert again["outcome"] == "queued", again
+    c.error(c.call("POST", conv + "/{id}/retriage", f"{conv}/{texted}/retriage", body={}, headers=CSRF, cookie=me, expect=422),
+            "invalid_answers", "answers")
+    c.call("POST", conv + "/{id}/retriage", f"{conv}/{texted}/retriage", body={"answers": SKIN_ROUTINE["answers"]}, headers=CSRF,
+           cookie=other, expect=404)
+    # This browser's matters, newest first.
+    listed = c.call("GET", conv, conv, cookie=me, expect=200).json()["conversations"]
+    assert listed and listed[0]["id"] == texted, listed
     c.call("POST", pick, body={"conversationId": texted}, headers=CSRF, cookie=caller, expect=200)
     c.call("POST", pro_messages, f"/api/v1/pro/cases/{texted}/messages", body={"clientId": str(uuid.uuid4()), "text": "Hei!"},
            headers=CSRF, cookie=caller, expect=201)

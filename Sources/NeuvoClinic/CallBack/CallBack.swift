@@ -60,7 +60,8 @@ public struct CallBack: Sendable, Equatable {
 /// queue takes them and its rule says so now, with the windows of the next
 /// three days that have any; and the request they already made.
 public struct CallBackOffer: Sendable {
-    public let queue: WorkQueue
+    /// Nil while the matter is in no queue (before its pre-questions, or stopped at a red flag).
+    public let queue: WorkQueue?
     public let plan: CallBackPlan?
     /// Whether the queue's rule offers a call-back now (always, closed, or a long wait).
     public let offered: Bool

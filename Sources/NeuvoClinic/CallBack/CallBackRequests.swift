@@ -7,7 +7,11 @@ extension Clinic {
         let now = self.now()
         guard let row = try store.read({ db in
             try db.row("SELECT status, queue_id FROM conversations WHERE id = ? AND resident_session_id = ?", conversationID, session.id)
-        }), let queueID = row.string("queue_id"), let queue = try activeCatalog()?.queue(queueID) else { throw ClinicError.notFound }
+        }) else { throw ClinicError.notFound }
+        // Not (yet) in a queue — before the pre-questions, or stopped at a red flag: nothing to offer.
+        guard let queueID = row.string("queue_id"), let queue = try activeCatalog()?.queue(queueID) else {
+            return CallBackOffer(queue: nil, plan: nil, offered: false, windows: [], current: nil)
+        }
         let status = row.conversationStatus
         // The wait estimate's upper bound, as the resident sees it (only while waiting in the chat queue).
         var longestWait: Int?
@@ -58,7 +62,10 @@ extension Clinic {
         guard let window = offer.windows.first(where: { $0.start.rfc3339 == windowStart }) else {
             throw ClinicError.invalid(field: "windowStart", message: "windowStart must be the start of one of the windows offered.")
         }
-        let now = self.now(), id = Identifier.random(), queue = offer.queue
+        guard let queue = offer.queue else {
+            throw ClinicError.conflict(code: "no_call_backs", message: "This service does not take call-back requests.")
+        }
+        let now = self.now(), id = Identifier.random()
         let service = try serviceTitle(conversationID: conversationID, language: language)
         return try await store.write { db in
             guard try db.row("SELECT status FROM conversations WHERE id = ?", conversationID)?.conversationStatus == .queued else {

@@ -19,8 +19,19 @@ extension WorkQueue {
         for day in OpeningHours.weekdays {
             hours[day] = .array((json[day] ?? []).map { .array($0.map { .string($0) }) })
         }
+        // Whether it takes call-backs, and when it offers them: the service list says so before any question.
+        var callBack = JSONValue.null
+        if let plan = self.callBack {
+            let offer: JSONValue
+            switch plan.offer {
+            case .always: offer = .string("always")
+            case .whenClosed: offer = .string("whenClosed")
+            case .whenWaitOver(let minutes): offer = .object(["whenWaitOverMinutes": .int(minutes)])
+            }
+            callBack = .object(["offer": offer, "callerNumber": .string(plan.callerNumber.description), "attempts": .int(plan.attempts)])
+        }
         return .object(["id": .string(id), "name": name.json, "openingHours": .object(hours),
-                        "targetFirstResponseMinutes": .int(targetFirstResponseMinutes)])
+                        "targetFirstResponseMinutes": .int(targetFirstResponseMinutes), "callBack": callBack])
     }
 }
 

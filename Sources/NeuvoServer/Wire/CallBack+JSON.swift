@@ -15,7 +15,7 @@ extension CallBack {
 extension CallBackOffer {
     var json: JSONValue {
         .object([
-            "queue": .object(["id": .string(queue.id), "name": queue.name.json]),
+            "queue": queue.map { .object(["id": .string($0.id), "name": $0.name.json]) } ?? .null,
             "available": .bool(plan != nil), "offered": .bool(offered),
             "callerNumber": plan.map { .string($0.callerNumber.description) } ?? .null,
             "attempts": plan.map { .int($0.attempts) } ?? .null,

@@ -17,3 +17,15 @@ extension Conversation {
 
     var json: JSONValue { json() }
 }
+
+extension ResidentMatter {
+    /// The conversation, and once handled: when it ended, the instructions and who gave them.
+    var json: JSONValue {
+        guard case .object(var object) = conversation.json else { return conversation.json }
+        if let closedAt { object["closedAt"] = .string(closedAt.rfc3339) }
+        if let instructions { object["instructions"] = .string(instructions) }
+        if let closingOutcome { object["closingOutcome"] = .string(closingOutcome) }
+        if let handledBy { object["handledBy"] = .object(["displayName": .string(handledBy.displayName), "title": .string(handledBy.title)]) }
+        return .object(object)
+    }
+}
