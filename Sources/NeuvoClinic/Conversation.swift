@@ -14,6 +14,8 @@ public struct Conversation: Sendable, Equatable {
     public let queueID: String?
     public let urgency: Urgency?
     public let queuedAt: Timestamp?
+    /// The resident's language, as their page said when they answered the pre-questions.
+    public let language: Language?
 
     init(row: Row) {
         id = row.string("id") ?? ""
@@ -26,6 +28,7 @@ public struct Conversation: Sendable, Equatable {
         queueID = row.string("queue_id")
         urgency = row.int("urgency_rank").flatMap { rank in Urgency.allCases.first { $0.rank == rank } }
         queuedAt = row.int64("queued_at").map(Timestamp.init(millis:))
+        language = row.string("language").flatMap(Language.init(rawValue:))
     }
 }
 

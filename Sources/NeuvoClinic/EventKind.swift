@@ -20,6 +20,8 @@ public enum EventKind: String, Sendable, CaseIterable {
     case transferred
     /// A colleague was asked to look at the case.
     case consulted
+    /// A consultation ended because the case was passed on or closed (staff only; `data.professional.id` is the consultant).
+    case consultationEnded
     case closed
     /// A continuity offer ended: the whole queue sees the case.
     case offerEnded

@@ -21,7 +21,7 @@ extension Clinic {
         }
         guard let catalog = try before.string("catalog_version").flatMap({ try self.catalog(version: $0) }),
               let service = before.string("service_id").flatMap({ catalog.service($0) }), let questionnaire = service.questionnaire,
-              let subject = Subject.stored(before.string("subject").flatMap { try? JSONValue.parse($0) }) else {
+              let subject = before.string("subject").flatMap({ try? JSONValue.parse($0) }).flatMap(Subject.init(stored:)) else {
             throw ClinicError.conflict(code: "not_waiting", message: "This matter cannot be answered again.")
         }
         guard let answerObject = rawAnswers?.objectValue else {
@@ -63,22 +63,6 @@ extension Clinic {
                 let event = try ClinicEvent.append(db, conversationID: conversationID, type: .retriaged, data: .object(data), at: now)
                 return (.queued(queue: queue, urgency: route.urgency, reason: route.reason, position: position, offeredTo: nil), [event])
             }
-        }
-    }
-}
-
-extension Subject {
-    /// A subject as stored (``json``), without the checks of what a resident types.
-    static func stored(_ value: JSONValue?) -> Subject? {
-        switch value?["kind"]?.stringValue {
-        case "self": return .myself
-        case "child":
-            guard let name = value?["firstName"]?.stringValue, let months = value?["ageMonths"]?.intValue else { return nil }
-            return .child(firstName: name, ageMonths: months)
-        case "otherAdult":
-            guard let name = value?["name"]?.stringValue, let relation = value?["relation"]?.stringValue else { return nil }
-            return .otherAdult(name: name, relation: relation)
-        default: return nil
         }
     }
 }

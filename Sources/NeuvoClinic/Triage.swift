@@ -15,7 +15,7 @@ extension Clinic {
     /// evaluates red flags and routing and queues the conversation, all in one
     /// transaction. A conversation is triaged once.
     public func submitPreQuestionnaire(conversationID: String, session: ResidentSession, serviceID: String,
-                                       subject rawSubject: JSONValue?, answers rawAnswers: JSONValue?) async throws
+                                       subject rawSubject: JSONValue?, answers rawAnswers: JSONValue?, language: Language? = nil) async throws
         -> (result: TriageResult, events: [ClinicEvent]) {
         guard let catalog = try activeCatalog() else {
             throw ClinicError.conflict(code: "no_catalog", message: "No service catalog has been imported.")
@@ -45,8 +45,8 @@ extension Clinic {
             case .redFlag(let flag):
                 try db.run("""
                     UPDATE conversations SET catalog_version = ?, service_id = ?, subject = ?, answers = ?,
-                        outcome = 'redFlag', red_flag = ?, status = 'closed', updated_at = ? WHERE id = ?
-                    """, catalog.version, service.id, subject.json.text, answersJSON.text, flag.id, now.millis, conversationID)
+                        outcome = 'redFlag', red_flag = ?, status = 'closed', language = ?, updated_at = ? WHERE id = ?
+                    """, catalog.version, service.id, subject.json.text, answersJSON.text, flag.id, language?.rawValue, now.millis, conversationID)
                 let event = try ClinicEvent.append(db, conversationID: conversationID, type: .redFlag, data: .object([
                     "action": .string(flag.action.rawValue), "message": flag.message.json,
                 ]), at: now)
@@ -60,9 +60,9 @@ extension Clinic {
                 try db.run("""
                     UPDATE conversations SET catalog_version = ?, service_id = ?, subject = ?, answers = ?,
                         outcome = 'queued', queue_id = ?, urgency_rank = ?, routing_reason = ?, queued_at = ?,
-                        status = 'queued', updated_at = ? WHERE id = ?
+                        status = 'queued', language = ?, updated_at = ? WHERE id = ?
                     """, catalog.version, service.id, subject.json.text, answersJSON.text, queue.id, route.urgency.rank,
-                       route.reason.json.text, queuedAt, now.millis, conversationID)
+                       route.reason.json.text, queuedAt, language?.rawValue, now.millis, conversationID)
                 let position = try Self.position(db, conversationID: conversationID) ?? 1
                 let offeredTo = try Self.offerToPreviousProfessional(db, conversationID: conversationID, residentSessionID: session.id,
                                                                      queueID: queue.id, urgency: route.urgency, options: continuity, at: now)

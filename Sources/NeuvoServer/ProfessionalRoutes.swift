@@ -52,7 +52,7 @@ struct ProfessionalRoutes: Sendable {
             try await addNote(request, signedIn.professional)
         }
         routes.post("/api/v1/pro/cases/{id}/transfer", pro, takes: .json(limit: 1024),
-                    answers: [.invalid("transfer"), .invalid("queueId"), .invalid("professionalId")]) { request, signedIn in
+                    answers: [.invalid("transfer"), .invalid("queueId"), .invalid("professionalId"), .invalid("note")]) { request, signedIn in
             try await transfer(request, signedIn.professional)
         }
         routes.post("/api/v1/pro/cases/{id}/consult", pro, takes: .json(limit: 1024),
@@ -112,7 +112,9 @@ struct ProfessionalRoutes: Sendable {
         let others = try clinic.professionals().filter { $0.takesCases && $0.id != me.id }
         return .respond(.json(.object(["professionals": .array(others.map { p in
             .object(["id": .int64(p.id), "displayName": .string(p.displayName), "title": .string(p.title),
-                     "queues": .array(p.queues.map { .string($0) })])
+                     "queues": .array(p.queues.map { .string($0) }),
+                     // Who is on shift where: the transfer and consult dialogs show it.
+                     "onShift": .array(p.onShift.sorted().map { .string($0) })])
         })])))
     }
 
@@ -140,7 +142,10 @@ struct ProfessionalRoutes: Sendable {
         } else {
             throw HTTPError(.unprocessableContent, code: "invalid_transfer", message: "Give queueId or professionalId.")
         }
-        let moved = try await clinic.transfer(conversationID: id, professional: professional, to: target)
+        if let note = body["note"], note != .null, note.stringValue == nil {
+            throw HTTPError(.unprocessableContent, code: "invalid_note", message: "note must be text.", field: "note")
+        }
+        let moved = try await clinic.transfer(conversationID: id, professional: professional, to: target, note: body["note"]?.stringValue)
         var streams = EventStreams.touched(by: moved.events)
         if case .professional(let colleague) = target { streams.insert(EventStreams.professional(colleague)) }
         if let left = moved.leftQueue { streams.insert(EventStreams.standing(left)) }

@@ -18,6 +18,7 @@ struct TriageRoutes: Sendable {
         }
         routes.post("/api/v1/conversations/{id}/pre-questionnaire", .resident(auth), takes: .json(limit: 64 * 1024),
                     answers: [.invalid("serviceId"), .invalid("subject"), .invalid("answers"), Answer(.unprocessableContent, "invalid_answer"),
+                              .invalid("language"),
                               .conflict("already_submitted"), .conflict("no_catalog")]) { request, session in
             try await submit(request, session: session)
         }
@@ -86,8 +87,16 @@ struct TriageRoutes: Sendable {
         guard let serviceID = body["serviceId"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_serviceId", message: "serviceId is required.", field: "serviceId")
         }
+        // The page's language (optional): the professional sees it and writes in it.
+        var language: Language?
+        if let text = body["language"]?.stringValue {
+            guard let chosen = Language(rawValue: text) else {
+                throw HTTPError(.unprocessableContent, code: "invalid_language", message: "language must be fi, sv or en.", field: "language")
+            }
+            language = chosen
+        }
         let submitted = try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
-                                                                subject: body["subject"], answers: body["answers"])
+                                                                subject: body["subject"], answers: body["answers"], language: language)
         var streams = EventStreams.touched(by: submitted.events)
         if case .queued(_, _, _, _, let offeredTo?) = submitted.result { streams.insert(EventStreams.professional(offeredTo)) }
         hub.publish(streams: streams)

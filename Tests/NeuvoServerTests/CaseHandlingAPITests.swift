@@ -100,13 +100,26 @@ import Testing
         }
         #expect(audit.map { $0.string("reason") } == ["consulted"])
         // Passed on, the consultation ends: it helped the one who asked.
-        let (_, passed) = try app.queuedResident()
+        let (passedResident, passed) = try app.queuedResident()
         _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(passed)"}"#)
         #expect(try hanna.post("/api/v1/pro/cases/\(passed)/consult", #"{"professionalId": \#(doctor.id)}"#).status == 204)
         #expect(try lauri.get("/api/v1/pro/cases/\(passed)").status == 200)
-        #expect(try hanna.post("/api/v1/pro/cases/\(passed)/transfer", #"{"queueId": "nurse"}"#).status == 200)
+        let before = try #require(try lauri.get("/api/v1/pro/events").json?["next"]?.intValue)
+        // With a word to whoever takes it next: an internal note the resident never sees.
+        let moved = try hanna.post("/api/v1/pro/cases/\(passed)/transfer", #"{"queueId": "nurse", "note": "Lääkäri katsoi kuvat, kotihoito."}"#)
+        #expect(moved.status == 200)
+        // The consultant is told, not dropped silently.
+        let told = try lauri.get("/api/v1/pro/events?after=\(before)").json?["events"]?.arrayValue ?? []
+        #expect(told.contains { $0["type"] == .string("consultationEnded") && $0["data"]?["reason"] == .string("transferred")
+            && $0["conversationId"] == .string(passed) })
         _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(passed)"}"#)
         #expect(try lauri.get("/api/v1/pro/cases/\(passed)").status == 404)
+        #expect(try hanna.get("/api/v1/pro/cases/\(passed)").json?["notes"]?.arrayValue?.map { $0["text"]?.stringValue } == ["Lääkäri katsoi kuvat, kotihoito."])
+        #expect(!(try passedResident.get("/api/v1/conversations/\(passed)/events").text.contains("kotihoito")))
+        let blank = try hanna.post("/api/v1/pro/cases/\(passed)/transfer", #"{"queueId": "nurse", "note": "  "}"#)
+        #expect(blank.status == 422 && blank.json?["error"]?["field"] == .string("note"))
+        // Colleagues say who is on shift where (the dialogs show it).
+        #expect(try lauri.get("/api/v1/pro/colleagues").json?["professionals"]?.arrayValue?.first?["onShift"] != nil)
         // Once closed, the consultation is over: no more reading or notes that the record export would miss.
         _ = try hanna.post("/api/v1/pro/cases/\(id)/close", #"{"outcome": "adviceGiven", "instructions": "Rasvaa.", "summary": "Ihottuma."}"#)
         #expect(try lauri.get("/api/v1/pro/cases/\(id)").status == 404)

@@ -46,3 +46,26 @@ import Testing
         #expect(queues.first { $0["id"] == .string("dental") }?["callBack"] == .null)
     }
 }
+
+/// The resident's language reaches the professional: on the case and in the queue,
+/// and the queue's ready replies come in it.
+@Suite struct ResidentLanguageAPITests {
+    @Test func aSwedishSpeakingResidentIsSeenAndAnsweredInSwedish() async throws {
+        let app = try await appWithCatalog()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let resident = try app.resident()
+        let id = try resident.openConversation()
+        let body = #"{"serviceId": "skin", "subject": {"kind": "self"}, "answers": \#(TriageAPITests.calm), "language": "#
+        let wrong = try resident.post("/api/v1/conversations/\(id)/pre-questionnaire", body + #""de"}"#)
+        #expect(wrong.status == 422 && wrong.json?["error"]?["field"] == .string("language"))
+        #expect(try resident.post("/api/v1/conversations/\(id)/pre-questionnaire", body + #""sv"}"#).status == 200)
+        #expect(try resident.get("/api/v1/conversations/\(id)").json?["language"] == .string("sv"))
+        let hanna = try app.workspace("hanna")
+        #expect(try hanna.get("/api/v1/pro/queue").json?["cases"]?.arrayValue?.first?["language"] == .string("sv"))
+        #expect(try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(id)"}"#).status == 200)
+        let view = try #require(try hanna.get("/api/v1/pro/cases/\(id)?lang=fi").json)
+        #expect(view["conversation"]?["language"] == .string("sv"))
+        #expect(view["cannedReplies"] == .array([.string("Hej, jag tittar på ditt ärende nu.")]))
+    }
+}

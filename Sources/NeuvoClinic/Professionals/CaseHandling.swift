@@ -82,8 +82,9 @@ extension Clinic {
                 "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),
             ]), at: now)
             try RecordExport.write(db, id: exportID, conversationID: conversationID, at: now, catalog: catalog, options: exportOptions)
+            let ended = try Self.endConsultations(db, conversationID: conversationID, because: .closed, at: now)
             let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!)
-            return (conversation, [event])
+            return (conversation, [event] + ended)
         }
     }
 
@@ -91,8 +92,10 @@ extension Clinic {
     /// or straight to a named professional in one of the case's queues' staff.
     /// `leftQueue` is the queue the case was handled from: passed to another queue, it takes
     /// its pick along, which changes the wait estimate of those still waiting there.
-    public func transfer(conversationID: String, professional: Professional, to target: TransferTarget) async throws
+    public func transfer(conversationID: String, professional: Professional, to target: TransferTarget, note rawNote: String? = nil) async throws
         -> (conversation: Conversation, events: [ClinicEvent], leftQueue: String?) {
+        let note = try rawNote.map { try Self.validateProse($0, field: "note", maxLength: 2000) }
+        let noteID = Identifier.random()
         let now = self.now()
         let catalog = try activeCatalog()
         return try await store.write { db in
@@ -118,8 +121,17 @@ extension Clinic {
                 // The resident sees the title only; the route wakes the colleague's own stream.
                 data = .object(["professional": .object(["title": .string(target.title)])])
             }
-            let event = try Self.passedOn(db, conversationID: conversationID, data: data, at: now)
-            return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), [event], leftQueue)
+            var events = try Self.passedOn(db, conversationID: conversationID, data: data, at: now)
+            // A word to whoever takes it next (staff only), in the same transaction.
+            if let note {
+                try db.run("""
+                    INSERT INTO internal_notes (id, conversation_id, professional_id, client_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    """, noteID, conversationID, professional.id, "transfer-\(noteID)", note, now.millis)
+                let row = try db.row("SELECT * FROM internal_notes WHERE id = ?", noteID)!
+                let written = InternalNote(row: row, author: .init(displayName: professional.displayName, title: professional.title))
+                events.append(try ClinicEvent.append(db, conversationID: conversationID, type: .note, data: written.eventData, at: now, audience: .staff))
+            }
+            return (Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!), events, leftQueue)
         }
     }
 
@@ -134,10 +146,24 @@ extension Clinic {
     }
 
     /// Records that a case was passed on (to a queue or a colleague). Its consultations end:
-    /// they helped the one who asked, and the next handler asks anew.
-    static func passedOn(_ db: Database, conversationID: String, data: JSONValue, at now: Timestamp) throws -> ClinicEvent {
+    /// they helped the one who asked, and the next handler asks anew; each consultant is told.
+    static func passedOn(_ db: Database, conversationID: String, data: JSONValue, at now: Timestamp) throws -> [ClinicEvent] {
+        let event = try ClinicEvent.append(db, conversationID: conversationID, type: .transferred, data: data, at: now)
+        return [event] + (try endConsultations(db, conversationID: conversationID, because: .transferred, at: now))
+    }
+
+    /// Ends a case's consultations, telling each consultant (staff only) why, so their
+    /// page says the case moved on rather than the case silently vanishing from it.
+    static func endConsultations(_ db: Database, conversationID: String, because reason: EventKind, at now: Timestamp) throws -> [ClinicEvent] {
+        var events: [ClinicEvent] = []
+        for row in try db.rows("SELECT professional_id FROM consultations WHERE conversation_id = ?", conversationID) {
+            guard let consultant = row.int64("professional_id") else { continue }
+            events.append(try ClinicEvent.append(db, conversationID: conversationID, type: .consultationEnded, data: .object([
+                "professional": .object(["id": .int64(consultant)]), "reason": .string(reason.rawValue),
+            ]), at: now, audience: .staff))
+        }
         try db.run("DELETE FROM consultations WHERE conversation_id = ?", conversationID)
-        return try ClinicEvent.append(db, conversationID: conversationID, type: .transferred, data: data, at: now)
+        return events
     }
 
     /// Asks another professional to look at the case; they may read it and write notes.

@@ -100,7 +100,8 @@ extension Clinic {
             notes: opened.notes.map { InternalNote(row: $0, author: .init(displayName: $0.string("display_name") ?? "", title: $0.string("title") ?? "")) },
             access: access,
             summaryDraft: handling ? Self.summaryDraft(service: service, answers: answers, subject: conversation.subject) : nil,
-            cannedReplies: handling ? queue?.cannedReplies.map { $0[language] } : nil)
+            // Ready replies go to the resident: in their language when their page said it.
+            cannedReplies: handling ? queue?.cannedReplies.map { $0[conversation.language ?? language] } : nil)
         if let callBack = try store.read({ db in
             try db.row("SELECT * FROM call_backs WHERE conversation_id = ? ORDER BY created_at DESC LIMIT 1", conversationID)
         }).map(CallBack.init(row:)) {

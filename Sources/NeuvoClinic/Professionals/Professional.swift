@@ -124,7 +124,7 @@ extension Clinic {
                 guard let conversationID = open.string("id"), let queueID = open.string("queue_id") else { continue }
                 let data = try Self.requeue(db, conversationID: conversationID, queueID: queueID,
                                             queueName: catalog?.queue(queueID)?.name.json ?? .string(queueID), at: now)
-                events.append(try Self.passedOn(db, conversationID: conversationID, data: data, at: now))
+                events += try Self.passedOn(db, conversationID: conversationID, data: data, at: now)
             }
             try Self.recordOutsideChange(db, professionalID: id, events: events, at: now)
             return events

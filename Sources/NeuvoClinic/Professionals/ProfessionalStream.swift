@@ -19,12 +19,14 @@ extension Clinic {
                                    'callBackNotReached', 'callBackAttempt', 'retriaged', 'redFlag')
                         AND (json_extract(e.data, '$.queue.id') IN (\(placeholders))
                              OR e.type = 'retriaged' AND json_extract(e.data, '$.previousQueue.id') IN (\(placeholders))))
-                    OR (e.type = 'queued' AND c.offered_to = ?))
+                    OR (e.type = 'queued' AND c.offered_to = ?)
+                    OR (e.type = 'consultationEnded' AND json_extract(e.data, '$.professional.id') = ?))
                 ORDER BY e.seq LIMIT ?
                 """)
             var arguments: [DatabaseValueConvertible] = [after, professional.id, professional.id]
             arguments += queues.isEmpty ? [""] : queues
             arguments += queues.isEmpty ? [""] : queues  // again, for a case answered into another queue
+            arguments.append(professional.id)
             arguments.append(professional.id)
             arguments.append(limit)
             try statement.bind(arguments)

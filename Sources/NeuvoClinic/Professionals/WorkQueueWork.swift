@@ -14,6 +14,8 @@ public struct WaitingCase: Sendable, Equatable {
     public let summary: String
     /// Offered to this professional first: they handled the resident's previous case.
     public let offeredToMe: Bool
+    /// The resident's language, when their page said it.
+    public var language: Language? = nil
 
 }
 
@@ -62,7 +64,7 @@ extension Clinic {
                 total = try counter.step() ? counter.row().int("n") ?? 0 : 0
             }
             let statement = try db.statement("""
-                SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version,
+                SELECT c.id, c.queue_id, c.urgency_rank, c.queued_at, c.service_id, c.subject, c.answers, c.catalog_version, c.language,
                     s.identity_code IS NOT NULL AS identified, c.offered_to = ? AND c.offered_until > ? AS offered
                 FROM conversations c JOIN resident_sessions s ON s.id = c.resident_session_id
                 WHERE \(visible)
@@ -82,7 +84,7 @@ extension Clinic {
                     queuedAt: Timestamp(millis: row.int64("queued_at") ?? 0), serviceID: row.string("service_id"),
                     subjectKind: subject?["kind"]?.stringValue, identified: row.int("identified") == 1,
                     summary: Self.oneLineSummary(service: service, answers: answers, language: language),
-                    offeredToMe: row.int("offered") == 1))
+                    offeredToMe: row.int("offered") == 1, language: row.string("language").flatMap(Language.init(rawValue:))))
             }
             return (cases, total ?? cases.count)
         }

@@ -12,6 +12,7 @@ extension Conversation {
         if let urgency { object["urgency"] = .string(urgency.rawValue) }
         if let queuedAt { object["queuedAt"] = .string(queuedAt.rfc3339) }
         if let position { object["position"] = .int(position) }
+        if let language { object["language"] = .string(language.rawValue) }
         return .object(object)
     }
 
