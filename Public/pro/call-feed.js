@@ -35,6 +35,22 @@ export function mergeCallBack(c, b) {
   return JSON.stringify(known) !== before;
 }
 
+// A try at a call-back in my queues (callBackAttempt): the list row's tries; reached, it is no longer live and
+// leaves the list. Mine, the case takes it in too (the event may come before my own try's answer). True if the
+// list changed.
+export function tryRecorded(id, d) {
+  const c = state.cases.get(id);
+  const known = c && c.callBack;
+  const reached = d.result === "reached";
+  if (known && mergeCallBack(c, { id: known.id, status: reached ? "reached" : known.status, attempts: d.attempts,
+                                  maxAttempts: d.maxAttempts })) { views.mine(); views.callPanel(); }
+  const row = state.callBacks.find((b) => b.conversationId === id);
+  if (!row) return false;
+  if (reached) { state.callBacks = state.callBacks.filter((b) => b !== row); scheduleCallBackRefresh(); }
+  else Object.assign(row, { attempts: Math.max(row.attempts || 0, d.attempts), maxAttempts: d.maxAttempts });
+  return true;
+}
+
 let timer = 0;
 export function scheduleCallBackRefresh() {
   clearTimeout(timer);

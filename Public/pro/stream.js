@@ -1,6 +1,6 @@
 // The professional's one event stream (GET /api/v1/pro/events, long polled) drives everything live:
-// the queue changes in place, the call list is read again when a call-back in my queues changes, and
-// messages, notes and photos are merged into my cases.
+// the queue changes in place, the call list is read again when a call-back in my queues changes (a try
+// changes its row in place), and messages, notes and photos are merged into my cases.
 import { announce } from "../shared/dom.js";
 import { t, lang } from "../shared/i18n.js";
 import { request } from "../shared/api.js";
@@ -11,7 +11,7 @@ import { caseLabel } from "./words.js";
 import { updateTitle, startBlink, beep, showAlert, hideAlert } from "./signal.js";
 import { leaveQueue, joinQueue, scheduleQueueRefresh, cancelQueueRefresh, signalArrival, stopArrivalSignal,
   QUEUE_LISTED } from "./queue-feed.js";
-import { scheduleCallBackRefresh, cancelCallBackRefresh } from "./call-feed.js";
+import { scheduleCallBackRefresh, cancelCallBackRefresh, tryRecorded } from "./call-feed.js";
 import { reloadCase, openCase, mergeMessage, mergeNote, mergePhoto, photoFromEvent } from "./cases.js";
 
 export async function pollLoop(generation) {
@@ -97,12 +97,13 @@ function handleEvents(events) {
   let queueLeft = false;
   let joined = null;
   let callBacks = false;
+  let callList = false;
   const wasEmpty = state.queue.length === 0;
   const touched = new Set();
   for (const ev of events) {
     const data = ev.data || {};
     const caseId = eventCaseId(ev);
-    if (caseId && state.dropped.has(caseId) && ev.type !== "queued") continue;
+    if (caseId && state.dropped.has(caseId) && !/^(queued|retriaged|redFlag)$/.test(ev.type)) continue;
     switch (ev.type) {
       // A case joins my queue with its row (offerEnded: an offer to its previous professional ran out,
       // so it is everyone's now). No row: it is not, or no longer, waiting for me.
@@ -123,6 +124,22 @@ function handleEvents(events) {
           touched.add(caseId);
         }
         callBacks = true;
+        break;
+      // Answered again while waiting: the row as it is now (urgency, maybe queue) in its new place; no row, it
+      // waits in a queue not mine now.
+      case "retriaged":
+        if (ev.case) { if (joinQueue(ev.case, ev.seq)) joined = joined || ev.case; else queueLeft = true; }
+        else if (leaveQueue(caseId, ev.seq)) queueLeft = true;
+        break;
+      // A red flag while waiting (sent to 112 / 116117): the matter left the queue and ended.
+      case "redFlag":
+        if (!data.whileWaiting || !data.queue) break;
+        if (leaveQueue(caseId, ev.seq)) queueLeft = true;
+        if (state.cases.has(caseId)) { state.cases.get(caseId).closed = true; touched.add(caseId); }
+        break;
+      // A try at a call-back in my queues: its tries; reached, it leaves the call list.
+      case "callBackAttempt":
+        if (tryRecorded(caseId, data)) callList = true;
         break;
       case "transferred":
         if (state.callBacks.some((b) => b.conversationId === caseId)) callBacks = true;
@@ -179,6 +196,7 @@ function handleEvents(events) {
   }
   if ((joined || queueLeft) && (state.queueBeyond || state.queue.length > QUEUE_LISTED)) scheduleQueueRefresh();
   if (callBacks) scheduleCallBackRefresh();
+  if (callList) views.callBacks();
   for (const id of touched) {
     const c = state.cases.get(id);
     if (!c) continue;

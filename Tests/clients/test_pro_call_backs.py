@@ -405,3 +405,35 @@ def test_a_try_on_a_case_closed_in_another_window_lets_the_case_go(server, nurse
         assert db.execute("SELECT status, attempts FROM call_backs WHERE id = ?", (cb,)).fetchone() == ("reached", 1)
         assert not db.execute("SELECT 1 FROM call_back_attempts WHERE call_back_id = ?", (cb,)).fetchall()
     assert not page_errors(n)
+
+
+def test_a_colleagues_tries_update_the_row_and_a_reached_call_leaves_the_list(server, nurse):
+    n = nurse
+    signed_in(n, server)
+    n.mark()
+    conv, cb = book_over_api(server, "050 777 8888")
+    n.wait(lambda: cb in [x["id"] for x in call_rows(n)], "the call-back in the call list", timeout=PROMPT)
+    colleague = ApiClient(server.base)
+    assert colleague.call("POST", "/api/v1/pro/login", {"username": COLLEAGUE, "password": PASSWORD})[0] == 200
+    status, taken = colleague.call("POST", f"/api/v1/pro/call-backs/{cb}/pick", {})
+    assert status == 200 and taken["status"] == "picked", taken
+    row = lambda: next((x for x in call_rows(n) if x["id"] == cb), None)  # noqa: E731
+    n.wait(lambda: row() and row()["who"] == "Kollega soittaa", "the colleague's call in the list", timeout=PROMPT)
+
+    # From here on the call list's answers are held back: the row changes on the stream's callBackAttempt alone.
+    hold_calls(n)
+    status, tried = colleague.call("POST", f"/api/v1/pro/call-backs/{cb}/attempts", {"result": "noAnswer"})
+    assert status == 200 and tried["status"] == "picked" and tried["attempts"] == 1, tried
+    n.wait(lambda: row() and row()["tries"] == "Yrityksiä 1/2", "the colleague's try counted in the row", timeout=PROMPT)
+    assert row()["who"] == "Kollega soittaa" and row()["pick"] is None, row()
+
+    # The colleague reaches the resident: the call-back is no longer live and leaves my list.
+    status, tried = colleague.call("POST", f"/api/v1/pro/call-backs/{cb}/attempts", {"result": "reached"})
+    assert status == 200 and tried["status"] == "reached" and tried["attempts"] == 2, tried
+    n.wait(lambda: row() is None, "the reached call-back out of my call list", timeout=PROMPT)
+    assert conv not in n.mine_ids() and conv not in n.queue_ids()
+    release_calls(n)
+    assert n.not_reloaded(), "the workspace reloaded on the way"
+    with sqlite3.connect(f"file:{server.db}?mode=ro", uri=True) as db:
+        assert db.execute("SELECT status, attempts FROM call_backs WHERE id = ?", (cb,)).fetchone() == ("reached", 2)
+    assert not page_errors(n)
