@@ -8,8 +8,9 @@
 //   → state.js, strings.js, words.js, errors.js, render.js, catalog.js
 //   → ../shared/ (the toolkit both pages share)
 // A view never imports another: it asks for another part's redraw through render.js.
-// Two views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
-// matter waits in a queue, conversation/reply-text.js once one waits or is handled (each with its own strings).
+// Three views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
+// matter waits in a queue, conversation/reply-text.js once one waits or is handled, conversation/retriage.js
+// with it once one waits (each with its own strings).
 // Nothing else imports them, and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
@@ -56,13 +57,14 @@ function applyLang() {
 let callBackPart = null;
 function loadCallBack() {
   const c = S.conv;
-  if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled)) return;
+  if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled || c.cbTry)) return;
   callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
 }
-let replyTextPart = null;
+let replyTextPart = null, retriagePart = null;
 function loadReplyText() {
   const s = S.conv?.status;
   if (s === "queued" || s === "active") replyTextPart ||= import("./conversation/reply-text.js").then((m) => m.startReplyText(), () => { replyTextPart = null; });
+  if (s === "queued") retriagePart ||= import("./conversation/retriage.js").then((m) => m.startRetriage(), () => { retriagePart = null; });
 }
 
 function newMatter() {

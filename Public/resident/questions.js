@@ -165,6 +165,7 @@ async function submitAnswers(e) {
   const subject = { ...S.subject };
   delete subject.months;
   try {
+    if (S.retriage) return await S.retriage(values); // answered again while waiting (retriage.js)
     let result;
     for (let attempt = 0; ; attempt++) {
       if (!S.conv) {

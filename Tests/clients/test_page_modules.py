@@ -22,7 +22,7 @@ STRINGS_TABLES = {"resident/strings.js", "pro/strings.js"}
 LEVELS = {
     "shared": 0,
     "resident/state.js": 1, "resident/strings.js": 1, "resident/conversation/call-back-strings.js": 1,
-    "resident/conversation/reply-text-strings.js": 1,
+    "resident/conversation/reply-text-strings.js": 1, "resident/conversation/retriage-strings.js": 1,
     "resident/words.js": 2, "resident/errors.js": 2, "resident/render.js": 2, "resident/catalog.js": 2,
     "resident/conversation/call-back-words.js": 2,
     "resident/conversation/uploads.js": 3, "resident/conversation/outbox.js": 3,
@@ -30,7 +30,7 @@ LEVELS = {
     "resident/subject.js": 4, "resident/service.js": 4, "resident/questions.js": 4, "resident/red-flag.js": 4,
     "resident/identification.js": 4, "resident/feedback.js": 4,
     "resident/conversation/status.js": 4, "resident/conversation/timeline.js": 4, "resident/conversation/notify-offer.js": 4,
-    "resident/conversation/call-back.js": 4, "resident/conversation/reply-text.js": 4,
+    "resident/conversation/call-back.js": 4, "resident/conversation/reply-text.js": 4, "resident/conversation/retriage.js": 4,
     "resident/main.js": 5,
     "pro/state.js": 1, "pro/strings.js": 1,
     "pro/words.js": 2, "pro/render.js": 2,

@@ -14,8 +14,8 @@ call-back is in no call list), closed through the closing dialog into a record e
 closed in another window (404): the page says the case is no longer hers and lets it go. axe-core (WCAG 2.1 A
 and AA) and the Nu HTML checker on the workspace in the list state and in the picked state.
 
-The resident's page says nothing yet of a call-back that did not reach them (it ignores the stream's
-`callBackNotReached`): that expectation is its own test, marked as an expected failure until it does.
+The resident's page says that the call-back did not reach them (the stream's `callBackNotReached`): the
+matter closed, and what to do next.
 
 Run: "${NEUVO_VENV:-$HOME/.cache/neuvo-venv}/bin/python" -m pytest -q Tests/clients/test_pro_call_backs.py
 Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
@@ -309,8 +309,6 @@ def test_a_swedish_residents_call_back_comes_live_to_the_nurse_and_ends_unreache
     assert not page_errors(n) and not page_errors(r)
 
 
-@pytest.mark.xfail(reason="the resident's page ignores the stream's callBackNotReached (Public/resident/conversation/poll.js): "
-                          "it goes on saying the matter is being handled", strict=False)
 def test_the_residents_page_says_the_call_back_did_not_reach_them(resident, flow):
     r = resident
     assert flow.get("conv"), "the first test did not get that far"

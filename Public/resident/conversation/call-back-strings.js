@@ -4,6 +4,10 @@
 
 export const CALL_BACK_STRINGS = {
   fi: {
+    cbMissed: "Yritimme soittaa sinulle klo {time}, mutta emme tavoittaneet sinua. Yritämme uudelleen.",
+    cbEndedH: "Emme tavoittaneet sinua", cbEndedNext: "Asiasi on päätetty, koska emme tavoittaneet sinua puhelimitse. Jos tarvitset vielä apua, aloita uusi asia tai soita meille.",
+    cbEndedTries: "Yritimme soittaa sinulle {n} kertaa.", cbEndedTries1: "Yritimme soittaa sinulle kerran.", cbEndedWrong: "Soitimme antamaasi numeroon, mutta se oli väärä numero.",
+    cbCallUs: "Voit soittaa meille numeroon",
     cbH: "Soittopyyntö",
     cbOffer: "Haluatko mieluummin, että soitamme sinulle? Voit valita soittoajan lähipäiviltä. Pidät paikkasi jonossa, kunnes vahvistat soittopyynnön.",
     cbOpen: "Soita minulle", cbPhone: "Puhelinnumerosi", cbPhoneHint: "Suomalainen numero, esimerkiksi 040 123 4567",
@@ -28,6 +32,10 @@ export const CALL_BACK_STRINGS = {
     eCbInProgress: "Soittopyyntöä ei voi enää perua: ammattilainen soittaa sinulle jo.", eCbEnded: "Soittopyyntö on jo päättynyt."
   },
   sv: {
+    cbMissed: "Vi försökte ringa dig kl. {time} men nådde dig inte. Vi försöker igen.",
+    cbEndedH: "Vi nådde dig inte", cbEndedNext: "Ditt ärende har avslutats eftersom vi inte nådde dig per telefon. Om du fortfarande behöver hjälp, påbörja ett nytt ärende eller ring oss.",
+    cbEndedTries: "Vi försökte ringa dig {n} gånger.", cbEndedTries1: "Vi försökte ringa dig en gång.", cbEndedWrong: "Vi ringde numret du angav, men det var fel nummer.",
+    cbCallUs: "Du kan ringa oss på numret",
     cbH: "Återuppringning",
     cbOffer: "Vill du hellre att vi ringer dig? Du kan välja en tid under de närmaste dagarna. Du behåller din plats i kön tills du bekräftar.",
     cbOpen: "Ring mig", cbPhone: "Ditt telefonnummer", cbPhoneHint: "Ett finländskt nummer, till exempel 040 123 4567",
@@ -54,6 +62,10 @@ export const CALL_BACK_STRINGS = {
     eCbEnded: "Återuppringningen har redan avslutats."
   },
   en: {
+    cbMissed: "We tried to call you at {time} but did not reach you; we will try again.",
+    cbEndedH: "We could not reach you", cbEndedNext: "Your matter has been closed because we could not reach you by phone. If you still need help, start a new matter or call us.",
+    cbEndedTries: "We tried to call you {n} times.", cbEndedTries1: "We tried to call you once.", cbEndedWrong: "We called the number you gave, but it was the wrong number.",
+    cbCallUs: "You can call us on",
     cbH: "Call-back",
     cbOffer: "Would you rather we called you? You can choose a time in the next few days. You keep your place in the queue until you confirm.",
     cbOpen: "Call me back", cbPhone: "Your phone number", cbPhoneHint: "A Finnish number, for example 040 123 4567",

@@ -48,3 +48,6 @@ export function looksMobile(text) {
   const national = text.replace(/[^\d+]/g, "").replace(/^(\+358|00358|0)/, "");
   return /^(4|50)/.test(national);
 }
+
+// The time of a try to call, Finnish time as the windows are: "10.12" (English "10:12").
+export const clockText = (at) => clockOfDay(finnish(at).hm);

@@ -7,17 +7,18 @@
 import { $, h, announce } from "../../shared/dom.js";
 import { t, lang } from "../../shared/i18n.js";
 import { request } from "../../shared/api.js";
-import { S } from "../state.js";
+import { S, terminal } from "../state.js";
 import { STRINGS } from "../strings.js";
 import { views } from "../render.js";
 import { showError, showServerError, markInvalid } from "../errors.js";
+import { catalogQueue } from "../words.js";
 import { CALL_BACK_STRINGS } from "./call-back-strings.js";
-import { dayText, hoursText, windowText, windowsByDay, looksMobile } from "./call-back-words.js";
+import { dayText, hoursText, windowText, windowsByDay, looksMobile, clockText } from "./call-back-words.js";
 
 // The conversation keeps what the server said (callBackOffer: GET …/call-back; callBack: the latest request)
 // and whether the form is open (callBackForm). Here: which matter the form was set up for, what the offer was
 // last fetched for, a call under way, and the windows and language the choices were drawn from.
-let shownFor = null, fetchedKey = null, fetching = false, sending = false, drawn = {};
+let shownFor = null, fetchedKey = null, fetching = false, sending = false, drawn = {}, saidTry = null;
 
 const path = (c) => `/api/v1/conversations/${encodeURIComponent(c.id)}/call-back`;
 const live = (cb) => cb?.status === "requested" || cb?.status === "picked";
@@ -66,7 +67,11 @@ function build() {
         h("div", { class: "actions" },
           say("button", "cbCancelYes", { type: "button", id: "cb-cancel-yes", class: "danger", onclick: cancel }),
           say("button", "cbCancelNo", { type: "button", id: "cb-cancel-no", class: "secondary", onclick: keep })))),
-    say("p", "cbCancelled", { id: "cb-cancelled", hidden: true }));
+    say("p", "cbCancelled", { id: "cb-cancelled", hidden: true }),
+    h("div", { id: "cb-outcome", hidden: true },
+      h("p", { id: "cb-missed", class: "transfer" }),
+      h("div", { id: "cb-ended" }, h("p", { id: "cb-ended-text" }),
+        h("p", { id: "cb-call-us" }, h("span", { id: "cb-call-us-text" }), " ", h("a", { id: "cb-call-us-tel", class: "tel" })))));
 }
 
 function render() {
@@ -80,7 +85,8 @@ function render() {
   const requested = c.status === "callBack" && !!offer && live(cb);
   const cancelled = c.status === "withdrawn" && !!c.callBackCancelled;
   if (!offering) c.callBackForm = false;
-  box.hidden = !(offering || requested || cancelled);
+  const outcome = renderOutcome(c);
+  box.hidden = !(offering || requested || cancelled || outcome);
   $("cb-offer").hidden = !offering;
   $("cb-open").hidden = !!c.callBackForm;
   $("cb-form").hidden = !c.callBackForm;
@@ -88,6 +94,34 @@ function render() {
   $("cb-request").hidden = !requested;
   if (requested) renderRequest(offer, cb);
   $("cb-cancelled").hidden = !cancelled;
+}
+
+// What the tries to call came to: a missed call while tries remain, or the matter closed as not reached (then the
+// status card's heading and next step are this part's). A try that comes while the page is live is announced.
+function renderOutcome(c) {
+  const last = c.cbTry, ended = !!c.notReached;
+  const missed = !ended && !terminal(c.status) && last?.result === "noAnswer";
+  $("cb-outcome").hidden = !(missed || ended);
+  $("cb-missed").hidden = !missed;
+  if (missed) $("cb-missed").textContent = t("cbMissed", { time: clockText(last.at) });
+  $("cb-ended").hidden = !ended;
+  if (ended) {
+    const caller = c.callBackOffer?.callerNumber || catalogQueue(c.queue)?.callBack?.callerNumber || "";
+    $("h-conv").textContent = t("cbEndedH");
+    $("conv-next").textContent = t("cbEndedNext");
+    $("cb-ended-text").textContent = t(last?.result === "wrongNumber" ? "cbEndedWrong"
+      : last?.attempts > 1 ? "cbEndedTries" : "cbEndedTries1", { n: last?.attempts });
+    $("cb-call-us").hidden = !caller;
+    $("cb-call-us-text").textContent = t("cbCallUs");
+    $("cb-call-us-tel").textContent = caller;
+    $("cb-call-us-tel").href = "tel:" + caller.replace(/[^\d+]/g, "");
+  }
+  const key = last && [c.id, last.attempts, ended].join("|");
+  if (key && key !== saidTry) {
+    if (S.live && missed) announce($("cb-missed").textContent);
+    saidTry = key;
+  }
+  return missed || ended;
 }
 
 // Another matter: nothing of the last one's form is left.

@@ -72,6 +72,10 @@ function applyEvent(ev, news) {
     // Out of the chat queue to wait for a call (call-back.js reads the request itself), and taken back.
     case "callBackRequested": c.status = "callBack"; break;
     case "callBackCancelled": c.status = d.status || "withdrawn"; c.callBackCancelled = true; break;
+    // Tries to call: call-back.js shows them.
+    case "callBackAttempt": c.cbTry = { ...d, at: ev.at }; break;
+    case "callBackNotReached": c.status = "closed"; c.notReached = true; break;
+    case "retriaged": c.queue = d.queue; c.urgency = d.urgency; c.retriaged = true; break;
     case "picked":
       c.status = "active"; c.professional = d.professional; c.transfer = null;
       if (S.live) news.push("picked");
@@ -120,7 +124,8 @@ export async function poll() {
         && before.position && c.position > before.position && !c.movedBack;
       if (behind) c.movedBack = true;
       if (c.redFlag) { if (S.step !== "redflag") go("redflag", S.step !== "loading"); break; }
-      if (S.step !== "conversation") go("conversation", S.step !== "loading");
+      // Not while answering again (retriage.js) a matter still waiting.
+      if (S.step !== "conversation") { if (!S.retriage || c.status !== "queued") go("conversation", S.step !== "loading"); }
       else {
         views.status();
         views.messages();
