@@ -76,6 +76,7 @@ extension Clinic {
         try db.run("UPDATE feedback SET comment = NULL WHERE conversation_id = ?", id)
         try db.run("UPDATE call_backs SET phone = NULL WHERE conversation_id = ?", id)
         try db.run("DELETE FROM reply_texts WHERE conversation_id = ?", id)
+        try db.run("DELETE FROM reply_text_numbers WHERE conversation_id = ?", id)
         try db.run("UPDATE notifications SET phone = NULL, text = NULL WHERE conversation_id = ?", id)
     }
 }

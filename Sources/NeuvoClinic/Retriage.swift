@@ -53,8 +53,11 @@ extension Clinic {
                 return (.redFlag(id: flag.id, action: flag.action, message: flag.message), [event])
             case .route(let route):
                 guard let queue = catalog.queue(route.queue) else { throw ClinicError.notFound }
+                // A continuity offer ends: it was made for the case as it was (never for an urgent one, and only
+                // in its queue); the whole queue the routing now names sees it at once.
                 try db.run("""
-                    UPDATE conversations SET answers = ?, queue_id = ?, urgency_rank = ?, routing_reason = ?, updated_at = ? WHERE id = ?
+                    UPDATE conversations SET answers = ?, queue_id = ?, urgency_rank = ?, routing_reason = ?, offered_to = NULL,
+                        offered_until = NULL, updated_at = ? WHERE id = ?
                     """, answersJSON.text, queue.id, route.urgency.rank, route.reason.json.text, now.millis, conversationID)
                 let position = try Self.position(db, conversationID: conversationID) ?? 1
                 var data = JSONObject([("queue", .object(["id": .string(queue.id), "name": queue.name.json])),

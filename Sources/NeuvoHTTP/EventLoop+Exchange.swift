@@ -156,27 +156,37 @@ extension EventLoop {
             return
         }
         if let route, head.contentLength > limits.admitBodiesAbove {
-            let client = server.configuration.clientOf(connection.peer, head.headers)
-            if let refusal = server.reserveBodyBytes(head.contentLength, client: client) {
-                // Everyone's unfinished bodies already hold the budget, or this client's share of it: come back shortly.
-                connection.closeAfterWrite = true
-                connection.lingerAllowance = head.contentLength
-                var response = refusal == .everyone
-                    ? HTTPError(.serviceUnavailable, code: "overloaded", message: "The server is busy receiving files. Try again in a moment.").response
-                    : HTTPError(.tooManyRequests, code: "too_many_uploads",
-                                message: "Too many files are on their way from you at once. Try again when one has arrived.").response
-                response.headers.add(name: "retry-after", value: "5")
-                respond(connection, response)
-                return
-            }
-            exchange.reservedBodyBytes = head.contentLength
-            exchange.reservedFor = client
+            // The route says who may send it first (a stranger is refused for what they are), then it
+            // takes its share of the budget; nothing of the body is read before both.
             if let admit = route.admit {
                 admitBody(connection, exchange: exchange, admit: admit)
                 return
             }
+            guard reserveBody(connection, exchange: exchange) else { return }
         }
         startBody(connection, head: head)
+    }
+
+    /// Holds a large body's share of the budget; when it is spent (everyone's, or this
+    /// client's), answers 503 / 429 with `Retry-After` and returns false.
+    func reserveBody(_ connection: Connection, exchange: Connection.Exchange) -> Bool {
+        let head = exchange.head
+        let client = server.configuration.clientOf(connection.peer, head.headers)
+        if let refusal = server.reserveBodyBytes(head.contentLength, client: client) {
+            // Come back shortly: the client may send what it declared, and it is thrown away.
+            connection.closeAfterWrite = true
+            connection.lingerAllowance = head.contentLength
+            var response = refusal == .everyone
+                ? HTTPError(.serviceUnavailable, code: "overloaded", message: "The server is busy receiving files. Try again in a moment.").response
+                : HTTPError(.tooManyRequests, code: "too_many_uploads",
+                            message: "Too many files are on their way from you at once. Try again when one has arrived.").response
+            response.headers.add(name: "retry-after", value: "5")
+            respond(connection, response)
+            return false
+        }
+        exchange.reservedBodyBytes = head.contentLength
+        exchange.reservedFor = client
+        return true
     }
 
     /// Asks the route whether it takes this body, on the handlers' executor; the
@@ -210,13 +220,13 @@ extension EventLoop {
         guard let connection = connections[fd], connection.id == connectionID, connection.state == .admitting,
               let exchange = connection.exchange else { return }
         if let refusal {
-            releaseBody(exchange)
             // The body was never read: answer, then throw away what of it arrives.
             connection.closeAfterWrite = true
             connection.lingerAllowance = exchange.head.contentLength
             respond(connection, refusal.response)
             return
         }
+        guard reserveBody(connection, exchange: exchange) else { return }
         startBody(connection, head: exchange.head)
         process(connection)
         if connection.readPending && !connection.isBusy { readAvailable(connection) }
@@ -278,8 +288,10 @@ extension EventLoop {
             return
         }
         if case .park(let park) = result, connection.peerClosed {
+            // The client shut its sending side while the handler ran (a half-close): it still reads, so it
+            // gets the poll's answer as at its timeout; the connection closes after it.
             cancelledPark(park, fd: fd, connectionID: connectionID)
-            closeConnection(connection)
+            respond(connection, park.fallback)
             return
         }
         switch result {

@@ -32,8 +32,9 @@ public struct HTTPLimits: Sendable {
     public var maxBodyBytesInFlight = 768 * 1024 * 1024
     /// Of that budget, what one client (``HTTPServer/Configuration/clientOf``) may hold at once;
     /// beyond it a new large body gets 429 with `Retry-After`, so one address's slow
-    /// uploads cannot spend everyone's budget. Six 11 MiB photos at once fit.
-    public var maxBodyBytesInFlightPerClient = 66 * 1024 * 1024
+    /// uploads cannot spend everyone's budget. A third of it: 23 photos of 11 MiB at once
+    /// from one address (many residents may share one behind a carrier's or an office's NAT).
+    public var maxBodyBytesInFlightPerClient = 256 * 1024 * 1024
     /// How long a graceful stop waits for in-flight requests.
     public var shutdownGrace: Duration = .seconds(10)
 

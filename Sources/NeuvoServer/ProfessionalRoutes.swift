@@ -51,7 +51,8 @@ struct ProfessionalRoutes: Sendable {
                     answers: [.invalid("note"), .invalid("clientId"), .invalid("text"), .conflict("client_id_reused")]) { request, signedIn in
             try await addNote(request, signedIn.professional)
         }
-        routes.post("/api/v1/pro/cases/{id}/transfer", pro, takes: .json(limit: 1024),
+        // 16 KiB: a 2,000-character note of ä's and ö's, escaped, with room to spare.
+        routes.post("/api/v1/pro/cases/{id}/transfer", pro, takes: .json(limit: 16 * 1024),
                     answers: [.invalid("transfer"), .invalid("queueId"), .invalid("professionalId"), .invalid("note")]) { request, signedIn in
             try await transfer(request, signedIn.professional)
         }

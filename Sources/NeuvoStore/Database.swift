@@ -176,6 +176,9 @@ public final class Database: @unchecked Sendable {
     /// online backup, while others may keep writing.
     public func backup(to destination: String) throws(DatabaseError) {
         var target: OpaquePointer?
+        // A copy of health data: its owner's only, like the database (SQLite would create it 0644).
+        let fd = Glibc.open(destination, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        if fd >= 0 { Glibc.close(fd) }
         var rc = sqlite3_open_v2(destination, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil)
         guard rc == SQLITE_OK, let target else {
             sqlite3_close_v2(target)

@@ -346,6 +346,19 @@ struct ServerSocketTests {
         #expect(fixture.server.connectionCount == 0)
     }
 
+    /// The same when the half-close comes with the request, before the handler has parked it.
+    @Test func aClientHalfClosingWithItsRequestGetsItsPollAnswered() throws {
+        let fixture = try EngineFixture()
+        defer { fixture.stop() }
+        let client = try fixture.client()
+        try client.send(RawClient.request("GET", "/park?ms=10000"))
+        shutdown(client.fd, Int32(SHUT_WR))
+        let start = Date()
+        let response = try client.readResponse()
+        #expect(response.status == 200 && response.text == "fallback")
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
     /// A client that shuts only its sending side after the request still reads:
     /// its parked poll is answered (as at its timeout) at once, not dropped.
     @Test func aHalfClosedClientGetsItsParkedRequestAnswered() throws {

@@ -141,4 +141,26 @@ import Testing
         // A closed case is nobody's to call.
         #expect(try pekkaDesk.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "wrongNumber"}"#).status == 404)
     }
+
+    @Test func aCallBackPassedBackToTheQueueWaitsForItsCallAgainAndANotReachedEndTellsTheConsultant() async throws {
+        let (app, _) = try await CallBackAPITests.app()
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse"])
+        let pekka = try await app.addProfessional("pekka", queues: ["nurse"], name: "Pekka Hoitaja")
+        let (_, id) = try Self.requested(app, notify: false)
+        let hanna = try app.workspace("hanna"), pekkaDesk = try app.workspace("pekka")
+        let callBackID = try #require(try hanna.get("/api/v1/pro/call-backs").json?["callBacks"]?.arrayValue?.first?["id"]?.stringValue)
+        #expect(try hanna.post("/api/v1/pro/call-backs/\(callBackID)/pick", "{}").status == 200)
+        // Passed back to the queue: the resident asked to be phoned, so it waits in the call list again, not the chat queue.
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/transfer", #"{"queueId": "nurse"}"#).status == 200)
+        let again = try #require(try pekkaDesk.get("/api/v1/pro/call-backs").json?["callBacks"]?.arrayValue?.first)
+        #expect(again["id"] == .string(callBackID) && again["status"] == .string("requested"))
+        #expect(try pekkaDesk.get("/api/v1/pro/queue").json?["cases"] == .array([]))
+        // Picked again and consulted on; the last unanswered try ends it, and the consultant is told.
+        #expect(try hanna.post("/api/v1/pro/call-backs/\(callBackID)/pick", "{}").status == 200)
+        #expect(try hanna.post("/api/v1/pro/cases/\(id)/consult", #"{"professionalId": \#(pekka.id)}"#).status == 204)
+        for _ in 0..<2 { _ = try hanna.post("/api/v1/pro/call-backs/\(callBackID)/attempts", #"{"result": "noAnswer"}"#) }
+        let told = try pekkaDesk.get("/api/v1/pro/events?after=0").json?["events"]?.arrayValue ?? []
+        #expect(told.contains { $0["type"] == .string("consultationEnded") && $0["data"]?["reason"] == .string("closed") })
+    }
 }

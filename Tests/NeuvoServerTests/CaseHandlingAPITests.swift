@@ -114,8 +114,11 @@ import Testing
             && $0["conversationId"] == .string(passed) })
         _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(passed)"}"#)
         #expect(try lauri.get("/api/v1/pro/cases/\(passed)").status == 404)
-        #expect(try hanna.get("/api/v1/pro/cases/\(passed)").json?["notes"]?.arrayValue?.map { $0["text"]?.stringValue } == ["Lääkäri katsoi kuvat, kotihoito."])
+        #expect(try hanna.get("/api/v1/pro/cases/\(passed)").json?["notes"]?.arrayValue?.first?["text"] == .string("Lääkäri katsoi kuvat, kotihoito."))
         #expect(!(try passedResident.get("/api/v1/conversations/\(passed)/events").text.contains("kotihoito")))
+        let long = String(repeating: "ä", count: 2000)  // the longest note, two bytes a letter
+        #expect(try hanna.post("/api/v1/pro/cases/\(passed)/transfer", #"{"queueId": "nurse", "note": "\#(long)"}"#).status == 200)
+        _ = try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(passed)"}"#)
         let blank = try hanna.post("/api/v1/pro/cases/\(passed)/transfer", #"{"queueId": "nurse", "note": "  "}"#)
         #expect(blank.status == 422 && blank.json?["error"]?["field"] == .string("note"))
         // Colleagues say who is on shift where (the dialogs show it).

@@ -49,6 +49,8 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(result.status == 0)
         let backup = try Database(path: copy, mode: .reader)
         #expect(try backup.row("SELECT COUNT(*) AS n FROM resident_sessions")?.int("n") == 1)
+        // A copy of health data is its owner's only, like the database.
+        #expect((try FileManager.default.attributesOfItem(atPath: copy)[.posixPermissions] as? Int).map { $0 & 0o777 } == 0o600)
         let again = try runNeuvo(["backup", copy, "--db", db, "--migrations", migrations])
         #expect(again.status != 0)
         #expect(again.output.contains("refusing to overwrite"))

@@ -62,4 +62,20 @@ import Testing
         let closed = try resident.post(path, #"{"phone": "040 555 5555"}"#)
         #expect(closed.status == 409 && closed.json?["error"]?["code"] == .string("conversation_closed"))
     }
+
+    @Test func changingOrRemovingANumberGivesNoQuotaBack() async throws {
+        let (app, _) = try await CallBackAPITests.app()
+        defer { app.stop() }
+        var matters: [(Resident, String)] = []
+        for _ in 0..<4 { matters.append(try app.queuedResident()) }
+        func give(_ index: Int, _ phone: String) throws -> RawResponse {
+            try matters[index].0.post("/api/v1/conversations/\(matters[index].1)/reply-text", #"{"phone": "\#(phone)"}"#)
+        }
+        for index in 0..<3 { #expect(try give(index, "040 555 1234").status == 200) }
+        #expect(try give(3, "040 555 1234").json?["error"]?["code"] == .string("phone_limit"))
+        // The first matter changes its number, the second removes it: the day's three are still used.
+        #expect(try give(0, "040 555 9999").status == 200)
+        #expect(try matters[1].0.post("/api/v1/conversations/\(matters[1].1)/reply-text/remove", "{}").status == 200)
+        #expect(try give(3, "040 555 1234").json?["error"]?["code"] == .string("phone_limit"))
+    }
 }

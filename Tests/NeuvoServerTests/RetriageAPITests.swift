@@ -15,17 +15,23 @@ import Testing
         let app = try await appWithCatalog()
         defer { app.stop() }
         try await app.addProfessional("hanna", queues: ["nurse"])
+        let other = try await app.addProfessional("pekka", queues: ["nurse"], name: "Pekka Hoitaja")
         let hanna = try app.workspace("hanna")
         let (first, firstID) = try app.queuedResident()
         let (second, secondID) = try app.queuedResident()
         #expect(try second.get("/api/v1/conversations/\(secondID)").json?["position"] == .int(2))
         let cursor = try #require(try hanna.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
 
+        // Had the second been offered first to someone (continuity), answering again ends the offer.
+        try await app.app.store.write { db in
+            try db.run("UPDATE conversations SET offered_to = ?, offered_until = ? WHERE id = ?", other.id, Int64.max, secondID)
+        }
         // The second resident's fever is now 39.2: more urgent, ahead of the first, same queue.
         let worse = try Self.retriage(second, secondID, TriageAPITests.hot)
         #expect(worse.status == 200, "\(worse.text)")
         #expect(worse.json?["outcome"] == .string("queued") && worse.json?["urgency"] == .string("soon") && worse.json?["position"] == .int(1))
         #expect(try first.get("/api/v1/conversations/\(firstID)").json?["position"] == .int(2))
+        #expect(try app.app.store.read { db in try db.row("SELECT offered_to FROM conversations WHERE id = ?", secondID)?.int64("offered_to") } == nil)
         let order = try #require(try hanna.get("/api/v1/pro/queue").json?["cases"]?.arrayValue).map { $0["conversationId"]?.stringValue ?? "" }
         #expect(order == [secondID, firstID])
         // The nurse's stream hears it with the case's new row; the resident's stream too.

@@ -122,6 +122,7 @@ extension Clinic {
             if notReached {
                 try db.run("UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?",
                            now.millis, now.millis, callBack.conversationID)
+                events += try Self.endConsultations(db, conversationID: callBack.conversationID, because: .closed, at: now)
                 events.append(try ClinicEvent.append(db, conversationID: callBack.conversationID, type: .callBackNotReached, data: .object([
                     "queue": .object(["id": .string(callBack.queueID)]), "attempts": .int(attempts),
                     "status": .string(ConversationStatus.closed.rawValue),

@@ -34,12 +34,14 @@ extension Clinic {
                 throw ClinicError.conflict(code: "conversation_closed", message: "The conversation has ended.")
             }
             // One number may be given in a few matters a day, not used to flood someone with texts.
+            // Counted from the log of every number given, so changing or removing one gives nothing back.
             let others = try db.row("""
-                SELECT COUNT(*) AS n FROM reply_texts WHERE phone = ? AND conversation_id != ? AND created_at > ?
+                SELECT COUNT(DISTINCT conversation_id) AS n FROM reply_text_numbers WHERE phone = ? AND conversation_id != ? AND at > ?
                 """, phone.e164, conversationID, now.millis - 24 * 3_600_000)?.int("n") ?? 0
             guard others < 3 else {
                 throw ClinicError.conflict(code: "phone_limit", message: "This number has been given for text messages in three matters today.")
             }
+            try db.run("INSERT INTO reply_text_numbers (phone, conversation_id, at) VALUES (?, ?, ?)", phone.e164, conversationID, now.millis)
             try db.run("""
                 INSERT INTO reply_texts (conversation_id, phone, language, armed, created_at) VALUES (?, ?, ?, 1, ?)
                 ON CONFLICT (conversation_id) DO UPDATE SET phone = excluded.phone, language = excluded.language, armed = 1

@@ -142,6 +142,12 @@ extension Clinic {
             UPDATE conversations SET status = 'queued', queue_id = ?, professional_id = NULL, handled_via = NULL,
                 updated_at = ? WHERE id = ?
             """, queueID, now.millis, conversationID)
+        // A call-back being called goes back to its call list, not the chat queue: the resident asked to be phoned.
+        if try db.run("""
+            UPDATE call_backs SET status = 'requested', professional_id = NULL, updated_at = ? WHERE conversation_id = ? AND status = 'picked'
+            """, now.millis, conversationID) > 0 {
+            try db.run("UPDATE conversations SET status = 'callBack' WHERE id = ?", conversationID)
+        }
         return .object(["queue": .object(["id": .string(queueID), "name": queueName])])
     }
 

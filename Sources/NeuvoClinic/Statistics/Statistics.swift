@@ -71,7 +71,7 @@ extension Clinic {
 
         return try store.read { db in
             try db.transaction(.deferred) { db in
-                try statisticsDays.withDays(db, start: start, end: end) { days, numbering in
+                var report = try statisticsDays.withDays(db, start: start, end: end) { days, numbering in
                     var tally = StatisticsTally(from: request.from, through: request.through, calendar: calendar,
                                                 queues: queues, service: request.service, numbering: numbering)
                     for day in days {
@@ -87,12 +87,13 @@ extension Clinic {
                         }
                     }
                     tally.comments = comments
-                    var report = tally.report
-                    // Windows run up to three working days past the range: their calendar reaches a week further.
-                    report.callBacks = try Self.callBackMeasures(db, start: start, end: end, queues: queues, service: request.service,
-                                                                 calendar: LocalCalendar(from: request.from, through: request.through.adding(days: 7)))
-                    return report
+                    return tally.report
                 }
+                // Outside the cache's lock, in the same read transaction. Windows run up to three working
+                // days past the range: their calendar reaches a week further.
+                report.callBacks = try Self.callBackMeasures(db, start: start, end: end, queues: queues, service: request.service,
+                                                             calendar: LocalCalendar(from: request.from, through: request.through.adding(days: 7)))
+                return report
             }
         }
     }

@@ -68,11 +68,15 @@ enum EmbeddedAssets {
         let folder = String(cString: made)
         var at = 0
         func take(_ n: Int) throws -> ArraySlice<UInt8> {
-            guard n >= 0, at + n <= payload.count else { throw CommandLineError(description: "the bundled files are damaged") }
+            guard n >= 0, n <= payload.count - at else { throw CommandLineError(description: "the bundled files are damaged") }
             defer { at += n }
             return payload[at..<at + n]
         }
-        func number(_ n: Int) throws -> Int { Int(try take(n).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }) }
+        func number(_ n: Int) throws -> Int {
+            let value = try take(n).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            guard value <= UInt64(payload.count) else { throw CommandLineError(description: "the bundled files are damaged") }
+            return Int(value)
+        }
         while at < payload.count {
             let path = String(decoding: try take(try number(4)), as: UTF8.self)
             let contents = Data(try take(try number(8)))
@@ -92,8 +96,8 @@ enum EmbeddedAssets {
     /// Where the payload starts and ends in `bytes` (an executable), if it has one.
     static func payloadRange(of bytes: Data) throws -> Range<Int>? {
         guard bytes.count > 16, Array(bytes.suffix(8)) == magic else { return nil }
-        let length = bytes.suffix(16).prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        guard length <= bytes.count - 16 else { throw CommandLineError(description: "the bundled files are damaged") }
-        return (bytes.count - 16 - length)..<(bytes.count - 16)
+        let length = bytes.suffix(16).prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        guard length <= UInt64(bytes.count - 16) else { throw CommandLineError(description: "the bundled files are damaged") }
+        return (bytes.count - 16 - Int(length))..<(bytes.count - 16)
     }
 }
