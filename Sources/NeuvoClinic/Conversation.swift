@@ -59,6 +59,15 @@ extension Clinic {
         }
     }
 
+    /// The pre-question answers the resident gave (their own; a re-answer starts from them), if any.
+    public func residentAnswers(conversationID: String, session: ResidentSession) throws -> JSONValue? {
+        guard Identifier.isWellFormed(conversationID) else { return nil }
+        return try store.read { db in
+            try db.row("SELECT answers FROM conversations WHERE id = ? AND resident_session_id = ?", conversationID, session.id)?
+                .string("answers").flatMap { try? JSONValue.parse($0) }
+        }
+    }
+
     /// The conversation `id` if `session` owns it; nil otherwise (the caller answers 404 either way).
     public func conversation(id: String, ownedBy session: ResidentSession) throws -> Conversation? {
         guard Identifier.isWellFormed(id) else { return nil }

@@ -73,8 +73,10 @@ struct TriageRoutes: Sendable {
         guard let id = request.parameters["id"], let conversation = try clinic.conversation(id: id, ownedBy: session) else { throw HTTPError.notFound() }
         let progress = try clinic.progress(conversationID: id, after: nil)
         var json = conversation.json(position: progress?.position)
-        if let estimate = progress?.estimate, case .object(var object) = json {
-            object["estimate"] = estimate.json
+        if case .object(var object) = json {
+            if let estimate = progress?.estimate { object["estimate"] = estimate.json }
+            // Their own answers, so "my condition has changed" starts from them after a reload too.
+            if let answers = try clinic.residentAnswers(conversationID: id, session: session) { object["answers"] = answers }
             json = .object(object)
         }
         return .respond(.json(json))

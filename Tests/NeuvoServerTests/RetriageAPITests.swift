@@ -20,6 +20,10 @@ import Testing
         let (first, firstID) = try app.queuedResident()
         let (second, secondID) = try app.queuedResident()
         #expect(try second.get("/api/v1/conversations/\(secondID)").json?["position"] == .int(2))
+        // Their own answers come back, so a re-answer starts from them after a reload; the catalog says where a service may lead.
+        #expect(try second.get("/api/v1/conversations/\(secondID)").json?["answers"]?["duration"] == .string("days"))
+        let skin = try app.client().call("GET", "/api/v1/catalog").json?["services"]?.arrayValue?.first?["children"]?.arrayValue?.first
+        #expect(skin?["queues"]?.arrayValue?.first == .string("nurse"))
         let cursor = try #require(try hanna.get("/api/v1/pro/queue").json?["cursor"]?.intValue)
 
         // Had the second been offered first to someone (continuity), answering again ends the offer.

@@ -40,7 +40,14 @@ extension Service {
         var object = JSONObject([("id", .string(id)), ("title", title.json)])
         if let description { object["description"] = description.json }
         if !children.isEmpty { object["children"] = .array(children.map(\.publicJSON)) }
-        if let questionnaire { object["questions"] = .array(questionnaire.questions.map(\.publicJSON)) }
+        if let questionnaire {
+            object["questions"] = .array(questionnaire.questions.map(\.publicJSON))
+            // The queues it may lead to (which one, the answers decide on the server; the last route is the usual one):
+            // the service list says open, closed or call-back before any question.
+            var queues: [String] = []
+            for route in questionnaire.routes.reversed() where !queues.contains(route.queue) { queues.append(route.queue) }
+            object["queues"] = .array(queues.map { .string($0) })
+        }
         return .object(object)
     }
 }
