@@ -24,14 +24,7 @@ extension Clinic {
               let subject = before.string("subject").flatMap({ try? JSONValue.parse($0) }).flatMap(Subject.init(stored:)) else {
             throw ClinicError.conflict(code: "not_waiting", message: "This matter cannot be answered again.")
         }
-        guard let answerObject = rawAnswers?.objectValue else {
-            throw ClinicError.invalid(field: "answers", message: "answers must be an object of question id → answer.")
-        }
-        var raw: [String: JSONValue] = [:]
-        for (key, value) in answerObject { raw[key] = value }
-        let answers = try questionnaire.validate(raw, subject: subject)
-        let outcome = questionnaire.outcome(for: answers, subject: subject)
-        let answersJSON = JSONValue.object(JSONObject(answers.keys.sorted().map { ($0, answers[$0]!.json) }))
+        let (outcome, answersJSON) = try Self.evaluate(rawAnswers, questionnaire: questionnaire, subject: subject)
         let now = self.now()
         return try await store.write { db in
             // Still waiting (not picked, withdrawn or made a call-back meanwhile)?

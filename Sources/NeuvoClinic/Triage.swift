@@ -25,14 +25,7 @@ extension Clinic {
         }
         let now = self.now()
         let subject = try Subject.parse(rawSubject, today: now)
-        guard let answerObject = rawAnswers?.objectValue else {
-            throw ClinicError.invalid(field: "answers", message: "answers must be an object of question id → answer.")
-        }
-        var raw: [String: JSONValue] = [:]
-        for (key, value) in answerObject { raw[key] = value }
-        let answers = try questionnaire.validate(raw, subject: subject)
-        let outcome = questionnaire.outcome(for: answers, subject: subject)
-        let answersJSON = JSONValue.object(JSONObject(answers.keys.sorted().map { ($0, answers[$0]!.json) }))
+        let (outcome, answersJSON) = try Self.evaluate(rawAnswers, questionnaire: questionnaire, subject: subject)
         let continuity = self.continuity
 
         return try await store.write { db in
@@ -73,6 +66,20 @@ extension Clinic {
                 return (.queued(queue: queue, urgency: route.urgency, reason: route.reason, position: position, offeredTo: offeredTo), [event])
             }
         }
+    }
+
+    /// Checks the answers against the questions (each failure names its question) and
+    /// finds where they lead; the answers as stored, keys sorted.
+    static func evaluate(_ rawAnswers: JSONValue?, questionnaire: PreQuestionnaire, subject: Subject) throws
+        -> (outcome: PreQuestionnaire.Outcome, answers: JSONValue) {
+        guard let answerObject = rawAnswers?.objectValue else {
+            throw ClinicError.invalid(field: "answers", message: "answers must be an object of question id → answer.")
+        }
+        var raw: [String: JSONValue] = [:]
+        for (key, value) in answerObject { raw[key] = value }
+        let answers = try questionnaire.validate(raw, subject: subject)
+        return (questionnaire.outcome(for: answers, subject: subject),
+                JSONValue.object(JSONObject(answers.keys.sorted().map { ($0, answers[$0]!.json) })))
     }
 
     /// The newest `queued_at` of a queue's waiting cases: one index seek per urgency
