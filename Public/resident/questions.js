@@ -173,7 +173,7 @@ async function submitAnswers(e) {
         if (!c.ok) throw failure(c);
         setConversation({ id: c.data.id, status: c.data.status });
       }
-      const r = await request("POST", `/api/v1/conversations/${S.conv.id}/pre-questionnaire`, { serviceId: S.service.id, subject, answers: values });
+      const r = await request("POST", `/api/v1/conversations/${S.conv.id}/pre-questionnaire`, { serviceId: S.service.id, subject, answers: values, language: lang });
       if (r.ok) { result = r.data; break; }
       if (r.status === 404 && attempt === 0) { setConversation(null); continue; } // the session ended: start over
       throw failure(r);

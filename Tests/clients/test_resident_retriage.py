@@ -128,3 +128,16 @@ def test_a_high_fever_raises_the_urgency_and_the_place_in_the_queue(server, page
     assert p.text("#conv-position") == "Olet jonossa sijalla 1."
     assert others
     states.validate()
+
+
+def test_after_a_reload_the_questions_start_from_the_answers_given_and_the_language_was_sent(server, page):
+    p = page
+    conv = queue_on_page(p, server, "en")
+    _, body = api(server, p.driver, "GET", f"/api/v1/conversations/{conv}")
+    assert body.get("language") == "en", body
+    assert body["answers"] == {"duration": "weeks", "spreading": False, "breathing": False, "fever": False}, body
+    p.driver.refresh()
+    p.wait(lambda: p.visible("#step-conversation"), "the waiting view after a reload")
+    answer_again(p)  # prefilled from the conversation's answers, not from the page's memory
+    tap(p, "#questions-back")
+    p.wait(lambda: p.visible("#step-conversation"), "the matter again")

@@ -2,8 +2,8 @@
 // again, on the questions step (questions.js draws and checks them, prefilled with the earlier answers, and hands
 // the checked answers to S.retriage) and they go to …/retriage. A red flag ends the wait with the 112/116117
 // guidance; otherwise the new urgency and place in the queue show on the status card and are announced.
-// main.js loads this module once a matter waits; its texts join the page's table here. The earlier answers are
-// known only to the page that gave them: after a reload the questions start empty (the API does not return them).
+// main.js loads this module once a matter waits; its texts join the page's table here. After a reload the earlier
+// answers come from the conversation (GET …/conversations/{id} returns the resident's own answers).
 import { $, h, announce } from "../../shared/dom.js";
 import { t, localized } from "../../shared/i18n.js";
 import { request, failure } from "../../shared/api.js";
@@ -55,16 +55,26 @@ async function open() {
   if (!r.ok) { showServerError("err-rg", r); return; }
   const svc = findService(S.catalog?.services || [], r.data.serviceId);
   if (!svc) { showServerError("err-rg", { status: 503, code: "no_catalog" }); return; }
-  prefilled = S.service === svc && Object.keys(S.answers).length > 0;
-  if (!prefilled) {
+  if (!(S.service === svc && Object.keys(S.answers).length)) {
     S.service = svc;
-    S.answers = {};
+    S.answers = fromServer(svc, r.data.answers || {});
   }
+  prefilled = Object.keys(S.answers).length > 0;
   const subject = { ...(r.data.subject || c.subject || {}) };
   if (subject.kind === "child") subject.months = subject.ageMonths ?? S.subject?.months;
   S.subject = S.subject && S.subject.kind === subject.kind ? S.subject : subject;
   S.retriage = send;
   go("questions");
+}
+// The server's answers in the form's terms: yes/no as "yes"/"no", numbers as text; photos are not asked again.
+function fromServer(svc, given) {
+  const out = {};
+  for (const q of svc.questions || []) {
+    const v = given[q.id];
+    if (v == null || q.type === "photo") continue;
+    out[q.id] = q.type === "yesNo" && typeof v === "boolean" ? (v ? "yes" : "no") : q.type === "number" ? String(v) : v;
+  }
+  return out;
 }
 function findService(nodes, id) {
   for (const n of nodes) {
