@@ -38,6 +38,7 @@ function renderCase() {
     h("span", {}, subjectKindLabel(conv.subject && conv.subject.kind)),
     h("span", {}, queueName(conv.queueId)),
     conv.queuedAt ? h("span", {}, `${t("queuedAt")} ${clockText(conv.queuedAt)}`) : null,
+    conv.language ? h("span", { class: "tag", id: "case-lang" }, t("residentLang", { l: t("l" + conv.language) })) : null,
     v.access === "consultant" ? h("span", { class: "tag" }, t("consultantBadge")) : null].filter(Boolean));
 
   const answers = (v.answers || []).map((a) => ({ question: a.question, shown: shownInLocale(a) }));

@@ -25,6 +25,10 @@ function waitPart(c) {
       h("span", { class: "visually-hidden" }, ` min, ${t("target")} `), `${numberText(m)} min`) : " min");
 }
 
+// The resident's language when not the page's: "SV", read and shown as a tooltip in full.
+const langMark = (l) => (l && l !== lang ? [h("span", { class: "tag qi-lang", title: t("residentLang", { l: t("l" + l) }) },
+  h("span", { "aria-hidden": "true" }, l.toUpperCase()), h("span", { class: "visually-hidden" }, t("residentLang", { l: t("l" + l) }))), " "] : []);
+
 // One row per case in two short lines: the service in full, then identified, whose matter and the
 // queue (only the queue's end may be cut, so the details name it again); urgency and waited / target
 // at the right. The line opens the case's details below it.
@@ -41,7 +45,7 @@ function queueItem(c) {
   const line = h("button", { type: "button", class: "qi-line", "aria-expanded": String(open), "aria-controls": detailsId,
     dataset: { line: c.conversationId } },
     h("span", { class: "qi-service" }, service),
-    h("span", { class: "qi-sub" }, idMark, " ", h("span", { class: "qi-whose" }, subjectKindLabel(c.subject)), " ",
+    h("span", { class: "qi-sub" }, idMark, " ", langMark(c.language), h("span", { class: "qi-whose" }, subjectKindLabel(c.subject)), " ",
       h("span", { class: "qi-queue" }, `· ${queueName(c.queueId)}`)));
   const details = h("div", { class: "qi-details", id: detailsId, hidden: !open },
     h("span", { class: "tag queue" }, queueName(c.queueId)),
@@ -94,7 +98,7 @@ function renderQueue() {
   let previous = null;
   for (const c of shown) {
     const sig = [lang, c.urgency, c.queueId, c.serviceId, c.subject, c.identified, c.summary, c.queuedAt, c.offeredToMe,
-                 !!state.catalog].join("\u0001");
+                 c.language, !!state.catalog].join("\u0001");
     let node = queueNodes.get(c.conversationId);
     if (!node || node.sig !== sig) {
       const li = queueItem(c);
