@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import NeuvoEncoding
 import NeuvoJSON
@@ -218,6 +219,30 @@ import Testing
         let codes = (try Self.resource(bundle, "Encounter")["participant"]?.arrayValue?.first?["type"]?.arrayValue ?? [])
             .compactMap { $0["coding"]?.arrayValue?.first?["code"]?.stringValue }
         #expect(codes == ["PPRF", "CON"])
+    }
+
+    /// HL7 Finland's fi-base Practitioner: the profile named, and the Terhikki slice's system
+    /// exactly as the StructureDefinition (../shared/fhir/fi-base) fixes it.
+    @Test func aRegisteredProfessionalIsNamedByTheirTerhikkiNumber() throws {
+        var registered = Self.nurse
+        registered.registerNumber = "10100123456"
+        let bundle = try Self.document("practitioner-terhikki", Self.input(participants: [registered, Self.consultant]))
+        let practitioners = Self.resources(bundle, "Practitioner")
+        let hanna = try #require(practitioners.first { $0["name"]?.arrayValue?.first?["text"] == .string("Hanna Hoitaja") })
+        let profile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-practitioner"
+        #expect(practitioners.allSatisfy { $0["meta"]?["profile"] == .array([.string(profile)]) })
+        let terhikki = hanna["identifier"]?.arrayValue?.filter { $0["system"] == .string("urn:oid:1.2.246.537.26") } ?? []
+        #expect(terhikki.count == 1 && terhikki.first?["value"] == .string("10100123456") && terhikki.first?["use"] == .string("official"))
+        // Without a number, no Terhikki identifier: the slice is 0..1, never a guess.
+        let iida = try #require(practitioners.first { $0["name"]?.arrayValue?.first?["text"] == .string("Iida Ihotautilääkäri") })
+        #expect(!(iida["identifier"]?.arrayValue?.contains { $0["system"] == .string("urn:oid:1.2.246.537.26") } ?? true))
+        // The profile's own definition of the slice.
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/fhir/fi-base/StructureDefinition-fi-base-practitioner.json")
+        let definition = try JSONValue.parse(Array(try Data(contentsOf: file)))
+        #expect(definition["url"] == .string(profile))
+        let slice = definition["differential"]?["element"]?.arrayValue?.first { $0["id"] == .string("Practitioner.identifier:Terhikki.system") }
+        #expect(slice?["patternUri"] == .string("urn:oid:1.2.246.537.26"))
     }
 
     @Test func idsAreStableAndDistinctPerExport() throws {

@@ -112,6 +112,12 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(try clinic.professional(username: "hanna")?.professional.disabled == true)
         #expect(try runNeuvo(["user", "list"] + at).output.contains("hanna\tHanna Hoitaja\tsairaanhoitaja\tprofessional\tchild-health,nurse\tdisabled"))
         #expect(try runNeuvo(["user", "disable", "nobody"] + at).status != 0)
+        #expect(try runNeuvo(["user", "register-number", "hanna", "10100123456"] + at).status == 0)
+        #expect(try runNeuvo(["user", "register-number", "hanna", "12a"] + at).status != 0)
+        let number = try Store(path: db, migrator: try Migrator(folder: migrations))
+        defer { number.close() }
+        #expect(try number.read { db in try db.row("SELECT register_number FROM professionals WHERE username = 'hanna'")?.string("register_number") }
+                == "10100123456")
     }
 
     @Test func badArgumentsAreExplained() throws {

@@ -290,7 +290,11 @@ def validate(bundle: dict, validator: jsonschema.Draft6Validator, tmp: Path, nam
     for participant in encounter.get("participant", []):
         assert resolve(bundle, participant["individual"])["resourceType"] == "Practitioner"
     for practitioner in resources(bundle, "Practitioner"):
-        assert practitioner["identifier"][0]["system"] == "https://neuvo.example/fhir/sid/professional"
+        systems = [i["system"] for i in practitioner["identifier"]]
+        assert "https://neuvo.example/fhir/sid/professional" in systems, systems
+        # HL7 Finland's fi-base Practitioner, with the Terhikki slice (0..1) when the register number is known.
+        assert practitioner["meta"]["profile"] == ["https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-practitioner"]
+        assert systems.count("urn:oid:1.2.246.537.26") <= 1, systems
     for identifier in walk(bundle, "identifier"):
         for item in identifier if isinstance(identifier, list) else [identifier]:
             if "1.2.246.21" in json.dumps(item):

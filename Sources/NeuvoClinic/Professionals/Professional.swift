@@ -104,6 +104,19 @@ extension Clinic {
         }
     }
 
+    /// Sets (or, with nil, removes) a professional's number in Valvira's register (Terhikki):
+    /// 5–15 digits. The record documents of the cases they take part in name them by it.
+    public func setRegisterNumber(username: String, number: String?) async throws {
+        if let number, !(5...15).contains(number.utf8.count) || !number.utf8.allSatisfy({ (48...57).contains($0) }) {
+            throw ClinicError.invalid(field: "registerNumber", message: "A register number is 5–15 digits.")
+        }
+        try await store.write { db in
+            guard try db.run("UPDATE professionals SET register_number = ? WHERE username = ?", number, username) == 1 else {
+                throw ClinicError.notFound
+            }
+        }
+    }
+
     /// Disables an account: it can no longer sign in and its sessions end now.
     ///
     /// Their open cases go back to waiting in their queues, keeping their waiting

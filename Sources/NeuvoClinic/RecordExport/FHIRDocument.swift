@@ -18,6 +18,9 @@ public enum FHIRDocument {
     /// Finnish personal identity code (henkilötunnus), OID 1.2.246.21.
     static let personalIdentityCodeSystem = "urn:oid:1.2.246.21"
     static let professionalSystem = neuvoFHIR + "/sid/professional"
+    /// Valvira's register of health care professionals (Terhikki), as HL7 Finland's fi-base names it.
+    static let terhikkiSystem = "urn:oid:1.2.246.537.26"
+    static let fiBasePractitionerProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-practitioner"
     static let conversationSystem = neuvoFHIR + "/sid/conversation"
     static let photoSystem = neuvoFHIR + "/sid/photo"
     static let identificationSystem = neuvoFHIR + "/CodeSystem/identification"

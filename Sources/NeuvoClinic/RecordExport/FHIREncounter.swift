@@ -47,10 +47,16 @@ extension FHIRDocument.Builder {
 
     func practitioner(_ practitioner: FHIRDocument.Practitioner) -> JSONValue {
         let p = practitioner.participant
+        var identifiers: [JSONValue] = [.object(["system": .string(FHIRDocument.professionalSystem), "value": .string(String(p.id))])]
+        // HL7 Finland's fi-base Practitioner: the Terhikki slice, when the register number is known.
+        if let number = p.registerNumber {
+            identifiers.insert(.object(["use": .string("official"), "system": .string(FHIRDocument.terhikkiSystem), "value": .string(number)]), at: 0)
+        }
         var object = JSONObject([
             ("resourceType", .string("Practitioner")),
             ("id", id(practitioner.fullUrl)),
-            ("identifier", .array([.object(["system": .string(FHIRDocument.professionalSystem), "value": .string(String(p.id))])])),
+            ("meta", .object(["profile": .array([.string(FHIRDocument.fiBasePractitionerProfile)])])),
+            ("identifier", .array(identifiers)),
             ("name", .array([.object(["text": .string(p.displayName.isEmpty ? "Ammattilainen \(p.id)" : p.displayName)])])),
         ])
         if !p.title.isEmpty { object["qualification"] = .array([.object(["code": .object(["text": .string(p.title)])])]) }

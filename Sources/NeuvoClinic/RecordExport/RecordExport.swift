@@ -37,11 +37,13 @@ public enum RecordExport {
                                   display: Clinic.readable(value, for: question, language: .fi), kind: question.kind))
         }
         let participants = try db.rows("""
-            SELECT p.id, p.display_name, p.title, cp.role FROM case_participants cp JOIN professionals p ON p.id = cp.professional_id
+            SELECT p.id, p.display_name, p.title, p.register_number, cp.role FROM case_participants cp
+            JOIN professionals p ON p.id = cp.professional_id
             WHERE cp.conversation_id = ? ORDER BY cp.since, p.id
             """, conversationID).map {
             RecordExportInput.Participant(id: $0.int64("id") ?? 0, displayName: $0.string("display_name") ?? "",
-                                          title: $0.string("title") ?? "", role: $0.string("role") ?? "")
+                                          title: $0.string("title") ?? "", role: $0.string("role") ?? "",
+                                          registerNumber: $0.string("register_number"))
         }
         let messages = try db.rows("""
             SELECT author, body, created_at, professional_id FROM messages WHERE conversation_id = ? ORDER BY seq

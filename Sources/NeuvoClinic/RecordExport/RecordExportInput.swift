@@ -9,6 +9,8 @@ public struct RecordExportInput: Sendable {
         public let title: String
         /// "handler" or "consultant".
         public let role: String
+        /// Their number in Valvira's register (Terhikki), when known.
+        public var registerNumber: String? = nil
     }
 
     public struct AnsweredQuestion: Sendable, Equatable {

@@ -23,8 +23,8 @@ let usage = """
            neuvo catalog check FILE
            neuvo catalog import FILE [--db FILE] [--migrations DIR]
            neuvo user add USERNAME --name NAME --title TITLE [--role professional|admin|manager]
-                         [--queues q1,q2 (a manager: the queues whose statistics they see)]
-           neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user list
+                         [--queues q1,q2 (a manager: the queues whose statistics they see)] [--register-number N (Valvira's, Terhikki)]
+           neuvo user passwd USERNAME | user disable USERNAME | user queues USERNAME q1,q2 | user register-number USERNAME N|- | user list
              (passwords are read from NEUVO_PASSWORD or the first line of standard input)
            neuvo apikey create NAME [--scope records|notifications] | apikey list | apikey revoke NAME
              (records: the patient-record system's documents; notifications: the SMS gateway's text messages)
@@ -120,7 +120,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
                 throw CommandLineError(description: "\(argument) needs a whole number, got \(text)")
             }
             if argument == "--continuity-days" { configuration.continuity.days = number } else { configuration.continuity.offerMinutes = number }
-        case "--name", "--title", "--role", "--queues", "--scope": options[String(argument.dropFirst(2))] = try value(argument)
+        case "--name", "--title", "--role", "--queues", "--scope", "--register-number": options[String(argument.dropFirst(2))] = try value(argument)
         case "-h", "--help": throw CommandLineError(description: usage)
         default:
             if argument.hasPrefix("-") { throw CommandLineError(description: "unknown option \(argument)\n\n\(usage)") }

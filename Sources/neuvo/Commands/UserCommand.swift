@@ -35,6 +35,9 @@ func userCommand(_ invocation: Invocation) throws {
             try await clinic.addProfessional(username: arguments[1], displayName: name, title: title, role: role,
                                              passwordHash: hash, queues: memberships)
         }
+        if let number = invocation.options["register-number"] {
+            try runBlocking { try await clinic.setRegisterNumber(username: added.username, number: number) }
+        }
         print("added \(added.username) (\(added.role.rawValue)) \(queuesText(added))")
     case ("passwd", 2):
         let hash = try PasswordHasher.hash(try readPassword())
@@ -43,6 +46,11 @@ func userCommand(_ invocation: Invocation) throws {
     case ("disable", 2):
         let returned = try runBlocking { try await clinic.disableProfessional(username: arguments[1]) }
         print("disabled \(arguments[1]); sessions ended; \(returned.count) open case(s) back in their queues")
+    case ("register-number", 3):
+        // Valvira's register (Terhikki); "-" removes it.
+        let number = arguments[2] == "-" ? nil : arguments[2]
+        try runBlocking { try await clinic.setRegisterNumber(username: arguments[1], number: number) }
+        print(number.map { "\(arguments[1])'s register number is \($0)" } ?? "\(arguments[1])'s register number removed")
     case ("queues", 3):
         let memberships = queues(arguments[2])
         let updated = try runBlocking { try await clinic.setQueues(username: arguments[1], queues: memberships) }
