@@ -10,7 +10,7 @@
 // A view never imports another: it asks for another part's redraw through render.js.
 // Three views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
 // matter waits in a queue, conversation/reply-text.js once one waits or is handled, conversation/retriage.js
-// with it once one waits (each with its own strings).
+// with it once one waits (each with its own strings), and service-hours.js when the service list is first drawn.
 // Nothing else imports them, and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
@@ -60,7 +60,7 @@ function loadCallBack() {
   if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled || c.cbTry)) return;
   callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
 }
-let replyTextPart = null, retriagePart = null;
+let replyTextPart = null, retriagePart = null, hoursPart = null;
 function loadReplyText() {
   const s = S.conv?.status;
   if (s === "queued" || s === "active") replyTextPart ||= import("./conversation/reply-text.js").then((m) => m.startReplyText(), () => { replyTextPart = null; });
@@ -91,6 +91,8 @@ function init() {
   startAttention();
   startRedFlag();
   startServices();
+  const services = views.service;
+  views.service = () => { services(); hoursPart ||= import("./service-hours.js").then((m) => m.startHours(), () => { hoursPart = null; }); };
   startQuestions();
   startFeedback();
   applyLang();
