@@ -22,8 +22,9 @@ import Testing
         #expect(Self.entries(bundle).compactMap { $0["resource"]?["resourceType"]?.stringValue }
                 == ["Composition", "Patient", "Encounter", "Practitioner", "QuestionnaireResponse"])
         let patient = try Self.resource(bundle, "Patient")
-        #expect(patient["identifier"] == .array([.object(["use": .string("official"), "system": .string("urn:oid:1.2.246.21"),
-                                                          "value": .string(Self.hetu)])]))
+        #expect(patient["identifier"]?.arrayValue?.count == 1)
+        #expect(patient["identifier"]?.arrayValue?.first?["system"] == .string("urn:oid:1.2.246.21"))
+        #expect(patient["identifier"]?.arrayValue?.first?["value"] == .string(Self.hetu))
         #expect(patient["meta"]?["tag"]?.arrayValue?.first?["code"]?.stringValue == "identified")
         #expect(Self.sectionTitles(bundle) == ["Yhteydenoton syy ja esitiedot", "Yhteenveto", "Ohjeet asiakkaalle", "Lopputulos"])
 
@@ -237,12 +238,37 @@ import Testing
         let iida = try #require(practitioners.first { $0["name"]?.arrayValue?.first?["text"] == .string("Iida Ihotautilääkäri") })
         #expect(!(iida["identifier"]?.arrayValue?.contains { $0["system"] == .string("urn:oid:1.2.246.537.26") } ?? true))
         // The profile's own definition of the slice.
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/fhir/fi-base/StructureDefinition-fi-base-practitioner.json")
-        let definition = try JSONValue.parse(Array(try Data(contentsOf: file)))
+        let definition = try Self.fiBase("practitioner")
         #expect(definition["url"] == .string(profile))
         let slice = definition["differential"]?["element"]?.arrayValue?.first { $0["id"] == .string("Practitioner.identifier:Terhikki.system") }
         #expect(slice?["patternUri"] == .string("urn:oid:1.2.246.537.26"))
+    }
+
+    /// HL7 Finland's fi-base Patient: the profile named, and the personal identity code as
+    /// its PIC slice, every pattern of the slice as the StructureDefinition fixes it.
+    @Test func theIdentityCodeIsThePatientsPICSlice() throws {
+        let bundle = try Self.document("patient-pic", Self.input(identityCode: Self.hetu))
+        let patient = try Self.resource(bundle, "Patient")
+        let definition = try Self.fiBase("patient")
+        #expect(patient["meta"]?["profile"] == .array([definition["url"] ?? .null]))
+        let pic = try #require(patient["identifier"]?.arrayValue?.first { $0["use"] == .string("official") })
+        func pattern(_ id: String) -> JSONValue? {
+            definition["differential"]?["element"]?.arrayValue?.first { $0["id"] == .string(id) }
+                .flatMap { element in element["patternUri"] ?? element["patternCode"] }
+        }
+        #expect(pic["use"] == pattern("Patient.identifier:PIC.use"))
+        #expect(pic["system"] == pattern("Patient.identifier:PIC.system"))
+        #expect(pic["type"]?["coding"]?.arrayValue?.first?["system"] == pattern("Patient.identifier:PIC.type.coding.system"))
+        #expect(pic["type"]?["coding"]?.arrayValue?.first?["code"] == pattern("Patient.identifier:PIC.type.coding.code"))
+        #expect(pic["value"] == .string(Self.hetu))
+        #expect(patient["identifier"]?.arrayValue?.filter { $0["use"] == .string("official") }.count == 1, "the slice is 0..1")
+    }
+
+    /// A StructureDefinition of HL7 Finland's fi-base package (../shared/fhir/fi-base).
+    static func fiBase(_ name: String) throws -> JSONValue {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/fhir/fi-base/StructureDefinition-fi-base-\(name).json")
+        return try JSONValue.parse(Array(try Data(contentsOf: file)))
     }
 
     @Test func idsAreStableAndDistinctPerExport() throws {

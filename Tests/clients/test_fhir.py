@@ -396,7 +396,10 @@ def test_swift_samples_are_valid_fhir(schema_validator, tmp_path):
     names = {Path(p).stem for p in samples}
     if "identified-adult" in names:
         bundle = json.loads((SAMPLES / "identified-adult.json").read_text(encoding="utf-8"))
-        assert one(bundle, "Patient")["identifier"] == [{"use": "official", "system": HETU_SYSTEM, "value": "131052-308T"}]
+        # HL7 Finland's fi-base Patient PIC slice: use official, type NNFIN, system urn:oid:1.2.246.21.
+        assert one(bundle, "Patient")["identifier"] == [{"use": "official", "system": HETU_SYSTEM, "value": "131052-308T",
+                                                         "type": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203",
+                                                                              "code": "NNFIN"}]}}]
 
 
 def test_the_validators_catch_mistakes(exports, schema_validator, tmp_path):

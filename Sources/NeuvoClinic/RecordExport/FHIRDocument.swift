@@ -21,6 +21,7 @@ public enum FHIRDocument {
     /// Valvira's register of health care professionals (Terhikki), as HL7 Finland's fi-base names it.
     static let terhikkiSystem = "urn:oid:1.2.246.537.26"
     static let fiBasePractitionerProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-practitioner"
+    static let fiBasePatientProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-patient"
     static let conversationSystem = neuvoFHIR + "/sid/conversation"
     static let photoSystem = neuvoFHIR + "/sid/photo"
     static let identificationSystem = neuvoFHIR + "/CodeSystem/identification"
