@@ -89,13 +89,18 @@ function colleagueChoices(name, value, idPrefix) {
     ? colleagues.map((p) => choice(name, value(p), nameAndTitle(p), idPrefix + p.id))
     : [h("p", { class: "muted" }, t("noColleagues"))];
 }
+// What the transfer and consult dialogs add (dialog-more.js: the current queue, shifts, the note), loaded
+// when one first opens; without it (a failed load) the dialogs still work as they are.
+let morePart = null;
+const loadMore = () => (morePart ||= import("./dialog-more.js").catch(() => { morePart = null; return null; }));
+
 // Opens a dialog with a fresh list of colleagues; `fill` puts in the choices.
 async function openChoiceDialog(dialogId, fill) {
   const c = currentHandledCase();
   if (!c) return;
   returnFocusTo(document.activeElement);
-  await loadColleagues();
-  fill();
+  const [more] = await Promise.all([loadMore(), loadColleagues()]);
+  fill(more, c);
   $(dialogId.replace("-dialog", "-error")).hidden = true;
   openDialog($(dialogId));
   const first = $(dialogId).querySelector("input");
@@ -103,10 +108,11 @@ async function openChoiceDialog(dialogId, fill) {
 }
 
 export function openTransferDialog() {
-  return openChoiceDialog("transfer-dialog", () => {
+  return openChoiceDialog("transfer-dialog", (more, c) => {
     const queues = (state.catalog && state.catalog.queues) || [];
     $("transfer-queues").replaceChildren(...queues.map((q) => choice("target", "q:" + q.id, localized(q.name), "tq-" + q.id)));
     $("transfer-colleagues").replaceChildren(...colleagueChoices("target", (p) => "p:" + p.id, "tp-"));
+    more?.fillTransfer(c);
   });
 }
 
@@ -126,13 +132,18 @@ async function submitChoice(e, { dialogId, name, missingKey, action, body, done 
 
 const transferCase = (e) => submitChoice(e, {
   dialogId: "transfer-dialog", name: "target", missingKey: "chooseTarget", action: "transfer",
-  body: (picked) => (picked.startsWith("q:") ? { queueId: picked.slice(2) } : { professionalId: Number(picked.slice(2)) }),
-  done: (c) => caseLeft(c, "transfer-dialog", "transferred"),
+  body: (picked) => {
+    const note = morePart && $("transfer-note") ? $("transfer-note").value.trim() : "";
+    return Object.assign(picked.startsWith("q:") ? { queueId: picked.slice(2) } : { professionalId: Number(picked.slice(2)) },
+      note ? { note } : {});
+  },
+  done: (c) => { if ($("transfer-note")) $("transfer-note").value = ""; caseLeft(c, "transfer-dialog", "transferred"); },
 });
 
 export function openConsultDialog() {
-  return openChoiceDialog("consult-dialog", () => {
+  return openChoiceDialog("consult-dialog", (more) => {
     $("consult-colleagues").replaceChildren(...colleagueChoices("colleague", (p) => String(p.id), "cp-"));
+    more?.fillConsult();
   });
 }
 

@@ -12,7 +12,7 @@ import { updateTitle, startBlink, beep, showAlert, hideAlert } from "./signal.js
 import { leaveQueue, joinQueue, scheduleQueueRefresh, cancelQueueRefresh, signalArrival, stopArrivalSignal,
   QUEUE_LISTED } from "./queue-feed.js";
 import { scheduleCallBackRefresh, cancelCallBackRefresh, tryRecorded } from "./call-feed.js";
-import { reloadCase, openCase, mergeMessage, mergeNote, mergePhoto, photoFromEvent } from "./cases.js";
+import { reloadCase, openCase, dropCase, mergeMessage, mergeNote, mergePhoto, photoFromEvent } from "./cases.js";
 
 export async function pollLoop(generation) {
   let delay = 1000;
@@ -179,6 +179,16 @@ function handleEvents(events) {
           scheduleResync();
         }
         break;
+      // The case I was consulted on went on or closed: said, and it leaves my cases.
+      case "consultationEnded": {
+        const c = caseId && state.cases.get(caseId);
+        if (!c || (data.professional && state.me && data.professional.id !== state.me.id)) break;
+        const text = t(data.reason === "closed" ? "consultClosed" : "consultPassed", { what: caseLabel(c) });
+        dropCase(caseId);
+        announce(text);
+        showAlert(text, "info");
+        break;
+      }
       case "consulted":
         if (caseId && data.professional && state.me && data.professional.id === state.me.id) adoptCase(caseId);
         break;

@@ -39,7 +39,7 @@ LEVELS = {
     "pro/call-feed.js": 3,
     "pro/session.js": 4, "pro/queue.js": 4, "pro/queue-filter.js": 4, "pro/my-cases.js": 4, "pro/case-view.js": 4, "pro/timeline.js": 4,
     "pro/compose.js": 4, "pro/photos.js": 4, "pro/dialogs.js": 4, "pro/shifts.js": 4, "pro/admin.js": 4,
-    "pro/call-backs.js": 4, "pro/call-panel.js": 4,
+    "pro/call-backs.js": 4, "pro/call-panel.js": 4, "pro/dialog-strings.js": 1, "pro/dialog-more.js": 4,
     "pro/main.js": 5,
     "stats/state.js": 1, "stats/strings.js": 1,
     "stats/words.js": 2, "stats/render.js": 2, "stats/range.js": 2, "stats/chart.js": 2, "stats/table.js": 2,

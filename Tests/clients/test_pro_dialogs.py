@@ -80,3 +80,73 @@ def test_the_residents_language_shows_on_the_queue_row_and_the_case(server, brow
     b.wait(lambda: b.visible("#case-view") and b.finds("#case-lang"), "the Swedish case open")
     assert b.text("#case-lang") == "Asiakkaan kieli: ruotsi"
     _axe(b, "the case of a Swedish resident")
+
+
+def _hanna_id(colleague) -> int:
+    status, people = colleague.call("GET", "/api/v1/pro/colleagues")
+    assert status == 200, people
+    return next(p["id"] for p in people["professionals"] if p["displayName"] == "Hanna Hoitaja")
+
+
+def test_the_transfer_dialog_marks_the_current_queue_says_who_is_on_shift_and_sends_a_note(server, browser, colleague):
+    b = browser
+    status, shift = colleague.call("POST", "/api/v1/pro/shifts", {"queueId": "nurse", "onShift": True})
+    assert status in (200, 204), shift
+    cid = b.js("return document.querySelector('#mine-list [aria-current=true]')?.dataset.open")
+    assert cid, "a case of mine is open"
+    b.find("#transfer-button").click()
+    b.wait(lambda: b.dialog_open("transfer-dialog") and b.finds("#transfer-note") and b.finds("#transfer-colleagues label"),
+           "the transfer dialog with its note field")
+    current = b.js("return document.querySelector('#transfer-queues .current-queue label')?.textContent || ''")
+    assert "(nykyinen jono)" in current, current
+    assert len(b.finds("#transfer-queues .current-queue")) == 1
+    olli = b.js("return [...document.querySelectorAll('#transfer-colleagues label')].map(l => l.textContent)"
+                ".find(t => t.includes('Olli')) || ''")
+    assert "vuorossa:" in olli, olli
+    assert b.text('label[for="transfer-note"]') == "Viesti vastaanottajalle (sisäinen)"
+    _axe(b, "the transfer dialog with the current queue, shifts and the note")
+    b.find("#transfer-note").send_keys("Ruotsinkielinen asiakas, ihottuma kolme päivää.")
+    b.find('#transfer-colleagues input[value^="p:"]').click()
+    b.find('#transfer-form button[type=submit]').click()
+    b.wait(lambda: not b.dialog_open("transfer-dialog") and cid not in b.mine_ids(), "the case passed on")
+    status, view = colleague.call("GET", f"/api/v1/pro/cases/{cid}")
+    assert status == 200, view
+    assert "Ruotsinkielinen asiakas, ihottuma kolme päivää." in str(view.get("notes")), view.get("notes")
+
+
+def test_the_consult_dialog_says_who_is_on_shift(server, browser):
+    b = browser
+    finn = Client(server.base)
+    finn.start_case()
+    b.wait(lambda: finn.id in b.queue_ids(), "a new case in my queue")
+    b.find(f'#queue-list [data-pick="{finn.id}"]').click()
+    b.wait(lambda: finn.id in b.mine_ids() and b.visible("#consult-button") and b.find("#consult-button").is_enabled(),
+           "the case taken")
+    b.find("#consult-button").click()
+    b.wait(lambda: b.dialog_open("consult-dialog") and "vuorossa" in b.text("#consult-colleagues"), "shifts in the consult dialog")
+    _axe(b, "the consult dialog with shifts")
+    b.find('#consult-dialog [data-dialog-cancel]').click()
+    b.wait(lambda: not b.dialog_open("consult-dialog"), "the consult dialog to close")
+
+
+@pytest.mark.parametrize("ending", ["transferred", "closed"])
+def test_a_consultant_is_told_when_the_case_goes_on_or_closes(server, browser, colleague, ending):
+    b = browser
+    resident = Client(server.base)
+    resident.start_case()
+    status, conv = colleague.call("POST", "/api/v1/pro/pick", {"conversationId": resident.id})
+    assert status == 200, conv
+    status, conv = colleague.call("POST", f"/api/v1/pro/cases/{resident.id}/consult", {"professionalId": _hanna_id(colleague)})
+    assert status in (200, 204), conv
+    b.wait(lambda: resident.id in b.mine_ids(), "the consulted case among my cases")
+    if ending == "transferred":
+        status, conv = colleague.call("POST", f"/api/v1/pro/cases/{resident.id}/transfer", {"queueId": "dental"})
+        expected = "Tapaus siirtyi eteenpäin; konsultaatiosi päättyi"
+    else:
+        status, conv = colleague.call("POST", f"/api/v1/pro/cases/{resident.id}/close", {
+            "outcome": "adviceGiven", "instructions": "Lepoa.", "summary": "Ihottuma."})
+        expected = "Tapaus päätettiin; konsultaatiosi päättyi"
+    assert status in (200, 204), conv
+    b.wait(lambda: expected in b.text("#alert") and b.visible("#alert"), "the consultant told")
+    b.wait(lambda: resident.id not in b.mine_ids(), "the case gone from my cases")
+    _axe(b, f"after a consultation ended ({ending})")

@@ -1,0 +1,53 @@
+// What the transfer and consult dialogs add to their choices, loaded when one first opens: the case's
+// current queue is marked, each colleague says where they are on shift now, and a transfer can carry an
+// internal note for the receiver (posted as `note`, saved as the case's note in the same step).
+import { $, h } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { STRINGS } from "./strings.js";
+import { state } from "./state.js";
+import { queueName } from "./words.js";
+import { DIALOG_STRINGS } from "./dialog-strings.js";
+
+// " – on shift: Nurse, Dental" after each colleague's name (their radio's value ends with their id).
+function markShifts(listId) {
+  for (const input of $(listId).querySelectorAll("input[type=radio]")) {
+    const id = Number(input.value.replace(/^p:/, ""));
+    const p = state.colleagues.find((x) => x.id === id);
+    const label = input.parentNode.querySelector("label");
+    if (!p || !label) continue;
+    const on = p.onShift || [];
+    label.append(h("span", { class: on.length ? "dm-shift on" : "dm-shift" },
+      ` – ${on.length ? t("dmOnShift", { queues: on.map(queueName).join(", ") }) : t("dmOffShift")}`));
+  }
+}
+
+// The note field, made once, emptied when the dialog opens on another case.
+function noteField(c) {
+  let input = $("transfer-note");
+  if (!input) {
+    input = h("textarea", { id: "transfer-note", rows: "3", maxlength: "2000", "aria-describedby": "transfer-note-hint" });
+    $("transfer-error").before(h("div", { class: "field" },
+      h("label", { for: "transfer-note", dataset: { i18n: "dmNote" } }, t("dmNote")),
+      h("p", { id: "transfer-note-hint", class: "hint", dataset: { i18n: "dmNoteHint" } }, t("dmNoteHint")),
+      input));
+  }
+  for (const node of input.parentNode.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  if (input.dataset.caseId !== c.id) { input.value = ""; input.dataset.caseId = c.id; }
+}
+
+export function fillTransfer(c) {
+  const current = c.view && c.view.conversation && c.view.conversation.queueId;
+  const input = current && $("tq-" + current);
+  if (input) {
+    input.parentNode.querySelector("label").append(h("span", { class: "dm-current" }, " " + t("dmCurrent")));
+    input.parentNode.classList.add("current-queue");
+  }
+  markShifts("transfer-colleagues");
+  noteField(c);
+}
+
+export function fillConsult() {
+  markShifts("consult-colleagues");
+}
+
+for (const [l, table] of Object.entries(DIALOG_STRINGS)) Object.assign(STRINGS[l], table);
