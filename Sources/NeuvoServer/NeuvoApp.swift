@@ -34,6 +34,8 @@ public final class NeuvoApp: Sendable {
         public var walAutocheckpointPages = 10_000
         /// Include the chat transcript in record documents.
         public var exportTranscript = false
+        /// The organisation that keeps the records (a wellbeing services county), named as each document's custodian.
+        public var custodian: RecordExportOptions.Custodian?
         /// The address the record system reaches Neuvo at (for photo URLs in documents).
         public var publicBaseURL = "urn:neuvo"
         /// Demo mode's clearly marked test identification.
@@ -63,7 +65,8 @@ public final class NeuvoApp: Sendable {
         store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder),
                           walAutocheckpointPages: configuration.walAutocheckpointPages)
         clinic = Clinic(store: store, now: configuration.clock,
-                        exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL),
+                        exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL,
+                                                         custodian: configuration.custodian),
                         continuity: configuration.continuity)
         hub = EventHub()
 

@@ -60,11 +60,11 @@ extension FHIRDocumentTests {
 
     /// Builds, checks what every document must hold, and writes the sample.
     static func document(_ name: String, _ input: RecordExportInput, includeTranscript: Bool = false,
-                         baseURL: String = "urn:neuvo") throws -> JSONValue {
-        let bundle = FHIRDocument.bundle(for: input, baseURL: baseURL, includeTranscript: includeTranscript)
+                         baseURL: String = "urn:neuvo", custodian: RecordExportOptions.Custodian? = nil) throws -> JSONValue {
+        let bundle = FHIRDocument.bundle(for: input, baseURL: baseURL, includeTranscript: includeTranscript, custodian: custodian)
         write(name, bundle)
         try checkCommon(bundle)
-        #expect(bundle.text == FHIRDocument.bundle(for: input, baseURL: baseURL, includeTranscript: includeTranscript).text,
+        #expect(bundle.text == FHIRDocument.bundle(for: input, baseURL: baseURL, includeTranscript: includeTranscript, custodian: custodian).text,
                 "the same input gives the same text")
         return bundle
     }

@@ -264,6 +264,25 @@ import Testing
         #expect(patient["identifier"]?.arrayValue?.filter { $0["use"] == .string("official") }.count == 1, "the slice is 0..1")
     }
 
+    /// The wellbeing services county keeps the record: a fi-base Organization, the Composition's custodian.
+    @Test func theConfiguredOrganisationIsTheCustodian() throws {
+        let custodian = try #require(RecordExportOptions.Custodian(oid: "1.2.246.10.2805557.10", name: "Esimerkin hyvinvointialue"))
+        let bundle = try Self.document("custodian", Self.input(), custodian: custodian)
+        let organization = try Self.resource(bundle, "Organization")
+        #expect(organization["meta"]?["profile"] == .array([try Self.fiBase("organization")["url"] ?? .null]))
+        #expect(organization["identifier"] == .array([.object(["system": .string("urn:ietf:rfc:3986"),
+                                                               "value": .string("urn:oid:1.2.246.10.2805557.10")])]))
+        #expect(organization["name"] == .string("Esimerkin hyvinvointialue"))
+        let composition = try Self.resource(bundle, "Composition")
+        #expect(Self.resolve(bundle, composition["custodian"])?["resourceType"] == .string("Organization"))
+        // Without one configured, no custodian and no Organization.
+        #expect(Self.resources(FHIRDocument.bundle(for: try Self.input()), "Organization").isEmpty)
+        // Only OIDs and one-line names.
+        #expect(RecordExportOptions.Custodian(oid: "1.2.246.010", name: "x") == nil)
+        #expect(RecordExportOptions.Custodian(oid: "hyvinvointialue", name: "x") == nil)
+        #expect(RecordExportOptions.Custodian(oid: "1.2.246", name: "a\nb") == nil)
+    }
+
     /// A StructureDefinition of HL7 Finland's fi-base package (../shared/fhir/fi-base).
     static func fiBase(_ name: String) throws -> JSONValue {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -13,19 +13,34 @@ extension FHIRDocument.Builder {
                                      outcomeSection()]
         if !input.photoIDs.isEmpty { sections.append(photoSection()) }
         if includeTranscript { sections.append(transcriptSection()) }
-        return .object([
-            "resourceType": .string("Composition"),
-            "id": id(compositionURL),
-            "status": .string("final"),
-            "type": .object(["coding": .array([.object(["system": .string(FHIRDocument.loinc), "code": .string("11488-4"),
+        var composition = JSONObject([
+            ("resourceType", .string("Composition")),
+            ("id", id(compositionURL)),
+            ("status", .string("final")),
+            ("type", .object(["coding": .array([.object(["system": .string(FHIRDocument.loinc), "code": .string("11488-4"),
                                                         "display": .string("Consult note")])]),
-                             "text": .string("Digitaalisen vastaanoton yhteenveto")]),
-            "subject": reference(patientURL),
-            "encounter": reference(encounterURL),
-            "date": .string(input.closedAt.rfc3339),
-            "author": .array(authors.isEmpty ? [.object(["display": .string("Neuvo")])] : authors),
-            "title": .string("Digitaalinen vastaanotto: \(input.serviceTitle ?? "yhteydenotto")"),
-            "section": .array(sections),
+                             "text": .string("Digitaalisen vastaanoton yhteenveto")])),
+            ("subject", reference(patientURL)),
+            ("encounter", reference(encounterURL)),
+            ("date", .string(input.closedAt.rfc3339)),
+            ("author", .array(authors.isEmpty ? [.object(["display": .string("Neuvo")])] : authors)),
+            ("title", .string("Digitaalinen vastaanotto: \(input.serviceTitle ?? "yhteydenotto")")),
+        ])
+        // The organisation that keeps the record (the wellbeing services county), when configured.
+        if custodian != nil { composition["custodian"] = reference(organizationURL) }
+        composition["section"] = .array(sections)
+        return .object(composition)
+    }
+
+    /// The custodian as HL7 Finland's fi-base Organization: its OID as a URI identifier, and its name.
+    func organization(_ custodian: RecordExportOptions.Custodian) -> JSONValue {
+        .object([
+            "resourceType": .string("Organization"),
+            "id": id(organizationURL),
+            "meta": .object(["profile": .array([.string(FHIRDocument.fiBaseOrganizationProfile)])]),
+            "identifier": .array([.object(["system": .string("urn:ietf:rfc:3986"), "value": .string("urn:oid:" + custodian.oid)])]),
+            "active": .bool(true),
+            "name": .string(custodian.name),
         ])
     }
 

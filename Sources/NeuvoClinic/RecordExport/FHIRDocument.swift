@@ -22,6 +22,7 @@ public enum FHIRDocument {
     static let terhikkiSystem = "urn:oid:1.2.246.537.26"
     static let fiBasePractitionerProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-practitioner"
     static let fiBasePatientProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-patient"
+    static let fiBaseOrganizationProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-organization"
     static let conversationSystem = neuvoFHIR + "/sid/conversation"
     static let photoSystem = neuvoFHIR + "/sid/photo"
     static let identificationSystem = neuvoFHIR + "/CodeSystem/identification"
@@ -37,8 +38,10 @@ public enum FHIRDocument {
     ///   - baseURL: the server's public base, for the photos' URLs.
     ///   - includeTranscript: adds the conversation's messages as a "Keskustelu" section.
     public static func bundle(for input: RecordExportInput, baseURL: String = "urn:neuvo",
-                              includeTranscript: Bool = false) -> JSONValue {
-        Builder(input: input, baseURL: baseURL, includeTranscript: includeTranscript).bundle()
+                              includeTranscript: Bool = false, custodian: RecordExportOptions.Custodian? = nil) -> JSONValue {
+        var builder = Builder(input: input, baseURL: baseURL, includeTranscript: includeTranscript)
+        builder.custodian = custodian
+        return builder.bundle()
     }
 
     // MARK: - Narrative
@@ -137,6 +140,9 @@ extension FHIRDocument {
         let encounterURL: String
         let responseURL: String
         let practitioners: [Practitioner]
+        /// The organisation that keeps the record, when configured: an Organization and the Composition's custodian.
+        var custodian: RecordExportOptions.Custodian?
+        let organizationURL: String
 
         init(input: RecordExportInput, baseURL: String, includeTranscript: Bool) {
             self.input = input
@@ -148,6 +154,7 @@ extension FHIRDocument {
             relatedPersonURL = url("related-person")
             encounterURL = url("encounter")
             responseURL = url("questionnaire-response")
+            organizationURL = url("organization")
             var practitioners: [Practitioner] = []
             for participant in input.participants {
                 if let i = practitioners.firstIndex(where: { $0.participant.id == participant.id }) {
@@ -184,6 +191,7 @@ extension FHIRDocument {
             for (i, photoID) in input.photoIDs.enumerated() {
                 entries.append(entry(photoURL(photoID), documentReference(photoID, number: i + 1)))
             }
+            if let custodian { entries.append(entry(organizationURL, organization(custodian))) }
             return .object([
                 "resourceType": .string("Bundle"),
                 "id": .string(input.exportID),

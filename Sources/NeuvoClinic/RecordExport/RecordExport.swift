@@ -7,10 +7,32 @@ public struct RecordExportOptions: Sendable {
     public var includeTranscript = false
     /// The public address the record system reaches Neuvo at, for photo URLs.
     public var baseURL = "urn:neuvo"
+    /// The organisation that keeps the record (the wellbeing services county), named as the
+    /// document's custodian; none when not configured.
+    public var custodian: Custodian?
 
-    public init(includeTranscript: Bool = false, baseURL: String = "urn:neuvo") {
+    /// An organisation by its OID (e.g. a wellbeing services county's in the SOTE organisation register).
+    public struct Custodian: Sendable, Equatable {
+        public let oid: String
+        public let name: String
+
+        /// Nil unless `oid` is an OID (digits and dots, no leading zeros) and `name` is one line of text.
+        public init?(oid: String, name: String) {
+            let arcs = oid.split(separator: ".", omittingEmptySubsequences: false)
+            guard arcs.count >= 2, oid.utf8.count <= 128, arcs.allSatisfy({ arc in
+                !arc.isEmpty && arc.utf8.allSatisfy { (48...57).contains($0) } && (arc == "0" || !arc.hasPrefix("0"))
+            }), ["0", "1", "2"].contains(arcs[0]) else { return nil }
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, trimmed.count <= 200, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return nil }
+            self.oid = oid
+            self.name = trimmed
+        }
+    }
+
+    public init(includeTranscript: Bool = false, baseURL: String = "urn:neuvo", custodian: Custodian? = nil) {
         self.includeTranscript = includeTranscript
         self.baseURL = baseURL
+        self.custodian = custodian
     }
 }
 
@@ -20,7 +42,8 @@ public enum RecordExport {
     static func write(_ db: Database, id: String, conversationID: String, at now: Timestamp, catalog: Catalog?,
                       options: RecordExportOptions) throws {
         let input = try gather(db, exportID: id, conversationID: conversationID, at: now, catalog: catalog)
-        let document = FHIRDocument.bundle(for: input, baseURL: options.baseURL, includeTranscript: options.includeTranscript)
+        let document = FHIRDocument.bundle(for: input, baseURL: options.baseURL, includeTranscript: options.includeTranscript,
+                                           custodian: options.custodian)
         try db.run("INSERT INTO record_exports (id, conversation_id, created_at, document) VALUES (?, ?, ?, ?)",
                    id, conversationID, now.millis, document.text)
     }

@@ -17,6 +17,7 @@ let usage = """
                          [--secure-cookies on|off (default on behind --trusted-proxy or an https --public-url)]
                          [--retention-days N (30: content of matters ended N days ago, deleted daily at 03.00; 0: off)]
                          [--wal-autocheckpoint PAGES (10000; 0 leaves checkpoints to Litestream)]
+                         [--organization-oid OID --organization-name NAME (the records' custodian, e.g. the wellbeing services county)]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
            neuvo bundle OUTPUT   (a copy of this binary that carries Public/, Migrations/ and the demo catalog)
@@ -32,6 +33,7 @@ let usage = """
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
                  NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1, NEUVO_SECURE_COOKIES=on|off, NEUVO_RETENTION_DAYS,
+                 NEUVO_ORGANIZATION_OID, NEUVO_ORGANIZATION_NAME,
                  NEUVO_WAL_AUTOCHECKPOINT, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
                  also opens /metrics; from the environment only).
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
@@ -86,6 +88,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var secureCookies = env["NEUVO_SECURE_COOKIES"].flatMap { $0.isEmpty ? nil : $0 }
     var retentionDays = env["NEUVO_RETENTION_DAYS"] ?? "30"
     var walPages = env["NEUVO_WAL_AUTOCHECKPOINT"] ?? "10000"
+    var organizationOID = env["NEUVO_ORGANIZATION_OID"], organizationName = env["NEUVO_ORGANIZATION_NAME"]
     // The token only from the environment: a command line is visible to every user of the machine.
     configuration.metricsToken = env["NEUVO_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     if let url = env["NEUVO_PUBLIC_URL"] { configuration.publicBaseURL = url }
@@ -112,6 +115,8 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--secure-cookies": secureCookies = try value(argument)
         case "--retention-days": retentionDays = try value(argument)
         case "--wal-autocheckpoint": walPages = try value(argument)
+        case "--organization-oid": organizationOID = try value(argument)
+        case "--organization-name": organizationName = try value(argument)
         case "--public-url": configuration.publicBaseURL = try value(argument)
         case "--export-transcript": configuration.exportTranscript = true
         case "--continuity-days", "--continuity-minutes":
@@ -164,6 +169,15 @@ func parse(_ arguments: [String]) throws -> Invocation {
         throw CommandLineError(description: "--wal-autocheckpoint must be a number of pages (0 for none), got \(walPages)")
     }
     configuration.walAutocheckpointPages = pages
+    switch (organizationOID, organizationName) {
+    case (nil, nil): break
+    case (let oid?, let name?):
+        guard let custodian = RecordExportOptions.Custodian(oid: oid, name: name) else {
+            throw CommandLineError(description: "--organization-oid must be an OID (e.g. 1.2.246.10.12345678.10) and --organization-name one line, got \(oid)")
+        }
+        configuration.custodian = custodian
+    default: throw CommandLineError(description: "--organization-oid and --organization-name go together")
+    }
     // Behind TLS a cookie must never travel in clear: a trusted proxy or an https
     // public address means TLS is in front, unless the operator says otherwise.
     switch secureCookies?.lowercased() {
