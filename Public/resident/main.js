@@ -8,9 +8,10 @@
 //   → state.js, strings.js, words.js, errors.js, render.js, catalog.js
 //   → ../shared/ (the toolkit both pages share)
 // A view never imports another: it asks for another part's redraw through render.js.
-// Three views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
+// Some views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
 // matter waits in a queue, conversation/reply-text.js once one waits or is handled, conversation/retriage.js
-// with it once one waits (each with its own strings), and service-hours.js when the service list is first drawn.
+// with it once one waits (each with its own strings), service-hours.js when the service list is first drawn,
+// earlier.js (earlier matters and their printable summary) when a new matter is started.
 // Nothing else imports them, and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
@@ -60,7 +61,7 @@ function loadCallBack() {
   if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled || c.cbTry)) return;
   callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
 }
-let replyTextPart = null, retriagePart = null, hoursPart = null;
+let replyTextPart = null, retriagePart = null, hoursPart = null, earlierPart = null;
 function loadReplyText() {
   const s = S.conv?.status;
   if (s === "queued" || s === "active") replyTextPart ||= import("./conversation/reply-text.js").then((m) => m.startReplyText(), () => { replyTextPart = null; });
@@ -75,6 +76,8 @@ function newMatter() {
   syncSubjectFields();
   go("subject");
   updateTitle();
+  earlierPart ||= import("./earlier.js").catch(() => { earlierPart = null; });
+  earlierPart.then((m) => m?.showEarlier());
 }
 
 function init() {

@@ -4,7 +4,7 @@ A real Neuvo binary with a catalog written here: the nurses (the skin service's 
 after tomorrow (Finnish time), so they are closed now, and offer a call-back while closed; the dental queue is open
 00:00–24:00 every day and always offers a call-back. On a 360×740 phone the service list says, under each service
 with questions, "Open now" or "Closed, opens <weekday> 08:00", and "Call-back available", in English and Finnish.
-axe-core (WCAG 2.1 A and AA) at 360 px and desktop width, and the Nu HTML checker.
+axe-core (WCAG 2.1 A and AA) at 360 px and desktop width, and the Nu HTML checker; screenshots to /tmp/resident-shots/.
 
 Run: "${NEUVO_VENV:-$HOME/.cache/neuvo-venv}/bin/python" -m pytest -q Tests/clients/test_resident_service_hours.py
 Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
@@ -19,6 +19,7 @@ import pytest
 
 from conftest import catalog_file, chrome, running_server
 from pages import Page
+from test_resident_retriage import shot
 from test_resident_call_back import HELSINKI, PHONE, States, size, tap
 from test_resident_page import fresh
 
@@ -82,6 +83,7 @@ def test_the_service_list_says_when_the_usual_queue_is_open_and_if_a_call_back_i
     assert p.find("[data-service=skin]").get_attribute("aria-describedby") == "hours-skin"
     assert p.text("[data-service=skin]") == "Skin symptoms", "the button's name stays the service's title"
     states.check("a closed queue with a call-back", PHONE)
+    shot(p, "service-hours-closed")
 
     tap(p, ".lang[data-lang=fi]")
     p.wait(lambda: hours_of(p, "skin") == f"Suljettu, avautuu {FI[day]} 8.00 · Takaisinsoitto mahdollinen", "Finnish")
