@@ -1,4 +1,4 @@
-// What the transfer and consult dialogs add to their choices, loaded when one first opens: the case's
+// What the case dialogs add, loaded when one first opens: the case's
 // current queue is marked, each colleague says where they are on shift now, and a transfer can carry an
 // internal note for the receiver (posted as `note`, saved as the case's note in the same step).
 import { $, h } from "../shared/dom.js";
@@ -48,6 +48,45 @@ export function fillTransfer(c) {
 
 export function fillConsult() {
   markShifts("consult-colleagues");
+}
+
+// The close dialog's summary takes, on request, the consultant's latest note (a note not mine) and the last
+// messages, added at its end.
+const LAST_MESSAGES = 4;
+function consultantNote(c) {
+  const notes = [...c.notes.values()].filter((n) => n.professional && state.me && n.professional.id !== state.me.id);
+  notes.sort((a, b) => String(a.at || "").localeCompare(String(b.at || "")));
+  const n = notes[notes.length - 1];
+  return n ? `${t("dmConsultNote")} (${n.professional.displayName}): ${n.text}` : "";
+}
+function lastMessages(c) {
+  const messages = [...c.messages.values()].filter((m) => m.text);
+  messages.sort((a, b) => (a.seq || 0) - (b.seq || 0) || String(a.at || "").localeCompare(String(b.at || "")));
+  return messages.slice(-LAST_MESSAGES)
+    .map((m) => `${m.author === "professional" ? t("professional") : t("client")}: ${m.text}`).join("\n");
+}
+function addToSummary(text) {
+  const box = $("close-summary");
+  if (!text) return;
+  box.value = box.value.trim() ? `${box.value.trimEnd()}\n\n${text}` : text;
+  box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
+  box.scrollTop = box.scrollHeight;
+  $("close-added").textContent = t("dmAdded");
+}
+
+export function fillClose(c, current) {
+  if (!$("close-adds")) {
+    const add = (id, key, take) => h("button", { type: "button", id, class: "button small", dataset: { i18n: key },
+      onclick: () => { const now = current(); if (now) addToSummary(take(now)); } }, t(key));
+    $("close-summary").after(h("div", { id: "close-adds", class: "close-adds" },
+      add("close-add-note", "dmAddNote", consultantNote), add("close-add-messages", "dmAddMessages", lastMessages),
+      h("span", { id: "close-added", class: "hint", role: "status" })));
+  }
+  for (const node of $("close-adds").querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  $("close-add-note").hidden = !consultantNote(c);
+  $("close-add-messages").hidden = !lastMessages(c);
+  $("close-added").textContent = "";
 }
 
 for (const [l, table] of Object.entries(DIALOG_STRINGS)) Object.assign(STRINGS[l], table);

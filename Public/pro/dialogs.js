@@ -11,6 +11,11 @@ import { scheduleQueueRefresh } from "./queue-feed.js";
 import { scheduleCallBackRefresh } from "./call-feed.js";
 import { dropCase } from "./cases.js";
 
+// What the dialogs add (dialog-more.js: the current queue, shifts, the note, the summary's additions), loaded
+// when one first opens; without it (a failed load) the dialogs still work as they are.
+let morePart = null;
+const loadMore = () => (morePart ||= import("./dialog-more.js").catch(() => { morePart = null; return null; }));
+
 export function openCloseDialog() {
   const c = currentHandledCase();
   if (!c) return;
@@ -22,6 +27,7 @@ export function openCloseDialog() {
     form.dataset.caseId = c.id;
   }
   $("close-error").hidden = true;
+  loadMore().then((more) => more?.fillClose(c, currentHandledCase));
   openDialog($("close-dialog"));
   const checked = form.querySelector("input[name=outcome]:checked");
   (checked || form.querySelector("input[name=outcome]")).focus();
@@ -89,11 +95,6 @@ function colleagueChoices(name, value, idPrefix) {
     ? colleagues.map((p) => choice(name, value(p), nameAndTitle(p), idPrefix + p.id))
     : [h("p", { class: "muted" }, t("noColleagues"))];
 }
-// What the transfer and consult dialogs add (dialog-more.js: the current queue, shifts, the note), loaded
-// when one first opens; without it (a failed load) the dialogs still work as they are.
-let morePart = null;
-const loadMore = () => (morePart ||= import("./dialog-more.js").catch(() => { morePart = null; return null; }));
-
 // Opens a dialog with a fresh list of colleagues; `fill` puts in the choices.
 async function openChoiceDialog(dialogId, fill) {
   const c = currentHandledCase();

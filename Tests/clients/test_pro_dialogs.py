@@ -9,10 +9,14 @@ Run (from the repository root):
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from conftest import chrome, require_binary, running_server
-from test_pro_more import COLLEAGUE, ME, Browser, Client, _axe, _prepare
+from test_pro_more import COLLEAGUE, ME, Browser, Client, _axe, _prepare, _snapshot, _vnu_failures
+
+SNAPSHOTS: dict[str, str] = {}
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -80,6 +84,7 @@ def test_the_residents_language_shows_on_the_queue_row_and_the_case(server, brow
     b.wait(lambda: b.visible("#case-view") and b.finds("#case-lang"), "the Swedish case open")
     assert b.text("#case-lang") == "Asiakkaan kieli: ruotsi"
     _axe(b, "the case of a Swedish resident")
+    SNAPSHOTS["swedish-case"] = _snapshot(b)
 
 
 def _hanna_id(colleague) -> int:
@@ -105,6 +110,7 @@ def test_the_transfer_dialog_marks_the_current_queue_says_who_is_on_shift_and_se
     assert "vuorossa:" in olli, olli
     assert b.text('label[for="transfer-note"]') == "Viesti vastaanottajalle (sisäinen)"
     _axe(b, "the transfer dialog with the current queue, shifts and the note")
+    SNAPSHOTS["transfer-dialog"] = _snapshot(b)
     b.find("#transfer-note").send_keys("Ruotsinkielinen asiakas, ihottuma kolme päivää.")
     b.find('#transfer-colleagues input[value^="p:"]').click()
     b.find('#transfer-form button[type=submit]').click()
@@ -150,3 +156,61 @@ def test_a_consultant_is_told_when_the_case_goes_on_or_closes(server, browser, c
     b.wait(lambda: expected in b.text("#alert") and b.visible("#alert"), "the consultant told")
     b.wait(lambda: resident.id not in b.mine_ids(), "the case gone from my cases")
     _axe(b, f"after a consultation ended ({ending})")
+    SNAPSHOTS[f"consultation-ended-{ending}"] = _snapshot(b)
+
+
+def test_closing_keeps_the_conversation_in_sight_and_adds_the_consultants_note_and_last_messages(server, browser, colleague):
+    b = browser
+    resident = Client(server.base)
+    resident.start_case()
+    b.wait(lambda: resident.id in b.queue_ids(), "a new case in my queue")
+    b.find(f'#queue-list [data-pick="{resident.id}"]').click()
+    b.wait(lambda: resident.id in b.mine_ids() and b.find("#close-button").is_enabled(), "the case taken")
+    resident.say("Kutisee erityisesti öisin.")
+    me = Client(server.base)
+    me.sign_in(ME)
+    status, conv = me.call("POST", f"/api/v1/pro/cases/{resident.id}/consult", {"professionalId": _olli_id(me)})
+    assert status in (200, 204), conv
+    status, note = colleague.call("POST", f"/api/v1/pro/cases/{resident.id}/notes",
+                                  {"clientId": str(uuid.uuid4()), "text": "Suosittelen hydrokortisonivoidetta viikon ajan."})
+    assert status in (200, 201), note
+    b.wait(lambda: "hydrokortisonivoidetta" in b.text("#note-list") and "öisin" in b.text("#message-list"),
+           "the consultant's note and the message")
+    b.find("#close-button").click()
+    b.wait(lambda: b.dialog_open("close-dialog") and b.finds("#close-add-note") and b.visible("#close-add-note"),
+           "the close dialog with its additions")
+    rects = b.js("""const r = (id) => document.getElementById(id).getBoundingClientRect();
+                    const d = r('close-dialog'), m = r('message-list');
+                    return {dl: d.left, dw: d.width, ml: m.left, mr: m.right, vw: innerWidth};""")
+    assert rects["vw"] == 1366 and rects["dw"] < rects["vw"] / 2, rects
+    assert rects["dl"] + rects["dw"] <= rects["ml"] + 1 or rects["dl"] >= rects["mr"] - 1, \
+        f"the dialog covers the messages: {rects}"
+    b.find("#close-summary").clear()
+    b.find("#close-add-note").click()
+    summary = b.find("#close-summary").get_property("value")
+    assert summary == "Konsultin muistiinpano (Olli Lääkäri): Suosittelen hydrokortisonivoidetta viikon ajan.", summary
+    b.find("#close-add-messages").click()
+    summary = b.find("#close-summary").get_property("value")
+    assert summary.endswith("Asiakas: Kutisee erityisesti öisin."), summary
+    assert "\n\n" in summary and "Konsultin muistiinpano" in summary
+    assert b.text("#close-added") == "Lisätty yhteenvetoon."
+    _axe(b, "the close dialog beside the conversation")
+    SNAPSHOTS["close-dialog"] = _snapshot(b)
+    b.find('#close-outcome-advice, #outcome-advice').click()
+    b.find("#close-instructions").send_keys("Voidetta viikon ajan.")
+    b.find("#close-submit").click()
+    b.wait(lambda: not b.dialog_open("close-dialog") and resident.id not in b.mine_ids(), "the case closed")
+    status, view = colleague.call("GET", f"/api/v1/pro/cases/{resident.id}")
+    assert status in (200, 403, 404), view
+
+
+def _olli_id(client) -> int:
+    status, people = client.call("GET", "/api/v1/pro/colleagues")
+    assert status == 200, people
+    return next(p["id"] for p in people["professionals"] if p["displayName"] == "Olli Lääkäri")
+
+
+def test_the_new_states_are_valid_html(tmp_path):
+    assert len(SNAPSHOTS) >= 5, f"the earlier tests did not run: {sorted(SNAPSHOTS)}"
+    failures = _vnu_failures(SNAPSHOTS, tmp_path)
+    assert not failures, "Nu HTML checker errors:\n" + "\n".join(failures)
