@@ -77,7 +77,7 @@ function applyEvent(ev, news) {
     case "callBackNotReached": c.status = "closed"; c.notReached = true; break;
     case "retriaged": c.queue = d.queue; c.urgency = d.urgency; c.retriaged = true; break;
     case "picked":
-      c.status = "active"; c.professional = d.professional; c.transfer = null;
+      c.status = "active"; c.picked = true; c.professional = d.professional; c.transfer = null;
       if (S.live) news.push("picked");
       break;
     case "transferred": {
@@ -118,7 +118,8 @@ export async function poll() {
       for (const ev of r.events) applyEvent(ev, news);
       S.cursor = r.next;
       if (r.status) c.status = r.status;
-      c.position = c.status === "queued" ? r.position : null;
+      if (c.status === "active") c.picked = true;
+      c.position = c.status === "queued" && !c.picked ? r.position : null;
       c.estimate = r.estimate || null;
       const behind = S.live && before.status === "queued" && c.status === "queued" && before.queue === c.queue?.id
         && before.position && c.position > before.position && !c.movedBack;

@@ -18,7 +18,8 @@ function renderStatus() {
   $("h-conv").textContent = t({ queued: "hQueued", active: "hActive", closed: "hClosed", withdrawn: "hWithdrawn", callBack: "hCallBack" }[status] || "hQueued");
   $("conv-queue").textContent = queueName(c.queue);
   $("conv-queue-row").hidden = !c.queue;
-  const queued = status === "queued";
+  // Once picked, a transfer back to a queue is no return to the waiting view (no place, wait or closed notice).
+  const passed = status === "queued" && c.picked, queued = status === "queued" && !passed;
   $("conv-position").textContent = queued && c.position ? t("position", { n: c.position }) : "";
   $("conv-position").hidden = !(queued && c.position);
   $("conv-behind").hidden = !(queued && c.movedBack);
@@ -31,13 +32,13 @@ function renderStatus() {
   $("conv-transfer").hidden = !moved;
   $("conv-next").textContent = status === "active" ? t("nextActive", { who: cap(who(c.professional)) || t("someone") })
     : status === "closed" ? t("nextClosed") : status === "withdrawn" ? t("nextWithdrawn")
-    : status === "callBack" ? t("nextCallBack") : t("nextQueued");
+    : status === "callBack" ? t("nextCallBack") : t(passed ? "passedOn" : "nextQueued");
   const m = catalogQueue(c.queue)?.targetFirstResponseMinutes;
   $("conv-target").textContent = queued && m ? t("target", { d: m >= 120 && m % 60 === 0 ? t("hours", { n: m / 60 }) : t("minutes", { n: m }) }) : "";
   $("conv-target").hidden = !$("conv-target").textContent;
   $("conv-instructions").hidden = !(status === "closed" && c.instructions);
   $("conv-instructions-text").textContent = c.instructions || "";
-  $("withdraw").hidden = !(queued || status === "open");
+  $("withdraw").hidden = !(status === "queued" || status === "open");
   if ($("withdraw").hidden) $("withdraw-confirm").hidden = true;
   for (const b of document.querySelectorAll("#step-conversation .new-matter")) b.hidden = !terminal(status);
   const noChat = terminal(status) || status === "callBack";
