@@ -25,7 +25,7 @@ struct CallBackRoutes: Sendable {
                               .conflict("call_back_exists"), .conflict("call_back_not_offered"), .conflict("not_waiting"),
                               .conflict("window_full"), .conflict("phone_limit")]) { request, session in
             let body = try request.jsonBody()
-            let language = try Self.language(body)
+            let language = try body.languageField() ?? .fi
             let made = try await clinic.requestCallBack(conversationID: try Self.id(request), session: session,
                                                         phone: body["phone"]?.stringValue, windowStart: body["windowStart"]?.stringValue,
                                                         notify: body["notify"]?.boolValue ?? false, language: language)
@@ -50,15 +50,6 @@ struct CallBackRoutes: Sendable {
             guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
             return .respond(.json(try await clinic.acknowledgeNotification(id: id).json))
         }
-    }
-
-    /// The body's `language` (fi when absent): the resident's texts are written in it.
-    static func language(_ body: JSONValue) throws -> Language {
-        guard let text = body["language"]?.stringValue else { return .fi }
-        guard let chosen = Language(rawValue: text) else {
-            throw HTTPError(.unprocessableContent, code: "invalid_language", message: "language must be fi, sv or en.", field: "language")
-        }
-        return chosen
     }
 
     static func id(_ request: Request) throws -> String {

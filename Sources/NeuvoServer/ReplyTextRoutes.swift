@@ -19,7 +19,7 @@ struct ReplyTextRoutes: Sendable {
                     answers: [.invalid("phone"), .invalid("language"), .conflict("conversation_closed"), .conflict("phone_limit")]) {
             request, session in
             let body = try request.jsonBody()
-            let language = try CallBackRoutes.language(body)
+            let language = try body.languageField() ?? .fi
             let set = try await clinic.setReplyText(conversationID: try CallBackRoutes.id(request), session: session,
                                                     phone: body["phone"]?.stringValue, language: language)
             return .respond(.json(Self.json(set)))

@@ -90,13 +90,7 @@ struct TriageRoutes: Sendable {
             throw HTTPError(.unprocessableContent, code: "invalid_serviceId", message: "serviceId is required.", field: "serviceId")
         }
         // The page's language (optional): the professional sees it and writes in it.
-        var language: Language?
-        if let text = body["language"]?.stringValue {
-            guard let chosen = Language(rawValue: text) else {
-                throw HTTPError(.unprocessableContent, code: "invalid_language", message: "language must be fi, sv or en.", field: "language")
-            }
-            language = chosen
-        }
+        let language = try body.languageField()
         let submitted = try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
                                                                 subject: body["subject"], answers: body["answers"], language: language)
         var streams = EventStreams.touched(by: submitted.events)

@@ -63,9 +63,7 @@ enum EmbeddedAssets {
         guard length <= size - 16 else { throw CommandLineError(description: "the bundled files are damaged") }
         try handle.seek(toOffset: size - 16 - length)
         let payload = Array(try handle.read(upToCount: Int(length)) ?? Data())
-        var template = Array((NSTemporaryDirectory() + "neuvo-assets-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw CommandLineError(description: "cannot create a folder for the bundled files") }
-        let folder = String(cString: made)
+        let folder = try privateTemporaryFolder("neuvo-assets", for: "the bundled files")
         var at = 0
         func take(_ n: Int) throws -> ArraySlice<UInt8> {
             guard n >= 0, n <= payload.count - at else { throw CommandLineError(description: "the bundled files are damaged") }

@@ -59,6 +59,13 @@ func checkoutFolder() -> String {
     return fm.currentDirectoryPath
 }
 
+/// A new folder of its own (mode 0700) in the temporary folder, not a guessable name in a shared one.
+func privateTemporaryFolder(_ prefix: String, for purpose: String) throws -> String {
+    var template = Array((NSTemporaryDirectory() + prefix + "-XXXXXX").utf8CString)  // mkdtemp replaces the X's
+    guard let made = mkdtemp(&template) else { throw CommandLineError(description: "cannot create a folder for \(purpose)") }
+    return String(cString: made)
+}
+
 struct Invocation {
     var command: String
     var positional: [String]
@@ -143,10 +150,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
     if let database {
         configuration.databasePath = database
     } else if demo {
-        // A folder of its own (mode 0700), not a name in the shared temporary folder.
-        var template = Array((NSTemporaryDirectory() + "neuvo-demo-XXXXXX").utf8CString)
-        guard let folder = mkdtemp(&template) else { throw CommandLineError(description: "cannot create a folder for the demo database") }
-        configuration.databasePath = String(cString: folder) + "/neuvo.sqlite"
+        configuration.databasePath = try privateTemporaryFolder("neuvo-demo", for: "the demo database") + "/neuvo.sqlite"
     } else {
         configuration.databasePath = "neuvo.sqlite"
     }
