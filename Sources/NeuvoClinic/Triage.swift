@@ -13,9 +13,11 @@ public enum TriageResult: Sendable, Equatable {
 extension Clinic {
     /// Records whose matter it is, the chosen service and the answers, then
     /// evaluates red flags and routing and queues the conversation, all in one
-    /// transaction. A conversation is triaged once.
+    /// transaction. A conversation is triaged once. `mandates`: the personal identity codes of the
+    /// people the identification proxy says the session's resident may act for.
     public func submitPreQuestionnaire(conversationID: String, session: ResidentSession, serviceID: String,
-                                       subject rawSubject: JSONValue?, answers rawAnswers: JSONValue?, language: Language? = nil) async throws
+                                       subject rawSubject: JSONValue?, answers rawAnswers: JSONValue?, language: Language? = nil,
+                                       mandates: Set<String> = []) async throws
         -> (result: TriageResult, events: [ClinicEvent]) {
         guard let catalog = try activeCatalog() else {
             throw ClinicError.conflict(code: "no_catalog", message: "No service catalog has been imported.")
@@ -24,7 +26,7 @@ extension Clinic {
             throw ClinicError.invalid(field: "serviceId", message: "serviceId must be a service with pre-questions.")
         }
         let now = self.now()
-        let subject = try Subject.parse(rawSubject, today: now)
+        let subject = try Subject.parse(rawSubject, today: now, guardian: session.identity, mandates: mandates)
         let (outcome, answersJSON) = try Self.evaluate(rawAnswers, questionnaire: questionnaire, subject: subject)
         let continuity = self.continuity
 

@@ -32,12 +32,15 @@ public final class NeuvoApp: Sendable {
         public var retention = RetentionSchedule(days: 0)
         /// `PRAGMA wal_autocheckpoint` of the writer; 0 leaves checkpoints to Litestream.
         public var walAutocheckpointPages = 10_000
-        /// Include the chat transcript in record documents.
-        public var exportTranscript = false
+        /// Include the whole matter (messages and internal notes) in record documents.
+        public var exportTranscript = true
         /// The organisation that keeps the records (a wellbeing services county), named as each document's custodian.
         public var custodian: RecordExportOptions.Custodian?
-        /// The address the record system reaches Neuvo at (for photo URLs in documents).
-        public var publicBaseURL = "urn:neuvo"
+        /// The address the record system reaches Neuvo at (for photo URLs in documents, and under it
+        /// the code systems at `/fhir/CodeSystem/…`).
+        public var publicBaseURL = "http://localhost"
+        /// The canonical base of the documents' code and identifier systems; nil: `publicBaseURL` + `/fhir`.
+        public var fhirBase: String?
         /// Demo mode's clearly marked test identification.
         public var demoIdentification = false
         /// Who may read `/metrics`: clients at these addresses, or any sending `metricsToken` as a bearer token.
@@ -66,7 +69,7 @@ public final class NeuvoApp: Sendable {
                           walAutocheckpointPages: configuration.walAutocheckpointPages)
         clinic = Clinic(store: store, now: configuration.clock,
                         exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL,
-                                                         custodian: configuration.custodian),
+                                                         canonicalBase: configuration.fhirBase, custodian: configuration.custodian),
                         continuity: configuration.continuity)
         hub = EventHub()
 
@@ -85,6 +88,7 @@ public final class NeuvoApp: Sendable {
         TriageRoutes(clinic: clinic, hub: hub, auth: auth).register(in: &routes)
         ProfessionalRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
         RecordExportRoutes(clinic: clinic, keys: keys).register(in: &routes)
+        FHIRRoutes(clinic: clinic).register(in: &routes)
         StatisticsRoutes(clinic: clinic, hub: hub, auth: professionalAuth).register(in: &routes)
         AccessLogRoutes(clinic: clinic, auth: professionalAuth).register(in: &routes)
         PhotoRoutes(clinic: clinic, hub: hub, residents: auth, professionals: professionalAuth, keys: keys).register(in: &routes)

@@ -61,7 +61,8 @@ struct ProfessionalRoutes: Sendable {
             try await consult(request, signedIn.professional)
         }
         routes.post("/api/v1/pro/cases/{id}/close", pro, takes: .json(limit: 64 * 1024),
-                    answers: [.invalid("outcome"), .invalid("closing"), .invalid("instructions"), .invalid("summary")]) { request, signedIn in
+                    answers: [.invalid("outcome"), .invalid("closing"), .invalid("instructions"), .invalid("summary"),
+                              .invalid("serviceEvent")]) { request, signedIn in
             try await close(request, signedIn.professional)
         }
     }
@@ -165,7 +166,7 @@ struct ProfessionalRoutes: Sendable {
         return .respond(Response(status: .noContent))
     }
 
-    /// `{"outcome", "instructions", "summary"}` closes the case and writes its record export.
+    /// `{"outcome", "instructions", "summary", "serviceEvent"?}` closes the case and writes its record export.
     func close(_ request: Request, _ professional: Professional) async throws -> HandlerResult {
         guard let id = request.parameters["id"], Identifier.isWellFormed(id) else { throw HTTPError.notFound() }
         let body = try request.jsonBody()
@@ -176,7 +177,12 @@ struct ProfessionalRoutes: Sendable {
         guard let instructions = body["instructions"]?.stringValue, let summary = body["summary"]?.stringValue else {
             throw HTTPError(.unprocessableContent, code: "invalid_closing", message: "instructions and summary are required.")
         }
-        let closed = try await clinic.close(conversationID: id, professional: professional, outcome: outcome, instructions: instructions, summary: summary)
+        let serviceEvent = body["serviceEvent"]
+        guard serviceEvent == nil || serviceEvent == .null || serviceEvent?.stringValue != nil else {
+            throw HTTPError(.unprocessableContent, code: "invalid_serviceEvent", message: "serviceEvent must be a string (an OID).", field: "serviceEvent")
+        }
+        let closed = try await clinic.close(conversationID: id, professional: professional, outcome: outcome, instructions: instructions,
+                                            summary: summary, serviceEvent: serviceEvent?.stringValue)
         hub.publish(streams: EventStreams.touched(by: closed.events))
         return .respond(.json(closed.conversation.json))
     }

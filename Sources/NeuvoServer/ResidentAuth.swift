@@ -15,6 +15,9 @@ struct ResidentAuth: Sendable {
     static let identityHeader = "x-neuvo-identity"
     /// The verified name, percent-encoded UTF-8 (optional).
     static let identityNameHeader = "x-neuvo-identity-name"
+    /// Personal identity codes, comma-separated, of the people the identified resident may act
+    /// for (a Suomi.fi mandate, or the population register's guardianship), as the proxy checked them.
+    static let mandateHeader = "x-neuvo-mandate"
 
     func setCookie(token: String) -> String {
         "\(Self.cookieName)=\(token); Path=/; Max-Age=\(ResidentSession.lifetimeMillis / 1000); HttpOnly; SameSite=Strict"
@@ -45,5 +48,19 @@ struct ResidentAuth: Sendable {
         let name = request.headers[Self.identityNameHeader].flatMap { PercentDecoding.decode($0) }
             .map { String($0.prefix(200)) }
         return ResidentSession.Identity(code: valid, name: name, method: .proxy)
+    }
+
+    /// The codes the proxy vouches the resident may act for; empty when the request carries none.
+    /// Like the identity, honoured only from a trusted proxy and only beside a verified identity.
+    func mandates(_ request: Request) throws(HTTPError) -> Set<String> {
+        guard let header = request.headers[Self.mandateHeader] else { return [] }
+        guard trustedProxies.contains(request.remoteAddress), request.headers[Self.identityHeader] != nil else {
+            throw HTTPError(.forbidden, code: "untrusted_identity", message: "Mandate headers are accepted only from the identification proxy, with an identity.")
+        }
+        let codes = header.split(separator: ",").map { String($0.filter { $0 != " " && $0 != "\t" }) }.filter { !$0.isEmpty }
+        guard codes.count <= 50, let valid = Optional(codes.compactMap(PersonalIdentityCode.init)), valid.count == codes.count else {
+            throw HTTPError(.badRequest, code: "invalid_identity", message: "The proxy sent an invalid mandate (at most 50 valid personal identity codes).")
+        }
+        return Set(valid.map(\.value))
     }
 }

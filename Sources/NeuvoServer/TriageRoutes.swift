@@ -92,7 +92,8 @@ struct TriageRoutes: Sendable {
         // The page's language (optional): the professional sees it and writes in it.
         let language = try body.languageField()
         let submitted = try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
-                                                                subject: body["subject"], answers: body["answers"], language: language)
+                                                                subject: body["subject"], answers: body["answers"], language: language,
+                                                                mandates: try auth.mandates(request))
         var streams = EventStreams.touched(by: submitted.events)
         if case .queued(_, _, _, _, let offeredTo?) = submitted.result { streams.insert(EventStreams.professional(offeredTo)) }
         hub.publish(streams: streams)

@@ -52,7 +52,8 @@ final class ServerProcess {
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: neuvo)
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--db", databasePath,
-                             "--migrations", repo + "/Migrations", "--public", repo + "/Public", "--log-level", "warning"]
+                             "--migrations", repo + "/Migrations", "--public", repo + "/Public", "--log-level", "warning",
+                             "--public-url", "http://127.0.0.1"]
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle(forWritingAtPath: logPath)

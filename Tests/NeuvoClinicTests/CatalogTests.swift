@@ -78,7 +78,7 @@ extension String {
         #expect(try Subject.parse(.object(["kind": .string("child"), "firstName": .string("Aino"), "ageYears": .int(3)]), today: today)
                 == .child(firstName: "Aino", ageMonths: 36))
         #expect(try Subject.parse(.object(["kind": .string("child"), "firstName": .string("Eino"), "birthDate": .string("2025-12-01")]), today: today)
-                == .child(firstName: "Eino", ageMonths: 11))
+                == .child(firstName: "Eino", ageMonths: 11, birthDate: "2025-12-01"))
         #expect(try Subject.parse(.object(["kind": .string("otherAdult"), "name": .string("Matti Virtanen"), "relation": .string("isä"),
                                            "consent": .bool(true)]), today: today) == .otherAdult(name: "Matti Virtanen", relation: "isä"))
     }
@@ -88,7 +88,7 @@ extension String {
         let lateEvening = Timestamp(millis: 1_796_081_400_000)
         #expect(lateEvening.rfc3339 == "2026-11-30T23:30:00.000Z")
         #expect(try Subject.parse(.object(["kind": .string("child"), "firstName": .string("Eino"), "birthDate": .string("2026-03-01")]),
-                                  today: lateEvening) == .child(firstName: "Eino", ageMonths: 9))
+                                  today: lateEvening) == .child(firstName: "Eino", ageMonths: 9, birthDate: "2026-03-01"))
     }
 
     @Test(arguments: [

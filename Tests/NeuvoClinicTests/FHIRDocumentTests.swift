@@ -20,7 +20,7 @@ import Testing
     @Test func identifiedAdult() throws {
         let bundle = try Self.document("identified-adult", Self.input(identityCode: Self.hetu))
         #expect(Self.entries(bundle).compactMap { $0["resource"]?["resourceType"]?.stringValue }
-                == ["Composition", "Patient", "Encounter", "Practitioner", "QuestionnaireResponse"])
+                == ["Composition", "Patient", "Encounter", "Practitioner", "QuestionnaireResponse", "PractitionerRole", "Provenance"])
         let patient = try Self.resource(bundle, "Patient")
         #expect(patient["identifier"]?.arrayValue?.count == 1)
         #expect(patient["identifier"]?.arrayValue?.first?["system"] == .string("urn:oid:1.2.246.21"))
@@ -52,7 +52,7 @@ import Testing
         let bundle = try Self.document("identified-adult-answers", Self.input(identityCode: Self.hetu))
         let response = try Self.resource(bundle, "QuestionnaireResponse")
         #expect(response["status"]?.stringValue == "completed")
-        #expect(response["questionnaire"]?.stringValue == "https://neuvo.example/fhir/Questionnaire/skin|2026-11-01.1")
+        #expect(response["questionnaire"]?.stringValue == "https://neuvo.example.fi/fhir/Questionnaire/skin|2026-11-01.1")
         #expect(Self.resolve(bundle, response["subject"])?["resourceType"]?.stringValue == "Patient")
         #expect(Self.resolve(bundle, response["encounter"])?["resourceType"]?.stringValue == "Encounter")
         let items = response["item"]?.arrayValue ?? []
@@ -61,7 +61,7 @@ import Testing
         }
         #expect(items.compactMap { $0["linkId"]?.stringValue } == ["duration", "spreading", "breathing", "fever", "temperature", "notes"])
         #expect(answer("duration") == [.object(["valueCoding": .object([
-            "system": .string("https://neuvo.example/fhir/CodeSystem/skin-duration"), "code": .string("days"),
+            "system": .string("https://neuvo.example.fi/fhir/CodeSystem/skin-duration"), "code": .string("days"),
             "display": .string("Päiviä")])])])
         #expect(answer("spreading") == [.object(["valueBoolean": .bool(false)])])
         #expect(answer("fever") == [.object(["valueBoolean": .bool(true)])])
@@ -170,7 +170,7 @@ import Testing
         // The default base.
         let plain = FHIRDocument.bundle(for: try Self.input(exportID: exportID, photoIDs: ["p1"]))
         #expect(Self.resources(plain, "DocumentReference").first?["content"]?.arrayValue?.first?["attachment"]?["url"]?.stringValue
-                == "urn:neuvo/api/v1/record-exports/\(exportID)/photos/p1")
+                == "http://localhost/api/v1/record-exports/\(exportID)/photos/p1")
     }
 
     @Test func transferredCaseWithConsultantAndTranscript() throws {
@@ -206,8 +206,8 @@ import Testing
         #expect(transcript.contains("<b>Hanna Hoitaja, sairaanhoitaja:</b> Kuinka laaja alue?"))
         #expect(transcript.contains("<b>Lauri Lääkäri, lääkäri:</b> Otan tapauksen &lt;b&gt;hoitaakseni&lt;/b&gt;."))
 
-        // Without the flag, no transcript.
-        let without = FHIRDocument.bundle(for: input)
+        // Configured off, no transcript.
+        let without = FHIRDocument.bundle(for: input, options: RecordExportOptions(includeTranscript: false))
         #expect(!Self.sectionTitles(without).contains("Keskustelu"))
         #expect(!without.text.contains("Mitä teen?"))
     }

@@ -18,7 +18,7 @@ import Testing
         // Nothing beside it: no Public/, no Migrations/, no checkout above either folder, no NEUVO_* settings.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bundled)
-        process.arguments = ["serve", "--port", "0", "--db", empty + "/neuvo.sqlite", "--retention-days", "0"]
+        process.arguments = ["serve", "--port", "0", "--db", empty + "/neuvo.sqlite", "--retention-days", "0", "--public-url", "http://127.0.0.1"]
         process.currentDirectoryURL = URL(fileURLWithPath: empty)
         process.environment = ["PATH": "/usr/bin:/bin", "TMPDIR": folder]
         let output = Pipe()

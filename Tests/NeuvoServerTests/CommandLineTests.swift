@@ -61,7 +61,7 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         _ = try runNeuvo(["migrate", "--db", db, "--migrations", migrations])
         let database = try Database(path: db)
         try database.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)")
-        let result = try runNeuvo(["serve", "--port", "0", "--db", db, "--migrations", migrations])
+        let result = try runNeuvo(["serve", "--port", "0", "--db", db, "--migrations", migrations, "--public-url", "http://127.0.0.1"])
         #expect(result.status != 0)
         #expect(result.output.contains("newer than this program knows"))
     }
@@ -135,6 +135,15 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(try runNeuvo(["serve", "--wal-autocheckpoint", "many"]).output.contains("--wal-autocheckpoint must be"))
         #expect(try runNeuvo(["serve", "--organization-oid", "1.2.246.10.2805557.10"]).output.contains("go together"))
         #expect(try runNeuvo(["serve", "--organization-oid", "county", "--organization-name", "X"]).output.contains("must be an OID"))
+        #expect(try runNeuvo(["serve", "--export-transcript", "maybe"]).output.contains("--export-transcript must be on or off"))
+        for bad in ["neuvo.example.fi", "ftp://neuvo.example.fi", "https://", "https://neuvo.example.fi/?x=1", "https://a b.fi"] {
+            #expect(try runNeuvo(["serve", "--public-url", bad]).output.contains("--public-url must be an http(s) address"), "\(bad)")
+        }
+        #expect(try runNeuvo(["serve", "--public-url", "https://neuvo.example.fi", "--fhir-base", "urn:x"]).output.contains("--fhir-base must be"))
+        // Record documents link to the public address: outside demo mode the server will not start without it.
+        let missing = try runNeuvo(["serve", "--port", "0", "--db", NSTemporaryDirectory() + "neuvo-missing-url.sqlite"])
+        #expect(missing.status != 0)
+        #expect(missing.output.contains("serve needs --public-url"))
     }
 }
 

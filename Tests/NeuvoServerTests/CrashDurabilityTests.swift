@@ -17,7 +17,7 @@ final class ServerProcess {
             throw RawClient.Failure(description: "\(Self.binary) is missing: run `swift build` before the tests")
         }
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--port", "0", "--db", database, "--log-level", "warning",
+        process.arguments = ["serve", "--port", "0", "--db", database, "--log-level", "warning", "--public-url", "http://127.0.0.1",
                              "--migrations", repositoryRoot + "/Migrations", "--public", repositoryRoot + "/Public"]
         let output = Pipe()
         process.standardOutput = output

@@ -102,6 +102,9 @@ def running_server(tmp: Path, db: Path | None = None, catalog: bool = True, extr
     ]
     if catalog:
         cmd += ["--catalog", str(catalog_file(tmp))]
+    # Outside demo mode the server needs its public address (record documents link to it).
+    if "--public-url" not in extra and "--demo" not in extra and not os.environ.get("NEUVO_PUBLIC_URL"):
+        cmd += ["--public-url", "http://127.0.0.1"]
     cmd += list(extra)
     stderr_file = open(stderr_path, "wb")
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -106,6 +106,7 @@ C, P = "/api/v1/conversations/{id}", "/api/v1/pro/cases/{id}"
 ROWS: dict[str, Row] = {
     "GET /healthz": Row(ANYONE),
     "GET /api/v1/catalog": Row(ANYONE),
+    "GET /fhir/CodeSystem/{id}": Row(ANYONE, path="/fhir/CodeSystem/case-outcome"),
     "GET /api/v1/session": Row(ANYONE),
     "POST /api/v1/identification/demo": Row(ANYONE, body={"personalIdentityCode": "not-a-code"}),  # 422: demo mode
     "POST /api/v1/conversations": Row(ANYONE, body={}),

@@ -354,6 +354,10 @@ def test_live_flow_matches_document(server):
     c.call("GET", "/healthz", expect=200)
     catalog = c.call("GET", "/api/v1/catalog", expect=200).json()
     assert catalog["version"] == TEST_CATALOG["version"]
+    # The record documents' code systems: the catalog's work queues, and a 404 for a code system Neuvo has not.
+    queues = c.call("GET", "/fhir/CodeSystem/{id}", "/fhir/CodeSystem/work-queue", expect=200).json()
+    assert {concept["code"] for concept in queues["concept"]} == {queue["id"] for queue in catalog["queues"]}
+    c.call("GET", "/fhir/CodeSystem/{id}", "/fhir/CodeSystem/no-such-system", expect=404)
 
     # Opening: a new resident gets a session; a known one does not.
     r = c.call("POST", conv, body={}, headers=CSRF, expect=201)

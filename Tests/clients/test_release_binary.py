@@ -44,7 +44,7 @@ def test_it_serves_from_an_empty_folder_with_only_its_database_path(bundled: Pat
     srv = tmp_path / "srv"
     srv.mkdir()
     db = srv / "neuvo.sqlite"
-    proc = subprocess.Popen([str(bundled), "serve", "--port", "0", "--db", str(db)], cwd=srv,
+    proc = subprocess.Popen([str(bundled), "serve", "--port", "0", "--db", str(db), "--public-url", "http://127.0.0.1"], cwd=srv,
                             env={"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp_path)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

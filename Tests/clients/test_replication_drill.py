@@ -93,7 +93,7 @@ logging:
 def neuvo_serve(home: Path, db: Path, catalog: bool, litestream: bool = False) -> list[str]:
     """`litestream`: as the README runs it beside Litestream, which alone checkpoints (--wal-autocheckpoint 0)."""
     cmd = [str(NEUVO_BIN), "serve", "--host", "127.0.0.1", "--port", "0", "--db", str(db),
-           "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations")]
+           "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations"), "--public-url", "http://127.0.0.1"]
     cmd += ["--wal-autocheckpoint", "0"] if litestream else []
     return cmd + (["--catalog", str(catalog_file(home))] if catalog else [])
 

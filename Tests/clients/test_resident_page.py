@@ -87,7 +87,8 @@ def catalog_server(tmp: Path, users=((PRO_USER, "Hanna Hoitaja", "sairaanhoitaja
         assert done.returncode == 0, f"neuvo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     cmd = [str(NEUVO_BIN), "serve", "--host", "127.0.0.1", "--port", "0", "--db", str(db),
            "--public", str(REPO / "Public"), "--migrations", str(REPO / "Migrations")]
-    cmd += ["--demo", "--catalog", str(REPO / "Sources" / "neuvo" / "demo-catalog.json")] if demo else ["--catalog", str(catalog)]
+    cmd += (["--demo", "--catalog", str(REPO / "Sources" / "neuvo" / "demo-catalog.json")] if demo
+            else ["--catalog", str(catalog), "--public-url", "http://127.0.0.1"])
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp)
     lines: queue.Queue[str | None] = queue.Queue()
     log: list[str] = []

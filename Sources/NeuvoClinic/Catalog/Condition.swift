@@ -44,7 +44,7 @@ public indirect enum Condition: Sendable, Equatable {
         case .subject(let kind):
             return subject?.kind == kind
         case .childAgeUnder(let months):
-            if case .child(_, let age)? = subject { return age < months }
+            if case .child(_, let age, _, _)? = subject { return age < months }
             return false
         case .all(let conditions): return conditions.allSatisfy { $0.holds(answers, subject: subject) }
         case .any(let conditions): return conditions.contains { $0.holds(answers, subject: subject) }

@@ -4,8 +4,10 @@ import NeuvoJSON
 /// another adult's who has agreed to it.
 public enum Subject: Sendable, Equatable {
     case myself
-    /// A child: first name, and age in whole months (from the age or birth date given).
-    case child(firstName: String, ageMonths: Int)
+    /// A child: first name, and age in whole months (from the age, birth date or identity code given);
+    /// the birth date (`YYYY-MM-DD`) when given or read from the code; the identity code when an
+    /// identified guardian gave it.
+    case child(firstName: String, ageMonths: Int, birthDate: String? = nil, identity: ChildIdentity? = nil)
     case otherAdult(name: String, relation: String)
 
     public var kind: String {
@@ -20,17 +22,28 @@ public enum Subject: Sendable, Equatable {
         switch self {
         case .myself:
             return .object(["kind": .string("self")])
-        case .child(let firstName, let ageMonths):
-            return .object(["kind": .string("child"), "firstName": .string(firstName), "ageMonths": .int(ageMonths)])
+        case .child(let firstName, let ageMonths, let birthDate, let identity):
+            var object = JSONObject([("kind", .string("child")), ("firstName", .string(firstName)), ("ageMonths", .int(ageMonths))])
+            if let birthDate { object["birthDate"] = .string(birthDate) }
+            if let identity {
+                object["identityCode"] = .string(identity.code.value)
+                object["identitySource"] = .string(identity.source.rawValue)
+            }
+            return .object(object)
         case .otherAdult(let name, let relation):
             return .object(["kind": .string("otherAdult"), "name": .string(name), "relation": .string(relation)])
         }
     }
 
     /// Reads what the resident said. A child needs `firstName` and either `ageYears`
-    /// (0–17) or `birthDate` (YYYY-MM-DD, not in the future, under 18 years ago);
-    /// another adult needs `name`, `relation` and `consent: true`.
-    public static func parse(_ value: JSONValue?, today: Timestamp) throws(ClinicError) -> Subject {
+    /// (0–17), `birthDate` (YYYY-MM-DD, not in the future, under 18 years ago) or
+    /// `identityCode`; another adult needs `name`, `relation` and `consent: true`.
+    ///
+    /// A child's `identityCode` is taken only from a strongly identified `guardian`; it must
+    /// be valid, a child's, and agree with any age or birth date also given. It is `.mandate`
+    /// when it is among the codes the identification proxy vouched for (`mandates`).
+    public static func parse(_ value: JSONValue?, today: Timestamp, guardian: ResidentSession.Identity? = nil,
+                             mandates: Set<String> = []) throws(ClinicError) -> Subject {
         func invalid(_ message: String) -> ClinicError { .invalid(field: "subject", message: message) }
         guard let object = value?.objectValue else { throw invalid("subject must be an object with a kind.") }
         func name(_ key: String) throws(ClinicError) -> String {
@@ -47,15 +60,42 @@ public enum Subject: Sendable, Equatable {
             return .myself
         case "child":
             let firstName = try name("firstName")
-            if let years = object["ageYears"] {
+            var identity: ChildIdentity?
+            var birthDate: String?
+            if let raw = object["identityCode"], raw != .null {
+                guard guardian != nil else {
+                    throw invalid("A child's identity code can be given only by a strongly identified guardian.")
+                }
+                guard let text = raw.stringValue, let code = PersonalIdentityCode(text) else {
+                    throw invalid("identityCode is not a valid Finnish personal identity code (check the date, the century sign and the check character).")
+                }
+                guard code.value != guardian?.code.value else { throw invalid("identityCode is the guardian's own; give the child's.") }
+                identity = ChildIdentity(code: code, source: mandates.contains(code.value) ? .mandate : .guardian)
+                birthDate = identity?.birthDate
+            }
+            if let given = object["birthDate"], given != .null {
+                guard let text = given.stringValue, CalendarDate(text) != nil else {
+                    throw invalid("A child needs ageYears (0–17) or birthDate (YYYY-MM-DD) under 18 years ago.")
+                }
+                guard birthDate == nil || birthDate == text else { throw invalid("birthDate does not match the identity code's date of birth.") }
+                birthDate = text
+            }
+            var months: Int?
+            if let date = birthDate {
+                guard let m = CalendarDate(date)?.monthsUntil(today), (0..<(18 * 12)).contains(m) else {
+                    throw invalid("A child needs ageYears (0–17) or birthDate (YYYY-MM-DD) under 18 years ago.")
+                }
+                months = m
+            }
+            if let years = object["ageYears"], years != .null {
                 guard let y = years.intValue, (0...17).contains(y) else { throw invalid("ageYears must be a whole number from 0 to 17.") }
-                return .child(firstName: firstName, ageMonths: y * 12)
+                guard months == nil || months! / 12 == y else { throw invalid("ageYears does not match the birth date.") }
+                months = months ?? y * 12
             }
-            guard let birth = object["birthDate"]?.stringValue, let months = CalendarDate(birth)?.monthsUntil(today),
-                  (0..<(18 * 12)).contains(months) else {
-                throw invalid("A child needs ageYears (0–17) or birthDate (YYYY-MM-DD) under 18 years ago.")
+            guard let months else {
+                throw invalid("A child needs ageYears (0–17) or birthDate (YYYY-MM-DD) under 18 years ago, or an identity code.")
             }
-            return .child(firstName: firstName, ageMonths: months)
+            return .child(firstName: firstName, ageMonths: months, birthDate: birthDate, identity: identity)
         case "otherAdult":
             let person = try name("name")
             let relation = try name("relation")
@@ -74,7 +114,10 @@ public enum Subject: Sendable, Equatable {
         case "self": self = .myself
         case "child":
             guard let name = value["firstName"]?.stringValue, let months = value["ageMonths"]?.intValue else { return nil }
-            self = .child(firstName: name, ageMonths: months)
+            let code = value["identityCode"]?.stringValue.flatMap(PersonalIdentityCode.init)
+            let source = value["identitySource"]?.stringValue.flatMap(ChildIdentity.Source.init(rawValue:)) ?? .guardian
+            self = .child(firstName: name, ageMonths: months, birthDate: value["birthDate"]?.stringValue,
+                          identity: code.map { ChildIdentity(code: $0, source: source) })
         case "otherAdult":
             guard let name = value["name"]?.stringValue, let relation = value["relation"]?.stringValue else { return nil }
             self = .otherAdult(name: name, relation: relation)

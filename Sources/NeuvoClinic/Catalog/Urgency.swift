@@ -12,4 +12,13 @@ public enum Urgency: String, Sendable, CaseIterable, Comparable {
     }
 
     public static func < (a: Urgency, b: Urgency) -> Bool { a.rank < b.rank }
+
+    /// As the record is kept, in Finnish.
+    public var finnishName: String {
+        switch self {
+        case .urgent: return "Kiireellinen"
+        case .soon: return "Pian hoidettava"
+        case .normal: return "Kiireetön"
+        }
+    }
 }

@@ -53,8 +53,11 @@ extension Clinic {
 
     /// Closes a case: the outcome, the instructions the resident sees, and the
     /// summary for the patient record, whose export is written in the same transaction.
+    /// `serviceEvent`: Kanta's service event (palvelutapahtuma) identifier, an OID, when the professional has one.
     public func close(conversationID: String, professional: Professional, outcome: ClosingOutcome,
-                      instructions rawInstructions: String, summary rawSummary: String) async throws -> (conversation: Conversation, events: [ClinicEvent]) {
+                      instructions rawInstructions: String, summary rawSummary: String,
+                      serviceEvent rawServiceEvent: String? = nil) async throws -> (conversation: Conversation, events: [ClinicEvent]) {
+        let serviceEvent = try Self.serviceEvent(rawServiceEvent)
         let instructions = try Self.validateProse(rawInstructions, field: "instructions", maxLength: 4000)
         let summary = try Self.validateProse(rawSummary, field: "summary", maxLength: 8000)
         let now = self.now()
@@ -81,11 +84,21 @@ extension Clinic {
                 "outcome": .string(outcome.rawValue), "instructions": .string(instructions),
                 "professional": .object(["displayName": .string(professional.displayName), "title": .string(professional.title)]),
             ]), at: now)
-            try RecordExport.write(db, id: exportID, conversationID: conversationID, at: now, catalog: catalog, options: exportOptions)
+            try RecordExport.write(db, id: exportID, conversationID: conversationID, at: now, catalog: catalog, options: exportOptions,
+                                   closedBy: professional.id, serviceEvent: serviceEvent)
             let ended = try Self.endConsultations(db, conversationID: conversationID, because: .closed, at: now)
             let conversation = Conversation(row: try db.row("SELECT * FROM conversations WHERE id = ?", conversationID)!)
             return (conversation, [event] + ended)
         }
+    }
+
+    /// Kanta's service event as the professional typed it (`urn:oid:` optional) → the bare OID; blank → nil.
+    static func serviceEvent(_ raw: String?) throws(ClinicError) -> String? {
+        guard let raw = raw?.trimmingSpacesAndNewlines(), !raw.isEmpty else { return nil }
+        guard let oid = ObjectIdentifier.parse(String(raw)) else {
+            throw ClinicError.invalid(field: "serviceEvent", message: "serviceEvent must be the service event's OID, e.g. 1.2.246.10.12345678.20.2026.1.")
+        }
+        return oid
     }
 
     /// Passes a case on: back to waiting in a queue (keeping its waiting time)
@@ -229,7 +242,7 @@ extension Clinic {
         guard let service else { return "" }
         var lines = ["Yhteydenoton syy: \(service.title.fi)."]
         switch subject {
-        case .child(let name, let months)?:
+        case .child(let name, let months, _, _)?:
             lines.append("Asiointi lapsen puolesta: \(name), " + Subject.ageText(months: months) + ".")
         case .otherAdult(let name, let relation)?: lines.append("Asiointi toisen aikuisen puolesta: \(name) (\(relation)).")
         default: break

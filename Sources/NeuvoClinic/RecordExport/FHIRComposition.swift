@@ -12,7 +12,10 @@ extension FHIRDocument.Builder {
                                              text: FHIRDocument.narrative(input.instructions)),
                                      outcomeSection()]
         if !input.photoIDs.isEmpty { sections.append(photoSection()) }
-        if includeTranscript { sections.append(transcriptSection()) }
+        if includeTranscript {
+            sections.append(transcriptSection())
+            if !input.notes.isEmpty { sections.append(notesSection()) }
+        }
         var composition = JSONObject([
             ("resourceType", .string("Composition")),
             ("id", id(compositionURL)),
@@ -64,8 +67,9 @@ extension FHIRDocument.Builder {
         switch subject {
         case .myself:
             return input.residentIdentityCode == nil ? "Asiakkaan oma asia (tunnistamaton asiakas)" : "Asiakkaan oma asia"
-        case .child(let firstName, let ageMonths):
+        case .child(let firstName, let ageMonths, _, _):
             return "Asioidaan lapsen puolesta: \(firstName), \(Subject.ageText(months: ageMonths))"
+                + (childCode.map { ", henkilötunnus \($0)" } ?? "")
         case .otherAdult(let name, let relation):
             return "Asioidaan toisen aikuisen puolesta hänen suostumuksellaan: \(name) (\(relation))"
         }
@@ -107,8 +111,8 @@ extension FHIRDocument.Builder {
         html += "</p>"
         var extensions: [JSONValue] = []
         if let outcome = input.outcome {
-            extensions.append(.object(["url": .string(FHIRDocument.outcomeExtension),
-                                       "valueCoding": .object(["system": .string(FHIRDocument.outcomeSystem), "code": .string(outcome.rawValue),
+            extensions.append(.object(["url": .string(systems.outcomeExtension),
+                                       "valueCoding": .object(["system": .string(systems.codeSystem(.caseOutcome)), "code": .string(outcome.rawValue),
                                                                "display": .string(display)])]))
         }
         return section("Lopputulos", code: "18776-5", display: "Plan of care note",
@@ -123,6 +127,24 @@ extension FHIRDocument.Builder {
         html += "</ul>"
         return section("Valokuvat", code: nil, display: nil, text: FHIRDocument.narrative(xhtml: html),
                        entries: input.photoIDs.map(photoURL))
+    }
+
+    /// The child's identity code, when their guardian gave it.
+    var childCode: String? {
+        if case .child(_, _, _, let identity?) = subject { return identity.code.value }
+        return nil
+    }
+
+    /// The professionals' internal notes (the handler's and the consultants'): staff-only in Neuvo, part of the record.
+    func notesSection() -> JSONValue {
+        var html = "<ul>"
+        for note in input.notes {
+            html += "<li>\(FHIRDocument.escape(note.at.rfc3339)) <b>\(FHIRDocument.escape(authorName(note))):</b> "
+                + "\(FHIRDocument.escape(note.text).replacingNewlines())</li>"
+        }
+        html += "</ul>"
+        return section("Ammattilaisten sisäiset muistiinpanot ja konsultaatiot", code: nil, display: nil,
+                       text: FHIRDocument.narrative(xhtml: html))
     }
 
     func transcriptSection() -> JSONValue {

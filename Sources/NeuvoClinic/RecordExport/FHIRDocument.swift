@@ -13,35 +13,30 @@ import NeuvoJSON
 /// always gives the same text and a re-pull is harmless; every reference is an
 /// entry's `urn:uuid:` fullUrl.
 public enum FHIRDocument {
-    /// The base of Neuvo's own FHIR identifier systems, code systems and canonicals.
-    static let neuvoFHIR = "https://neuvo.example/fhir"
+    /// The name of Neuvo's UUID namespace (only hashed into ids, never written into a document).
+    static let uuidNamespaceName = "https://neuvo.example/fhir"
     /// Finnish personal identity code (henkilötunnus), OID 1.2.246.21.
     static let personalIdentityCodeSystem = "urn:oid:1.2.246.21"
-    static let professionalSystem = neuvoFHIR + "/sid/professional"
     /// Valvira's register of health care professionals (Terhikki), as HL7 Finland's fi-base names it.
     static let terhikkiSystem = "urn:oid:1.2.246.537.26"
-    static let fiBasePractitionerProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-practitioner"
-    static let fiBasePatientProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-patient"
-    static let fiBaseOrganizationProfile = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/fi-base-organization"
-    static let conversationSystem = neuvoFHIR + "/sid/conversation"
-    static let photoSystem = neuvoFHIR + "/sid/photo"
-    static let identificationSystem = neuvoFHIR + "/CodeSystem/identification"
-    static let outcomeSystem = neuvoFHIR + "/CodeSystem/case-outcome"
-    static let workQueueSystem = neuvoFHIR + "/CodeSystem/work-queue"
-    static let outcomeExtension = neuvoFHIR + "/StructureDefinition/case-outcome"
+    static let fiBase = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/"
+    static let fiBasePractitionerProfile = fiBase + "fi-base-practitioner"
+    static let fiBasePractitionerRoleProfile = fiBase + "fi-base-practitioner-role"
+    static let fiBasePatientProfile = fiBase + "fi-base-patient"
+    static let fiBaseOrganizationProfile = fiBase + "fi-base-organization"
+    static let fiBaseEncounterProfile = fiBase + "fi-base-encounter"
+    static let fiBaseProvenanceProfile = fiBase + "fi-base-provenance"
+    static let fiBaseCustodianProfile = fiBase + "fi-base-information-custodian-public"
+    static let fiBaseServiceEventExtension = fiBase + "service-event"
     static let loinc = "http://loinc.org"
     static let participationTypeSystem = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
+    static let identifierTypeSystem = "http://terminology.hl7.org/CodeSystem/v2-0203"
     static let roleCode = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 
-    /// The document for `input`.
-    /// - Parameters:
-    ///   - baseURL: the server's public base, for the photos' URLs.
-    ///   - includeTranscript: adds the conversation's messages as a "Keskustelu" section.
-    public static func bundle(for input: RecordExportInput, baseURL: String = "urn:neuvo",
-                              includeTranscript: Bool = false, custodian: RecordExportOptions.Custodian? = nil) -> JSONValue {
-        var builder = Builder(input: input, baseURL: baseURL, includeTranscript: includeTranscript)
-        builder.custodian = custodian
-        return builder.bundle()
+    /// The document for `input`, as `options` configure it (photo addresses, code systems,
+    /// the whole matter or not, the custodian).
+    public static func bundle(for input: RecordExportInput, options: RecordExportOptions = RecordExportOptions()) -> JSONValue {
+        Builder(input: input, options: options).bundle()
     }
 
     // MARK: - Narrative
@@ -88,10 +83,10 @@ public enum FHIRDocument {
     // MARK: - Stable ids
 
     /// A name-based UUID (RFC 9562 version 5, SHA-1) for `name` in Neuvo's
-    /// namespace (itself the version 5 UUID of "https://neuvo.example/fhir" in the URL namespace).
+    /// namespace (itself the version 5 UUID of ``uuidNamespaceName`` in the URL namespace).
     static func uuid(_ name: String) -> String {
         let urlNamespace: [UInt8] = [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8]
-        let bytes = uuidV5(namespace: uuidV5(namespace: urlNamespace, name: neuvoFHIR), name: name)
+        let bytes = uuidV5(namespace: uuidV5(namespace: urlNamespace, name: uuidNamespaceName), name: name)
         let s = Array(Identifier.hex(of: bytes).utf8)
         func part(_ r: Range<Int>) -> String { String(decoding: s[r], as: UTF8.self) }
         return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
@@ -131,8 +126,13 @@ extension FHIRDocument {
 
     struct Builder {
         let input: RecordExportInput
-        let baseURL: String
-        let includeTranscript: Bool
+        let options: RecordExportOptions
+        let systems: FHIRSystems
+        var baseURL: String { options.baseURL }
+        var includeTranscript: Bool { options.includeTranscript }
+        /// The organisation that keeps the record, when configured: an Organization, the Composition's
+        /// custodian, the Encounter's service provider and the custodian Provenance's agent.
+        var custodian: RecordExportOptions.Custodian? { options.custodian }
 
         let compositionURL: String
         let patientURL: String
@@ -140,14 +140,14 @@ extension FHIRDocument {
         let encounterURL: String
         let responseURL: String
         let practitioners: [Practitioner]
-        /// The organisation that keeps the record, when configured: an Organization and the Composition's custodian.
-        var custodian: RecordExportOptions.Custodian?
         let organizationURL: String
+        let provenanceURL: String
+        let custodianProvenanceURL: String
 
-        init(input: RecordExportInput, baseURL: String, includeTranscript: Bool) {
+        init(input: RecordExportInput, options: RecordExportOptions) {
             self.input = input
-            self.baseURL = baseURL
-            self.includeTranscript = includeTranscript
+            self.options = options
+            systems = options.systems
             func url(_ name: String) -> String { "urn:uuid:" + FHIRDocument.uuid(input.exportID + "/" + name) }
             compositionURL = url("composition")
             patientURL = url("patient")
@@ -155,6 +155,8 @@ extension FHIRDocument {
             encounterURL = url("encounter")
             responseURL = url("questionnaire-response")
             organizationURL = url("organization")
+            provenanceURL = url("provenance")
+            custodianProvenanceURL = url("provenance/custodian")
             var practitioners: [Practitioner] = []
             for participant in input.participants {
                 if let i = practitioners.firstIndex(where: { $0.participant.id == participant.id }) {
@@ -191,7 +193,10 @@ extension FHIRDocument {
             for (i, photoID) in input.photoIDs.enumerated() {
                 entries.append(entry(photoURL(photoID), documentReference(photoID, number: i + 1)))
             }
+            if let role = closerRole { entries.append(entry(role.url, practitionerRole(role.practitioner))) }
             if let custodian { entries.append(entry(organizationURL, organization(custodian))) }
+            entries.append(entry(provenanceURL, provenance()))
+            if let custodian { entries.append(entry(custodianProvenanceURL, custodianProvenance(custodian))) }
             return .object([
                 "resourceType": .string("Bundle"),
                 "id": .string(input.exportID),

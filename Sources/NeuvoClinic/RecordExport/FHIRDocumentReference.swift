@@ -12,7 +12,7 @@ extension FHIRDocument.Builder {
         .object([
             "resourceType": .string("DocumentReference"),
             "id": id(photoURL(photoID)),
-            "identifier": .array([.object(["system": .string(FHIRDocument.photoSystem), "value": .string(photoID)])]),
+            "identifier": .array([.object(["system": .string(systems.photo), "value": .string(photoID)])]),
             "status": .string("current"),
             "subject": reference(patientURL),
             "description": .string("Asiakkaan lähettämä valokuva \(number)"),

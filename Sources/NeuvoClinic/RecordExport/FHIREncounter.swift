@@ -1,16 +1,26 @@
 import NeuvoJSON
 
-/// The Encounter (virtual) and a FHIRDocument.Practitioner per professional who took part.
+/// The Encounter (virtual), as HL7 Finland's fi-base Encounter.
 extension FHIRDocument.Builder {
     func encounter() -> JSONValue {
         var object = JSONObject([
             ("resourceType", .string("Encounter")),
             ("id", id(encounterURL)),
-            ("identifier", .array([.object(["system": .string(FHIRDocument.conversationSystem), "value": .string(input.conversationID)])])),
-            ("status", .string("finished")),
-            ("class", .object(["system": .string("http://terminology.hl7.org/CodeSystem/v3-ActCode"), "code": .string("VR"),
-                               "display": .string("virtual")])),
+            ("meta", .object(["profile": .array([.string(FHIRDocument.fiBaseEncounterProfile)])])),
         ])
+        var identifiers: [JSONValue] = [.object(["system": .string(systems.conversation), "value": .string(input.conversationID)])]
+        if let oid = input.serviceEvent {
+            // Kanta's service event (palvelutapahtuma): the fi-base extension, and an identifier a record system can search by.
+            object["extension"] = .array([.object(["url": .string(FHIRDocument.fiBaseServiceEventExtension),
+                                                   "valueOid": .string("urn:oid:" + oid)])])
+            identifiers.append(.object(["use": .string("official"),
+                                        "type": .object(["text": .string("Palvelutapahtuman tunniste")]),
+                                        "system": .string("urn:ietf:rfc:3986"), "value": .string("urn:oid:" + oid)]))
+        }
+        object["identifier"] = .array(identifiers)
+        object["status"] = .string("finished")
+        object["class"] = .object(["system": .string("http://terminology.hl7.org/CodeSystem/v3-ActCode"), "code": .string("VR"),
+                                   "display": .string("virtual")])
         if input.phoneContact {
             // A call-back: the contact itself was by telephone.
             object["type"] = .array([.object(["coding": .array([.object([
@@ -18,9 +28,14 @@ extension FHIRDocument.Builder {
             ])]), "text": .string("Puhelinkontakti (soittopyyntö)")])])
         }
         if let queueID = input.queueID {
-            var coding = JSONObject([("system", .string(FHIRDocument.workQueueSystem)), ("code", .string(queueID))])
-            if let name = input.queueName { coding["display"] = .string(name) }
-            object["serviceType"] = .object(["coding": .array([.object(coding)]), "text": .string(input.queueName ?? queueID)])
+            let coding = catalogCoding(.workQueue, queueID, input.queueName)
+            object["serviceType"] = .object(["coding": .array([coding]), "text": .string(input.queueName ?? queueID)])
+        }
+        if let urgency = input.urgency {
+            object["priority"] = .object(["coding": .array([.object(["system": .string(systems.codeSystem(.urgency)),
+                                                                     "code": .string(urgency.rawValue),
+                                                                     "display": .string(urgency.finnishName)])]),
+                                          "text": .string(urgency.finnishName)])
         }
         object["subject"] = reference(patientURL)
         let participants: [JSONValue] = practitioners.enumerated().map { index, practitioner in
@@ -36,30 +51,25 @@ extension FHIRDocument.Builder {
         if !participants.isEmpty { object["participant"] = .array(participants) }
         let start = min(input.queuedAt ?? input.closedAt, input.closedAt)
         object["period"] = .object(["start": .string(start.rfc3339), "end": .string(input.closedAt.rfc3339)])
-        if let title = input.serviceTitle { object["reasonCode"] = .array([.object(["text": .string(title)])]) }
+        if let serviceID = input.serviceID {
+            object["reasonCode"] = .array([.object(["coding": .array([catalogCoding(.service, serviceID, input.serviceTitle)]),
+                                                    "text": .string(input.serviceTitle ?? serviceID)])])
+        }
+        if custodian != nil { object["serviceProvider"] = reference(organizationURL) }
         return .object(object)
+    }
+
+    /// A code of the service catalog (a service or a work queue), with the catalog version it was defined in.
+    func catalogCoding(_ system: FHIRSystems.CodeSystem, _ code: String, _ display: String?) -> JSONValue {
+        var coding = JSONObject([("system", .string(systems.codeSystem(system)))])
+        if let version = input.catalogVersion, !version.isEmpty { coding["version"] = .string(version) }
+        coding["code"] = .string(code)
+        if let display { coding["display"] = .string(display) }
+        return .object(coding)
     }
 
     func participationType(_ code: String, _ display: String) -> JSONValue {
         .object(["coding": .array([.object(["system": .string(FHIRDocument.participationTypeSystem), "code": .string(code),
                                             "display": .string(display)])])])
-    }
-
-    func practitioner(_ practitioner: FHIRDocument.Practitioner) -> JSONValue {
-        let p = practitioner.participant
-        var identifiers: [JSONValue] = [.object(["system": .string(FHIRDocument.professionalSystem), "value": .string(String(p.id))])]
-        // HL7 Finland's fi-base Practitioner: the Terhikki slice, when the register number is known.
-        if let number = p.registerNumber {
-            identifiers.insert(.object(["use": .string("official"), "system": .string(FHIRDocument.terhikkiSystem), "value": .string(number)]), at: 0)
-        }
-        var object = JSONObject([
-            ("resourceType", .string("Practitioner")),
-            ("id", id(practitioner.fullUrl)),
-            ("meta", .object(["profile": .array([.string(FHIRDocument.fiBasePractitionerProfile)])])),
-            ("identifier", .array(identifiers)),
-            ("name", .array([.object(["text": .string(p.displayName.isEmpty ? "Ammattilainen \(p.id)" : p.displayName)])])),
-        ])
-        if !p.title.isEmpty { object["qualification"] = .array([.object(["code": .object(["text": .string(p.title)])])]) }
-        return .object(object)
     }
 }

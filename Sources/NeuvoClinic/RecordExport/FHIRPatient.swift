@@ -3,22 +3,32 @@ import NeuvoJSON
 /// The Patient and, when they acted for someone else, the resident as a RelatedPerson.
 extension FHIRDocument.Builder {
     /// The personal identity code as HL7 Finland's fi-base Patient's PIC slice has it: use official,
-    /// type NNFIN (v2-0203), system urn:oid:1.2.246.21.
+    /// type NNFIN (v2-0203), system urn:oid:1.2.246.21. A temporary code (individual number
+    /// 900–999) does not identify the person for good: use `temp`, outside the PIC slice.
     func identityCodeIdentifier(_ code: String) -> JSONValue {
-        .object(["use": .string("official"),
-                 "type": .object(["coding": .array([.object(["system": .string("http://terminology.hl7.org/CodeSystem/v2-0203"),
-                                                             "code": .string("NNFIN")])])]),
-                 "system": .string(FHIRDocument.personalIdentityCodeSystem), "value": .string(code)])
+        let temporary = PersonalIdentityCode(code)?.isTemporary ?? false
+        return .object(["use": .string(temporary ? "temp" : "official"),
+                        "type": .object(["coding": .array([.object(["system": .string(FHIRDocument.identifierTypeSystem),
+                                                                    "code": .string("NNFIN")])])]),
+                        "system": .string(FHIRDocument.personalIdentityCodeSystem), "value": .string(code)])
+    }
+
+    /// `YYYY-MM-DD` from a valid personal identity code.
+    func birthDate(_ code: String) -> String? {
+        PersonalIdentityCode(code).map { ChildIdentity(code: $0, source: .guardian).birthDate }
     }
 
     /// Whether the person was strongly identified; `profile`, the fi-base profile the resource conforms to.
     func identificationTag(identified: Bool, profile: String? = nil) -> JSONValue {
+        identificationTag(identified ? .identified : .unidentified, profile: profile)
+    }
+
+    func identificationTag(_ identification: FHIRCodeSystems.Identification, profile: String? = nil) -> JSONValue {
         var meta = JSONObject()
         if let profile { meta["profile"] = .array([.string(profile)]) }
         meta["tag"] = .array([.object([
-            "system": .string(FHIRDocument.identificationSystem),
-            "code": .string(identified ? "identified" : "unidentified"),
-            "display": .string(identified ? "Tunnistettu henkilötunnuksella" : "Tunnistamaton"),
+            "system": .string(systems.codeSystem(.identification)),
+            "code": .string(identification.rawValue), "display": .string(identification.finnishName),
         ])])
         return .object(meta)
     }
@@ -31,15 +41,30 @@ extension FHIRDocument.Builder {
                 object["meta"] = identificationTag(identified: true, profile: FHIRDocument.fiBasePatientProfile)
                 object["text"] = FHIRDocument.narrative("Asiakas, henkilötunnus \(code)")
                 object["identifier"] = .array([identityCodeIdentifier(code)])
+                if let date = birthDate(code) { object["birthDate"] = .string(date) }
             } else {
                 object["meta"] = identificationTag(identified: false, profile: FHIRDocument.fiBasePatientProfile)
                 object["text"] = FHIRDocument.narrative("Tunnistamaton asiakas")
             }
-        case .child(let firstName, let ageMonths):
-            object["meta"] = identificationTag(identified: false, profile: FHIRDocument.fiBasePatientProfile)
+        case .child(let firstName, let ageMonths, let birth, let identity):
+            // The child is the patient: their own code when the guardian gave it, else name and birth date.
+            let known: String
+            switch identity?.source {
+            case .mandate?:
+                object["meta"] = identificationTag(.mandate, profile: FHIRDocument.fiBasePatientProfile)
+                known = "Henkilötunnus \(identity!.code.value) (huoltajan valtuus tarkistettu tunnistautumisessa)"
+            case .guardian?:
+                object["meta"] = identificationTag(.statedByGuardian, profile: FHIRDocument.fiBasePatientProfile)
+                known = "Henkilötunnus \(identity!.code.value) (tunnistautuneen huoltajan ilmoittama)"
+            case nil:
+                object["meta"] = identificationTag(.unidentified, profile: FHIRDocument.fiBasePatientProfile)
+                known = "Henkilötunnus ei tiedossa"
+            }
             object["text"] = FHIRDocument.narrative(
-                "Lapsi: \(firstName), \(Subject.ageText(months: ageMonths)). Henkilötunnus ei tiedossa; huoltaja asioi lapsen puolesta.")
+                "Lapsi: \(firstName), \(Subject.ageText(months: ageMonths))\(birth.map { ", syntynyt \($0)" } ?? ""). \(known); huoltaja asioi lapsen puolesta.")
+            if let identity { object["identifier"] = .array([identityCodeIdentifier(identity.code.value)]) }
             object["name"] = .array([.object(["use": .string("usual"), "given": .array([.string(firstName)])])])
+            if let birth { object["birthDate"] = .string(birth) }
         case .otherAdult(let name, let relation):
             object["meta"] = identificationTag(identified: false, profile: FHIRDocument.fiBasePatientProfile)
             object["text"] = FHIRDocument.narrative(

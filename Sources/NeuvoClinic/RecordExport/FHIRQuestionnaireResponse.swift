@@ -5,7 +5,7 @@ extension FHIRDocument.Builder {
     func questionnaireResponse() -> JSONValue {
         var object = JSONObject([("resourceType", .string("QuestionnaireResponse")), ("id", id(responseURL))])
         if let serviceID = input.serviceID {
-            var canonical = "\(FHIRDocument.neuvoFHIR)/Questionnaire/\(FHIRDocument.percentEncoded(serviceID))"
+            var canonical = systems.questionnaire(serviceID: serviceID)
             if let version = input.catalogVersion, !version.isEmpty { canonical += "|" + FHIRDocument.percentEncoded(version) }
             object["questionnaire"] = .string(canonical)
         }
@@ -27,7 +27,7 @@ extension FHIRDocument.Builder {
 
     /// The option codes of a question: `<base>/CodeSystem/<service>-<question>`.
     func optionSystem(_ questionID: String) -> String {
-        "\(FHIRDocument.neuvoFHIR)/CodeSystem/\(FHIRDocument.percentEncoded(input.serviceID ?? "service"))-\(FHIRDocument.percentEncoded(questionID))"
+        systems.optionSystem(serviceID: input.serviceID ?? "service", questionID: questionID)
     }
 
     func coding(_ questionID: String, _ code: String, _ display: String?) -> JSONValue {

@@ -1,49 +1,16 @@
 import NeuvoJSON
 import NeuvoStore
 
-/// Choices about the record document, set by configuration.
-public struct RecordExportOptions: Sendable {
-    /// Include the chat transcript as a section of the document.
-    public var includeTranscript = false
-    /// The public address the record system reaches Neuvo at, for photo URLs.
-    public var baseURL = "urn:neuvo"
-    /// The organisation that keeps the record (the wellbeing services county), named as the
-    /// document's custodian; none when not configured.
-    public var custodian: Custodian?
-
-    /// An organisation by its OID (e.g. a wellbeing services county's in the SOTE organisation register).
-    public struct Custodian: Sendable, Equatable {
-        public let oid: String
-        public let name: String
-
-        /// Nil unless `oid` is an OID (digits and dots, no leading zeros) and `name` is one line of text.
-        public init?(oid: String, name: String) {
-            let arcs = oid.split(separator: ".", omittingEmptySubsequences: false)
-            guard arcs.count >= 2, oid.utf8.count <= 128, arcs.allSatisfy({ arc in
-                !arc.isEmpty && arc.utf8.allSatisfy { (48...57).contains($0) } && (arc == "0" || !arc.hasPrefix("0"))
-            }), ["0", "1", "2"].contains(arcs[0]) else { return nil }
-            let trimmed = name.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.count <= 200, !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return nil }
-            self.oid = oid
-            self.name = trimmed
-        }
-    }
-
-    public init(includeTranscript: Bool = false, baseURL: String = "urn:neuvo", custodian: Custodian? = nil) {
-        self.includeTranscript = includeTranscript
-        self.baseURL = baseURL
-        self.custodian = custodian
-    }
-}
-
 /// The outbox of closed cases for the patient-record system.
 public enum RecordExport {
     /// Gathers the case and writes its export row, inside the closing transaction.
+    /// `closedBy`: the closing professional; `serviceEvent`: Kanta's service event OID, when given.
     static func write(_ db: Database, id: String, conversationID: String, at now: Timestamp, catalog: Catalog?,
-                      options: RecordExportOptions) throws {
-        let input = try gather(db, exportID: id, conversationID: conversationID, at: now, catalog: catalog)
-        let document = FHIRDocument.bundle(for: input, baseURL: options.baseURL, includeTranscript: options.includeTranscript,
-                                           custodian: options.custodian)
+                      options: RecordExportOptions, closedBy: Int64? = nil, serviceEvent: String? = nil) throws {
+        var input = try gather(db, exportID: id, conversationID: conversationID, at: now, catalog: catalog)
+        input.closedBy = closedBy
+        input.serviceEvent = serviceEvent
+        let document = FHIRDocument.bundle(for: input, options: options)
         try db.run("INSERT INTO record_exports (id, conversation_id, created_at, document) VALUES (?, ?, ?, ?)",
                    id, conversationID, now.millis, document.text)
     }
@@ -86,7 +53,23 @@ public enum RecordExport {
             summary: row.string("closing_summary") ?? "", participants: participants, messages: messages,
             photoIDs: try db.rows("SELECT id FROM photos WHERE conversation_id = ? ORDER BY created_at, rowid", conversationID)
                 .compactMap { $0.string("id") })
+        input.urgency = row.int64("urgency_rank").flatMap { rank in Urgency.allCases.first { $0.rank == Int(rank) } }
+        input.notes = try db.rows("""
+            SELECT body, created_at, professional_id FROM internal_notes WHERE conversation_id = ? ORDER BY created_at, rowid
+            """, conversationID).map {
+            RecordExportInput.Message(author: "professional", text: $0.string("body") ?? "",
+                                      at: Timestamp(millis: $0.int64("created_at") ?? 0), professionalID: $0.int64("professional_id"))
+        }
         input.phoneContact = try db.row("SELECT 1 AS reached FROM call_backs WHERE conversation_id = ? AND status = 'reached'", conversationID) != nil
         return input
+    }
+}
+
+extension Clinic {
+    /// The CodeSystem `id` under the configured canonical base, with the codes of every stored
+    /// catalog version; nil when Neuvo defines none by that id.
+    public func fhirCodeSystem(id: String) throws -> JSONValue? {
+        let documents = try store.read { db in try db.rows("SELECT document FROM catalogs ORDER BY seq").compactMap { $0.string("document") } }
+        return FHIRCodeSystems.resource(id, systems: exportOptions.systems, catalogs: try documents.map(Self.stored))
     }
 }

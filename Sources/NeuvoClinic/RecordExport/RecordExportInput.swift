@@ -59,4 +59,12 @@ public struct RecordExportInput: Sendable {
     public let photoIDs: [String]
     /// The professional reached the resident by telephone (a call-back), not only in the chat.
     public var phoneContact = false
+    /// The urgency the case was queued with (its last re-triage included).
+    public var urgency: Urgency?
+    /// The professionals' internal notes (the handler's and consultants'), oldest first.
+    public var notes: [Message] = []
+    /// The professional who closed the case: the document's Provenance names them.
+    public var closedBy: Int64?
+    /// Kanta's service event (palvelutapahtuma) the case belongs to, as an OID, when the professional gave it.
+    public var serviceEvent: String?
 }

@@ -11,7 +11,8 @@ struct CommandLineError: Error, CustomStringConvertible {
 
 let usage = """
     usage: neuvo serve   [--host H] [--port P] [--db FILE] [--public DIR] [--migrations DIR] [--log-level L]
-                         [--catalog FILE] [--trusted-proxy ADDR,...] [--public-url URL] [--export-transcript]
+                         [--catalog FILE] [--trusted-proxy ADDR,...] --public-url URL (required unless --demo)
+                         [--fhir-base URL (default: the public URL + /fhir)] [--export-transcript on|off (default on)]
                          [--continuity-days N (14; 0 turns it off)] [--continuity-minutes N (30)] [--demo]
                          [--metrics-from ADDR,... (who may read /metrics; default 127.0.0.1,::1)]
                          [--secure-cookies on|off (default on behind --trusted-proxy or an https --public-url)]
@@ -32,12 +33,14 @@ let usage = """
            neuvo retention DAYS   (deletes the content of cases ended DAYS ago whose export was acknowledged)
 
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
-                 NEUVO_PUBLIC_URL, NEUVO_EXPORT_TRANSCRIPT=1, NEUVO_SECURE_COOKIES=on|off, NEUVO_RETENTION_DAYS,
+                 NEUVO_PUBLIC_URL, NEUVO_FHIR_BASE, NEUVO_EXPORT_TRANSCRIPT=on|off, NEUVO_SECURE_COOKIES=on|off, NEUVO_RETENTION_DAYS,
                  NEUVO_ORGANIZATION_OID, NEUVO_ORGANIZATION_NAME,
                  NEUVO_WAL_AUTOCHECKPOINT, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
                  also opens /metrics; from the environment only).
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
     --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
+    --public-url is the https address the record system reaches Neuvo at: photo links and code systems in record documents
+      start with it, so `serve` refuses to start without it (outside --demo, where it is http://localhost:PORT).
     """
 
 /// The checkout's folder: the nearest ancestor of the executable (or of the
@@ -98,8 +101,9 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var organizationOID = env["NEUVO_ORGANIZATION_OID"], organizationName = env["NEUVO_ORGANIZATION_NAME"]
     // The token only from the environment: a command line is visible to every user of the machine.
     configuration.metricsToken = env["NEUVO_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-    if let url = env["NEUVO_PUBLIC_URL"] { configuration.publicBaseURL = url }
-    if env["NEUVO_EXPORT_TRANSCRIPT"] == "1" { configuration.exportTranscript = true }
+    var publicURL = env["NEUVO_PUBLIC_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    var fhirBase = env["NEUVO_FHIR_BASE"].flatMap { $0.isEmpty ? nil : $0 }
+    var transcript = env["NEUVO_EXPORT_TRANSCRIPT"].flatMap { $0.isEmpty ? nil : $0 }
     var options: [String: String] = [:]
     var positional: [String] = []
     var rest = arguments.dropFirst()
@@ -124,8 +128,9 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--wal-autocheckpoint": walPages = try value(argument)
         case "--organization-oid": organizationOID = try value(argument)
         case "--organization-name": organizationName = try value(argument)
-        case "--public-url": configuration.publicBaseURL = try value(argument)
-        case "--export-transcript": configuration.exportTranscript = true
+        case "--public-url": publicURL = try value(argument)
+        case "--fhir-base": fhirBase = try value(argument)
+        case "--export-transcript": transcript = try value(argument)
         case "--continuity-days", "--continuity-minutes":
             let text = try value(argument)
             guard let number = Int(text), (0...365 * 24 * 60).contains(number) else {
@@ -182,6 +187,26 @@ func parse(_ arguments: [String]) throws -> Invocation {
         configuration.custodian = custodian
     default: throw CommandLineError(description: "--organization-oid and --organization-name go together")
     }
+    switch transcript?.lowercased() {
+    case nil, "on", "1", "true", "yes": configuration.exportTranscript = true
+    case "off", "0", "false", "no": configuration.exportTranscript = false
+    case let other?: throw CommandLineError(description: "--export-transcript must be on or off, got \(other)")
+    }
+    // Record documents link back here; a document naming a wrong address is filed for good.
+    if let url = publicURL {
+        guard PublicAddress.isValid(url) else {
+            throw CommandLineError(description: "--public-url must be an http(s) address without query or fragment (e.g. https://neuvo.hyvaks.fi), got \(url)")
+        }
+        configuration.publicBaseURL = url
+    } else if demo {
+        configuration.publicBaseURL = portNumber == 0 ? "http://localhost" : "http://localhost:\(portNumber)"
+    }
+    if let fhirBase {
+        guard PublicAddress.isValid(fhirBase) else {
+            throw CommandLineError(description: "--fhir-base must be an http(s) address without query or fragment, got \(fhirBase)")
+        }
+        configuration.fhirBase = fhirBase
+    }
     // Behind TLS a cookie must never travel in clear: a trusted proxy or an https
     // public address means TLS is in front, unless the operator says otherwise.
     switch secureCookies?.lowercased() {
@@ -192,6 +217,10 @@ func parse(_ arguments: [String]) throws -> Invocation {
     }
     if let metricsFrom {
         configuration.metricsAddresses = metricsFrom.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+    if publicURL == nil && !demo && command == "serve" {
+        throw CommandLineError(description: "serve needs --public-url (or NEUVO_PUBLIC_URL): the address the record system reaches Neuvo at, "
+                               + "which record documents link to. Only --demo runs without it.")
     }
     return Invocation(command: command, positional: positional, configuration: configuration, demo: demo, catalog: catalog,
                       options: options, assets: assets, checkout: checkout)
