@@ -111,6 +111,7 @@ server {
     # whatever a client sends under these names is replaced, or dropped when empty.
     proxy_set_header X-Neuvo-Identity $neuvo_identity;
     proxy_set_header X-Neuvo-Identity-Name $neuvo_identity_name;
+    proxy_set_header X-Neuvo-Mandate $neuvo_mandate;
 
     # Pages and their modules (Neuvo gzips them and answers If-None-Match).
     location / {
@@ -121,6 +122,7 @@ server {
         auth_request /_identification;
         auth_request_set $neuvo_identity $upstream_http_x_neuvo_identity;
         auth_request_set $neuvo_identity_name $upstream_http_x_neuvo_identity_name;
+        auth_request_set $neuvo_mandate $upstream_http_x_neuvo_mandate;
         proxy_pass http://neuvo;
 
         # Long polls park for up to 30 s: pass the answer on at once, and wait longer than they do.
@@ -141,7 +143,8 @@ server {
 
     # The identification service answers 2xx for every request: with
     # X-Neuvo-Identity (and X-Neuvo-Identity-Name, percent-encoded UTF-8) for a
-    # browser it has identified, without them for everyone else.
+    # browser it has identified, without them for everyone else; X-Neuvo-Mandate
+    # lists the identity codes of the children (or principals) the person may act for.
     location = /_identification {
         internal;
         proxy_pass http://neuvo_identification/auth;
@@ -231,6 +234,9 @@ def identity_code(ddmmyy: str, century: str, individual: str) -> str:
 AINO = (identity_code("131052", "-", "308"), "Äinö Testihenkilö")
 BERTIL = (identity_code("020304", "A", "123"), "Bertil Testperson")
 IDP_SESSIONS = {"idp-aino": AINO, "idp-bertil": BERTIL}
+# Aino's child, as the identification service's mandate check (Suomi.fi Valtuudet) names it.
+AINOS_CHILD = identity_code("010520", "A", "246")
+MANDATES = {"idp-aino": AINOS_CHILD}
 assert AINO[0] == "131052-308T"
 
 
@@ -279,6 +285,8 @@ class IdentificationService:
                 if person:
                     self.send_header("X-Neuvo-Identity", person[0])
                     self.send_header("X-Neuvo-Identity-Name", urllib.parse.quote(person[1], safe=""))
+                if cookies.get("idp_session", "") in MANDATES:
+                    self.send_header("X-Neuvo-Mandate", MANDATES[cookies["idp_session"]])
                 self.end_headers()
 
             def log_message(self, *args):
@@ -838,6 +846,48 @@ def test_the_identity_comes_only_from_the_identification_service(stack):
     local.open(headers={"X-Neuvo-Identity": BERTIL[0]})
     session = local.call("GET", "/api/v1/session").json
     assert session["identified"] is True and session["identity"]["code"] == "020304A****", session
+
+
+SKIN_ANSWERS = {"duration": "days", "spreading": False, "breathing": False, "fever": False}
+
+
+def stored_subject(stack: Stack, conversation_id: str) -> dict:
+    with contextlib.closing(sqlite3.connect(f"file:{stack.server.db}?mode=ro", uri=True)) as db:
+        return json.loads(db.execute("SELECT subject FROM conversations WHERE id = ?", (conversation_id,)).fetchone()[0])
+
+
+def test_a_mandate_comes_only_from_the_identification_service(stack):
+    # Aino's child's code, listed by the identification service: the record may call it checked.
+    aino = Browser(stack)
+    aino.set_cookie("idp_session", "idp-aino")
+    aino.open()
+    child = {"kind": "child", "firstName": "Eemil", "identityCode": AINOS_CHILD}
+    r = aino.call("POST", f"/api/v1/conversations/{aino.id}/pre-questionnaire",
+                  {"serviceId": "skin", "subject": child, "answers": SKIN_ANSWERS}, headers={"X-Requested-With": "neuvo"})
+    assert r.status == 200, r
+    subject = stored_subject(stack, aino.id)
+    assert subject["identityCode"] == AINOS_CHILD and subject["identitySource"] == "mandate", subject
+    assert subject["birthDate"] == "2020-05-01", subject
+
+    # Bertil writes a mandate header himself: nginx drops it; the code he gives is only his word.
+    bertil = Browser(stack)
+    bertil.set_cookie("idp_session", "idp-bertil")
+    bertil.open()
+    r = bertil.call("POST", f"/api/v1/conversations/{bertil.id}/pre-questionnaire",
+                    {"serviceId": "skin", "subject": child, "answers": SKIN_ANSWERS},
+                    headers={"X-Requested-With": "neuvo", "X-Neuvo-Mandate": AINOS_CHILD})
+    assert r.status == 200, r
+    assert stored_subject(stack, bertil.id)["identitySource"] == "guardian"
+
+    # Straight to Neuvo from elsewhere: refused.
+    stranger = Browser(stack, STRANGER, direct=True)
+    r = stranger.call("GET", "/api/v1/session", headers={"X-Neuvo-Mandate": AINOS_CHILD})
+    assert r.status == 200, "a mandate is read where whose matter it is is said, not on every request"
+    stranger.open()
+    r = stranger.call("POST", f"/api/v1/conversations/{stranger.id}/pre-questionnaire",
+                      {"serviceId": "skin", "subject": child, "answers": SKIN_ANSWERS},
+                      headers={"X-Requested-With": "neuvo", "X-Neuvo-Mandate": AINOS_CHILD})
+    assert r.status == 403 and r.json["error"]["code"] == "untrusted_identity", r
 
 
 def lockouts(stack: Stack, username: str) -> list[str]:
