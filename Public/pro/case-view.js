@@ -1,12 +1,14 @@
 // The open case: its heading, who the client is, the pre-question answers and routing reason, earlier red
 // flags of the same visit, what I may do with it, and the ready replies. (A call-back's call at its top is
-// call-panel.js, loaded when first needed.)
+// call-panel.js, loaded when first needed, and a child's identity code and birth date child-identity.js.)
 import { $, h, show } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { clockText } from "../shared/time.js";
 import { state, currentCase } from "./state.js";
 import { views } from "./render.js";
 import { queueName, urgencyLabel, subjectKindLabel, subjectText, caseServiceTitle, numberText } from "./words.js";
+
+let childIdentity = null, identityPart = null;
 
 function renderCase() {
   const c = currentCase();
@@ -30,12 +32,15 @@ function renderCase() {
   status.hidden = !c.closed;
   status.textContent = t("caseClosedStatus");
 
-  const who = v.residentIdentity;
+  const who = v.residentIdentity, s = conv.subject;
+  const child = s?.kind === "child" && (s.identityCode || s.birthDate);
+  if (child && !childIdentity) identityPart ||= import("./child-identity.js").then((m) => { childIdentity = m.childIdentity; views.case(); }, () => { identityPart = null; });
   $("case-meta").replaceChildren(...[
     who ? h("span", { class: who.method === "demo" ? "tag" : "tag ok" },
       t(who.method === "demo" ? "identityDemo" : "identityProxy", { name: who.name || "", code: who.personalIdentityCode })
         .replace(/\s{2,}/g, " ")) : null,
-    h("span", {}, subjectKindLabel(conv.subject && conv.subject.kind)),
+    h("span", {}, subjectKindLabel(s && s.kind)),
+    child && childIdentity ? childIdentity(s) : null,
     h("span", {}, queueName(conv.queueId)),
     conv.queuedAt ? h("span", {}, `${t("queuedAt")} ${clockText(conv.queuedAt)}`) : null,
     conv.language ? h("span", { class: "tag", id: "case-lang" }, t("residentLang", { l: t("l" + conv.language) })) : null,

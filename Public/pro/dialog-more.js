@@ -1,6 +1,7 @@
 // What the case dialogs add, loaded when one first opens: the case's
-// current queue is marked, each colleague says where they are on shift now, and a transfer can carry an
-// internal note for the receiver (posted as `note`, saved as the case's note in the same step).
+// current queue is marked, each colleague says where they are on shift now, a transfer can carry an
+// internal note for the receiver (posted as `note`, saved as the case's note in the same step), and closing
+// can name Kanta's service event (palvelutapahtuman tunniste, posted as `serviceEvent`), checked by the server.
 import { $, h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { STRINGS } from "./strings.js";
@@ -87,6 +88,43 @@ export function fillClose(c, current) {
   $("close-add-note").hidden = !consultantNote(c);
   $("close-add-messages").hidden = !lastMessages(c);
   $("close-added").textContent = "";
+  serviceEventField();
+}
+
+// The service event's field, made once inside the close form (so the form's reset empties it).
+function serviceEventField() {
+  if (!$("close-service-event")) {
+    $("close-error").before(h("div", { class: "field" },
+      h("label", { for: "close-service-event", dataset: { i18n: "dmServiceEvent" } }, t("dmServiceEvent")),
+      h("p", { id: "close-service-event-hint", class: "hint", dataset: { i18n: "dmServiceEventHint" } }, t("dmServiceEventHint")),
+      h("p", { id: "close-service-event-error", class: "form-error", hidden: true }),
+      h("input", { id: "close-service-event", type: "text", maxlength: "200", autocomplete: "off", spellcheck: "false",
+        "aria-describedby": "close-service-event-hint" })));
+  }
+  showServiceEventError(null);
+}
+function showServiceEventError(key) {
+  const input = $("close-service-event"), err = $("close-service-event-error");
+  err.hidden = !key;
+  if (key) { err.dataset.i18n = key; err.textContent = t(key); } else { delete err.dataset.i18n; err.textContent = ""; }
+  input.setAttribute("aria-invalid", String(!!key));
+  input.setAttribute("aria-describedby", key ? "close-service-event-error close-service-event-hint" : "close-service-event-hint");
+}
+
+// What closing sends besides the outcome and texts: the service event, if one is typed.
+export function closeExtra() {
+  const input = $("close-service-event");
+  if (!input) return {};
+  showServiceEventError(null);
+  const serviceEvent = input.value.trim();
+  return serviceEvent ? { serviceEvent } : {};
+}
+// A refused service event is said at its field, the text kept; true if that was the refusal.
+export function closeRefused(r) {
+  if (r.code !== "invalid_serviceEvent" || !$("close-service-event")) return false;
+  showServiceEventError("dmServiceEventInvalid");
+  $("close-service-event").focus();
+  return true;
 }
 
 for (const [l, table] of Object.entries(DIALOG_STRINGS)) Object.assign(STRINGS[l], table);

@@ -53,7 +53,8 @@ async function closeCase(e) {
   err.hidden = true;
   const button = $("close-submit");
   button.disabled = true;
-  const r = await request("POST", `/api/v1/pro/cases/${encodeURIComponent(c.id)}/close`, { outcome, instructions, summary });
+  const more = await loadMore();
+  const r = await request("POST", `/api/v1/pro/cases/${encodeURIComponent(c.id)}/close`, { outcome, instructions, summary, ...more?.closeExtra() });
   button.disabled = false;
   if (r.ok) {
     e.target.reset();
@@ -61,6 +62,7 @@ async function closeCase(e) {
     caseLeft(c, "close-dialog", "closed");
     return;
   }
+  if (more?.closeRefused(r)) return;
   err.textContent = errorText(r);
   err.hidden = false;
 }

@@ -3,6 +3,7 @@ import { $, announce } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { request } from "../shared/api.js";
 import { S } from "./state.js";
+import { views } from "./render.js";
 import { showError, showServerError, markInvalid } from "./errors.js";
 
 export function renderIdentity() {
@@ -11,6 +12,7 @@ export function renderIdentity() {
   $("ident-status").textContent = id ? t(id.method === "demo" ? "identifiedDemo" : "identified", { name: id.name || id.code }) : "";
   // Offered only when the server says so (demo mode), and only until identified.
   $("demo-ident").hidden = !(s?.demoIdentification && !id);
+  views.identity();
 }
 async function loadSession() {
   const r = await request("GET", "/api/v1/session");

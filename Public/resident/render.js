@@ -16,6 +16,7 @@ export const views = {
   notify: nothing,        // the offer to notify of a reply
   callBack: nothing,      // the call-back offer, form and request (main.js loads call-back.js when first needed)
   replyText: nothing,     // "text me when a professional answers" (main.js loads reply-text.js when first needed)
+  identity: nothing,      // what depends on identification (the child's identity code field, subject.js)
 };
 
 // What each step draws when it is shown.
