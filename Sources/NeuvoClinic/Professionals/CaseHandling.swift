@@ -236,21 +236,40 @@ extension Clinic {
         }
     }
 
-    /// The summary a professional starts from when closing: the reason for
-    /// contact and the pre-question answers, in Finnish as the record is kept.
-    static func summaryDraft(service: Service?, answers: JSONObject?, subject: Subject?) -> String {
+    /// The summary a professional starts from when closing: the reason for contact and the
+    /// pre-question answers, in the resident's language (a bilingual county keeps a Swedish
+    /// speaker's record in Swedish); Finnish when the page did not say.
+    static func summaryDraft(service: Service?, answers: JSONObject?, subject: Subject?, language: Language = .fi) -> String {
         guard let service else { return "" }
-        var lines = ["Yhteydenoton syy: \(service.title.fi)."]
+        let words = SummaryWords(language)
+        var lines = ["\(words.reason): \(service.title[language])."]
         switch subject {
         case .child(let name, let months, _, _)?:
-            lines.append("Asiointi lapsen puolesta: \(name), " + Subject.ageText(months: months) + ".")
-        case .otherAdult(let name, let relation)?: lines.append("Asiointi toisen aikuisen puolesta: \(name) (\(relation)).")
+            lines.append("\(words.forChild): \(name), " + words.age(months) + ".")
+        case .otherAdult(let name, let relation)?: lines.append("\(words.forAdult): \(name) (\(relation)).")
         default: break
         }
         for question in service.questionnaire?.questions ?? [] {
             guard let value = answers?[question.id] else { continue }
-            lines.append("\(question.text.fi) \(readable(value, for: question, language: .fi))")
+            lines.append("\(question.text[language]) \(readable(value, for: question, language: language))")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The draft's own words, per language.
+    struct SummaryWords {
+        let reason: String, forChild: String, forAdult: String
+        let months: String, years: String
+
+        init(_ language: Language) {
+            switch language {
+            case .fi: (reason, forChild, forAdult, months, years) = ("Yhteydenoton syy", "Asiointi lapsen puolesta", "Asiointi toisen aikuisen puolesta", "kk", "v")
+            case .sv: (reason, forChild, forAdult, months, years) = ("Kontaktorsak", "Ärende för ett barn", "Ärende för en annan vuxen", "mån", "år")
+            case .en: (reason, forChild, forAdult, months, years) = ("Reason for contact", "On behalf of a child", "On behalf of another adult", "mo", "y")
+            }
+        }
+
+        /// ``Subject/ageText(months:)``'s rule in this language: months below two years, then years.
+        func age(_ months: Int) -> String { months < 24 ? "\(months) \(self.months)" : "\(months / 12) \(years)" }
     }
 }

@@ -99,7 +99,8 @@ extension Clinic {
             earlierRedFlags: earlier, messages: opened.messages.map(Message.init(row:)), photos: opened.photos.map(Photo.init(row:)),
             notes: opened.notes.map { InternalNote(row: $0, author: .init(displayName: $0.string("display_name") ?? "", title: $0.string("title") ?? "")) },
             access: access,
-            summaryDraft: handling ? Self.summaryDraft(service: service, answers: answers, subject: conversation.subject) : nil,
+            summaryDraft: handling ? Self.summaryDraft(service: service, answers: answers, subject: conversation.subject,
+                                                        language: conversation.language ?? .fi) : nil,
             // Ready replies go to the resident: in their language when their page said it.
             cannedReplies: handling ? queue?.cannedReplies.map { $0[conversation.language ?? language] } : nil)
         if let callBack = try store.read({ db in
