@@ -347,6 +347,10 @@ def test_photos_link_to_the_public_url_and_fetch_with_the_api_key(world):
         status, headers, body = request(server, "GET", path, headers={"Authorization": f"Bearer {world['key']}"})
         assert status == 200 and headers["content-type"].startswith("image/") and body[:4] == b"\x89PNG", (status, headers)
         assert request(server, "GET", path)[0] in (401, 403, 404)
+        assert attachment["contentType"] == "image/png" and attachment["size"] > 0, attachment
+    # Who sent each: the resident's photo is theirs, the professional's names the professional.
+    senders = sorted((resolve(bundle, photo["author"][0])["resourceType"], photo["description"].split()[0]) for photo in photos)
+    assert senders == [("Patient", "Asiakkaan"), ("Practitioner", "Ammattilaisen")], senders
     listed = request(server, "GET", "/api/v1/record-exports?limit=100", headers={"Authorization": f"Bearer {world['key']}"})
     assert listed[0] == 200 and world["export_ids"]["photos"] in listed[2].decode()
 

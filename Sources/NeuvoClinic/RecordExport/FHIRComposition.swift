@@ -120,9 +120,10 @@ extension FHIRDocument.Builder {
     }
 
     func photoSection() -> JSONValue {
-        var html = "<p>Asiakkaan lähettämät valokuvat (\(input.photoIDs.count)):</p><ul>"
+        var html = "<p>Keskustelun valokuvat (\(input.photoIDs.count)):</p><ul>"
         for (i, photoID) in input.photoIDs.enumerated() {
-            html += "<li>Valokuva \(i + 1): \(FHIRDocument.escape(photoAddress(photoID)))</li>"
+            let sender = input.photoFacts[photoID]?.professionalID == nil ? "asiakas" : "ammattilainen"
+            html += "<li>Valokuva \(i + 1) (lähettäjä: \(sender)): \(FHIRDocument.escape(photoAddress(photoID)))</li>"
         }
         html += "</ul>"
         return section("Valokuvat", code: nil, display: nil, text: FHIRDocument.narrative(xhtml: html),

@@ -60,6 +60,13 @@ public enum RecordExport {
             RecordExportInput.Message(author: "professional", text: $0.string("body") ?? "",
                                       at: Timestamp(millis: $0.int64("created_at") ?? 0), professionalID: $0.int64("professional_id"))
         }
+        for photo in try db.rows("SELECT id, author, professional_id, media_type, size, created_at FROM photos WHERE conversation_id = ?",
+                                  conversationID) {
+            guard let id = photo.string("id") else { continue }
+            input.photoFacts[id] = .init(professionalID: photo.string("author") == "professional" ? photo.int64("professional_id") : nil,
+                                         mediaType: photo.string("media_type") ?? "application/octet-stream",
+                                         size: Int(photo.int64("size") ?? 0), at: Timestamp(millis: photo.int64("created_at") ?? 0))
+        }
         input.phoneContact = try db.row("SELECT 1 AS reached FROM call_backs WHERE conversation_id = ? AND status = 'reached'", conversationID) != nil
         return input
     }

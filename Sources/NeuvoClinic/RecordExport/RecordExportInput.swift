@@ -67,4 +67,14 @@ public struct RecordExportInput: Sendable {
     public var closedBy: Int64?
     /// Kanta's service event (palvelutapahtuma) the case belongs to, as an OID, when the professional gave it.
     public var serviceEvent: String?
+    /// Who sent each photo and what it is, by photo id (a photo without an entry: the resident's).
+    public var photoFacts: [String: PhotoFact] = [:]
+
+    public struct PhotoFact: Sendable, Equatable {
+        /// The professional who sent it; nil: the resident.
+        public var professionalID: Int64?
+        public var mediaType: String
+        public var size: Int
+        public var at: Timestamp
+    }
 }
