@@ -14,6 +14,9 @@ public final class Clinic: Sendable {
     let standings = QueueStandings()
     /// Each day's conversations as statistics see them, read once per change.
     let statisticsDays = StatisticsDays()
+    /// Every stored catalog version, oldest first, with the newest `seq` they were read at: the
+    /// record documents' code systems are built from them (read again only after an import).
+    let allCatalogs = Mutex<(seq: Int64, catalogs: [Catalog])?>(nil)
 
     /// How closed cases are written for the record system.
     public let exportOptions: RecordExportOptions

@@ -14,10 +14,12 @@ extension Clinic {
     /// Records whose matter it is, the chosen service and the answers, then
     /// evaluates red flags and routing and queues the conversation, all in one
     /// transaction. A conversation is triaged once. `mandates`: the personal identity codes of the
-    /// people the identification proxy says the session's resident may act for.
+    /// people the identification proxy says the session's resident may act for. `identifiedNow`:
+    /// the identification is present on this very request (the proxy sent it, or demo mode's), not
+    /// only remembered by a days-old cookie; a child's code is taken only then.
     public func submitPreQuestionnaire(conversationID: String, session: ResidentSession, serviceID: String,
                                        subject rawSubject: JSONValue?, answers rawAnswers: JSONValue?, language: Language? = nil,
-                                       mandates: Set<String> = []) async throws
+                                       mandates: Set<String> = [], identifiedNow: Bool = true) async throws
         -> (result: TriageResult, events: [ClinicEvent]) {
         guard let catalog = try activeCatalog() else {
             throw ClinicError.conflict(code: "no_catalog", message: "No service catalog has been imported.")
@@ -26,7 +28,7 @@ extension Clinic {
             throw ClinicError.invalid(field: "serviceId", message: "serviceId must be a service with pre-questions.")
         }
         let now = self.now()
-        let subject = try Subject.parse(rawSubject, today: now, guardian: session.identity, mandates: mandates)
+        let subject = try Subject.parse(rawSubject, today: now, guardian: identifiedNow ? session.identity : nil, mandates: mandates)
         let (outcome, answersJSON) = try Self.evaluate(rawAnswers, questionnaire: questionnaire, subject: subject)
         let continuity = self.continuity
 
@@ -35,6 +37,9 @@ extension Clinic {
                                        conversationID, session.id) else { throw ClinicError.notFound }
             guard row.conversationStatus == .open else {
                 throw ClinicError.conflict(code: "already_submitted", message: "The pre-questions of this conversation were already answered.")
+            }
+            if let code = subject.patientIdentityCode {
+                try db.run("UPDATE conversations SET patient_identity_code = ? WHERE id = ?", code, conversationID)
             }
             switch outcome {
             case .redFlag(let flag):

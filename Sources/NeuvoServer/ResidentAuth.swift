@@ -57,10 +57,8 @@ struct ResidentAuth: Sendable {
         guard trustedProxies.contains(request.remoteAddress), request.headers[Self.identityHeader] != nil else {
             throw HTTPError(.forbidden, code: "untrusted_identity", message: "Mandate headers are accepted only from the identification proxy, with an identity.")
         }
-        let codes = header.split(separator: ",").map { String($0.filter { $0 != " " && $0 != "\t" }) }.filter { !$0.isEmpty }
-        guard codes.count <= 50, let valid = Optional(codes.compactMap(PersonalIdentityCode.init)), valid.count == codes.count else {
-            throw HTTPError(.badRequest, code: "invalid_identity", message: "The proxy sent an invalid mandate (at most 50 valid personal identity codes).")
-        }
-        return Set(valid.map(\.value))
+        // A mandate may also name a company (a business ID): only personal identity codes count, the rest is passed over.
+        let codes = header.split(separator: ",").prefix(50).map { String($0.filter { $0 != " " && $0 != "\t" }) }
+        return Set(codes.compactMap(PersonalIdentityCode.init).map(\.value))
     }
 }

@@ -93,7 +93,8 @@ struct TriageRoutes: Sendable {
         let language = try body.languageField()
         let submitted = try await clinic.submitPreQuestionnaire(conversationID: id, session: session, serviceID: serviceID,
                                                                 subject: body["subject"], answers: body["answers"], language: language,
-                                                                mandates: try auth.mandates(request))
+                                                                mandates: try auth.mandates(request),
+                                                                identifiedNow: session.identity?.method == .demo || (try auth.verifiedIdentity(request)) != nil)
         var streams = EventStreams.touched(by: submitted.events)
         if case .queued(_, _, _, _, let offeredTo?) = submitted.result { streams.insert(EventStreams.professional(offeredTo)) }
         hub.publish(streams: streams)

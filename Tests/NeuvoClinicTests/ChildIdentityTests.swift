@@ -50,6 +50,8 @@ import Testing
         #expect(refused(["identityCode": .string(Self.child), "ageYears": .int(3)], guardian: guardian)?.contains("does not match") == true)
         #expect(refused(["identityCode": .string("010101-123N")], guardian: guardian)?.contains("under 18 years") == true, "an adult's code")
         #expect(refused(["identityCode": .int(5)], guardian: guardian)?.contains("not a valid") == true)
+        // Swift's Int("+1") is 1: a birth date with signs is still not a date.
+        #expect(refused(["birthDate": .string("2020-+1-+5")], guardian: nil) != nil)
     }
 
     @Test func theChildIsThePatientWithTheirCode() throws {

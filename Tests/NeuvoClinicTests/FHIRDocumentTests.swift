@@ -61,7 +61,7 @@ import Testing
         }
         #expect(items.compactMap { $0["linkId"]?.stringValue } == ["duration", "spreading", "breathing", "fever", "temperature", "notes"])
         #expect(answer("duration") == [.object(["valueCoding": .object([
-            "system": .string("https://neuvo.example.fi/fhir/CodeSystem/skin-duration"), "code": .string("days"),
+            "system": .string("https://neuvo.example.fi/fhir/CodeSystem/skin.duration"), "code": .string("days"),
             "display": .string("Päiviä")])])])
         #expect(answer("spreading") == [.object(["valueBoolean": .bool(false)])])
         #expect(answer("fever") == [.object(["valueBoolean": .bool(true)])])

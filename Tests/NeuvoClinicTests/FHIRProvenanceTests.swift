@@ -53,6 +53,15 @@ import Testing
         #expect(throws: ClinicError.self) { try Clinic.serviceEvent(typed) }
     }
 
+    @Test func everyQuestionHasItsOwnOptionSystemID() {
+        #expect(FHIRSystems.optionSystemID(serviceID: "skin", questionID: "duration") == "skin.duration")
+        #expect(FHIRSystems.optionSystemID(serviceID: "a-b", questionID: "c") != FHIRSystems.optionSystemID(serviceID: "a", questionID: "b-c"))
+        let long = FHIRSystems.optionSystemID(serviceID: String(repeating: "s", count: 64), questionID: String(repeating: "q", count: 64))
+        #expect(long.hasPrefix("option.") && long.count == 23, "a FHIR id has at most 64 characters")
+        #expect(long != FHIRSystems.optionSystemID(serviceID: String(repeating: "s", count: 64), questionID: String(repeating: "q", count: 63)))
+        #expect(FHIRSystems.CodeSystem.allCases.allSatisfy { !$0.rawValue.contains(".") }, "Neuvo's own ids never look like a question's")
+    }
+
     @Test func theWholeMatterByDefaultNotesIncluded() throws {
         var input = try FHIRDocumentTests.input(participants: [FHIRDocumentTests.nurse, FHIRDocumentTests.consultant],
                                                 messages: [.init(author: "resident", text: "Kutisee.", at: FHIRDocumentTests.queuedAt)])
@@ -76,9 +85,9 @@ import Testing
         }
         let queues = FHIRCodeSystems.resource("work-queue", systems: systems, catalogs: [catalog])
         #expect(Set(queues?["concept"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? []) == Set(catalog.queues.map(\.id)))
-        let options = try #require(FHIRCodeSystems.resource("skin-duration", systems: systems, catalogs: [catalog]))
+        let options = try #require(FHIRCodeSystems.resource("skin.duration", systems: systems, catalogs: [catalog]))
         #expect(options["concept"]?.arrayValue?.contains { $0["code"]?.stringValue == "days" && $0["display"]?.stringValue == "Päiviä" } == true)
         #expect(FHIRCodeSystems.resource("nothing", systems: systems, catalogs: [catalog]) == nil)
-        #expect(FHIRCodeSystems.resource("skin-notes", systems: systems, catalogs: [catalog]) == nil, "a text question has no options")
+        #expect(FHIRCodeSystems.resource("skin.notes", systems: systems, catalogs: [catalog]) == nil, "a text question has no options")
     }
 }

@@ -74,6 +74,30 @@ import Testing
         #expect(try app.client().call("GET", "/api/v1/audit?identityCode=\(Self.liisa)").status == 404)
     }
 
+    /// A log request made for a child finds what their guardian did for them, even after retention.
+    @Test func aChildsCodeFindsTheMattersAGuardianOpenedForThem() async throws {
+        let app = try await appWithCatalog(trustedProxies: ["127.0.0.1"])
+        defer { app.stop() }
+        try await app.addProfessional("hanna", queues: ["nurse", "child-health"])
+        try await app.addProfessional("aino", queues: [], role: .admin, name: "Aino Ylläpitäjä")
+        let hanna = try app.workspace("hanna"), aino = try app.workspace("aino")
+        let child = "010520A246S"
+        let guardian = try app.resident()
+        let identity = [("X-Neuvo-Identity", Self.liisa)]
+        let id = try #require(try guardian.post("/api/v1/conversations", "{}", headers: Resident.stateHeaders + identity).json?["id"]?.stringValue)
+        let subject = #"{"kind": "child", "firstName": "Eemil", "identityCode": "\#(child)"}"#
+        let submitted = try guardian.post("/api/v1/conversations/\(id)/pre-questionnaire",
+                                          #"{"serviceId": "skin", "subject": \#(subject), "answers": \#(TriageAPITests.calm)}"#,
+                                          headers: Resident.stateHeaders + identity)
+        #expect(submitted.status == 200, "\(submitted.text)")
+        #expect(try hanna.post("/api/v1/pro/pick", #"{"conversationId": "\#(id)"}"#).status == 200)
+        let found = try aino.get("/api/v1/audit?identityCode=\(child)")
+        #expect(found.json?["entries"]?.arrayValue?.contains { $0["conversationId"] == .string(id) } == true, "\(found.text)")
+        // Retention deletes the content; the log and the codes that find it stay.
+        _ = try await app.app.clinic.store.write { db in try db.run("UPDATE conversations SET subject = NULL WHERE id = ?", id) }
+        #expect(try aino.get("/api/v1/audit?identityCode=\(child)").json?["entries"]?.arrayValue?.isEmpty == false)
+    }
+
     @Test func badCriteriaNameTheirField() async throws {
         let app = try await appWithCatalog()
         defer { app.stop() }

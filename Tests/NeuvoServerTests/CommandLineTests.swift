@@ -136,10 +136,13 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(try runNeuvo(["serve", "--organization-oid", "1.2.246.10.2805557.10"]).output.contains("go together"))
         #expect(try runNeuvo(["serve", "--organization-oid", "county", "--organization-name", "X"]).output.contains("must be an OID"))
         #expect(try runNeuvo(["serve", "--export-transcript", "maybe"]).output.contains("--export-transcript must be on or off"))
-        for bad in ["neuvo.example.fi", "ftp://neuvo.example.fi", "https://", "https://neuvo.example.fi/?x=1", "https://a b.fi"] {
+        for bad in ["neuvo.example.fi", "ftp://neuvo.example.fi", "https://", "https://neuvo.example.fi/?x=1", "https://a b.fi",
+                    "https://host:notaport", "https://host:", "https://host:99999", "https://h|x.fi", "https://user@host.fi", "https://höst.fi"] {
             #expect(try runNeuvo(["serve", "--public-url", bad]).output.contains("--public-url must be an http(s) address"), "\(bad)")
         }
         #expect(try runNeuvo(["serve", "--public-url", "https://neuvo.example.fi", "--fhir-base", "urn:x"]).output.contains("--fhir-base must be"))
+        // The record system fetches photos with its key: plain http only on loopback (or in demo mode).
+        #expect(try runNeuvo(["serve", "--public-url", "http://neuvo.example.fi"]).output.contains("--public-url must be https"))
         // Record documents link to the public address: outside demo mode the server will not start without it.
         let missing = try runNeuvo(["serve", "--port", "0", "--db", NSTemporaryDirectory() + "neuvo-missing-url.sqlite"])
         #expect(missing.status != 0)

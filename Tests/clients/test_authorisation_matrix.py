@@ -107,6 +107,8 @@ ROWS: dict[str, Row] = {
     "GET /healthz": Row(ANYONE),
     "GET /api/v1/catalog": Row(ANYONE),
     "GET /fhir/CodeSystem/{id}": Row(ANYONE, path="/fhir/CodeSystem/case-outcome"),
+    "GET /fhir/Questionnaire/{id}": Row(ANYONE, path="/fhir/Questionnaire/skin"),
+    "GET /fhir/StructureDefinition/{id}": Row(ANYONE, path="/fhir/StructureDefinition/case-outcome"),
     "GET /api/v1/session": Row(ANYONE),
     "POST /api/v1/identification/demo": Row(ANYONE, body={"personalIdentityCode": "not-a-code"}),  # 422: demo mode
     "POST /api/v1/conversations": Row(ANYONE, body={}),

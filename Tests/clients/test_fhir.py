@@ -336,7 +336,7 @@ def test_own_matter(exports):
     assert resolve(bundle, response["subject"])["resourceType"] == "Patient"
     assert resolve(bundle, response["encounter"])["resourceType"] == "Encounter"
     answers = {item["linkId"]: item["answer"] for item in response["item"]}
-    assert answers["duration"] == [{"valueCoding": {"system": "https://neuvo.example.fi/fhir/CodeSystem/skin-duration",
+    assert answers["duration"] == [{"valueCoding": {"system": "https://neuvo.example.fi/fhir/CodeSystem/skin.duration",
                                                     "code": "days", "display": "Päiviä"}}]
     assert answers["spreading"] == [{"valueBoolean": False}]
     assert answers["fever"] == [{"valueBoolean": True}]

@@ -358,6 +358,12 @@ def test_live_flow_matches_document(server):
     queues = c.call("GET", "/fhir/CodeSystem/{id}", "/fhir/CodeSystem/work-queue", expect=200).json()
     assert {concept["code"] for concept in queues["concept"]} == {queue["id"] for queue in catalog["queues"]}
     c.call("GET", "/fhir/CodeSystem/{id}", "/fhir/CodeSystem/no-such-system", expect=404)
+    skin = c.call("GET", "/fhir/Questionnaire/{id}", f"/fhir/Questionnaire/skin?version={catalog['version']}", expect=200).json()
+    assert skin["version"] == catalog["version"] and skin["item"][0]["linkId"], skin
+    c.call("GET", "/fhir/Questionnaire/{id}", "/fhir/Questionnaire/skin?version=", expect=400)
+    c.call("GET", "/fhir/Questionnaire/{id}", "/fhir/Questionnaire/skin?version=no-such-version", expect=404)
+    outcome = c.call("GET", "/fhir/StructureDefinition/{id}", "/fhir/StructureDefinition/case-outcome", expect=200).json()
+    assert outcome["type"] == "Extension", outcome
 
     # Opening: a new resident gets a session; a known one does not.
     r = c.call("POST", conv, body={}, headers=CSRF, expect=201)

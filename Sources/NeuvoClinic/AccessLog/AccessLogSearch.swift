@@ -17,9 +17,11 @@ extension Clinic {
         let page = try store.read { db in
             var conversations: [String]? = query.conversationID.map { [$0] }
             if let code = query.identityCode {
+                // Theirs: what they did themselves, and what a guardian did for them as a child.
                 let theirs = try db.rows("""
                     SELECT c.id FROM resident_sessions s JOIN conversations c ON c.resident_session_id = s.id WHERE s.identity_code = ?
-                    """, code.value).compactMap { $0.string("id") }
+                    UNION SELECT id FROM conversations WHERE patient_identity_code = ?
+                    """, code.value, code.value).compactMap { $0.string("id") }
                 conversations = conversations.map { Array(Set($0).intersection(theirs)) } ?? theirs
             }
             var professionalID: Int64?

@@ -18,6 +18,12 @@ public enum Subject: Sendable, Equatable {
         }
     }
 
+    /// The patient's own identity code when it is not the acting resident's (a child's).
+    public var patientIdentityCode: String? {
+        if case .child(_, _, _, let identity?) = self { return identity.code.value }
+        return nil
+    }
+
     public var json: JSONValue {
         switch self {
         case .myself:
@@ -133,6 +139,7 @@ struct CalendarDate {
     init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              parts.allSatisfy({ $0.utf8.allSatisfy { (48...57).contains($0) } }),
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               (1900...2200).contains(y), (1...12).contains(m), (1...CalendarDate.daysIn(month: m, year: y)).contains(d) else { return nil }
         year = y; month = m; day = d

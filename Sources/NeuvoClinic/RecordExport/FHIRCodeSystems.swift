@@ -29,10 +29,25 @@ public enum FHIRCodeSystems {
         var text: LocalizedText
     }
 
-    /// The CodeSystem `id`, or nil when Neuvo defines none by that id.
+    /// The CodeSystem `id`, or nil when Neuvo defines none by that id (or it has no codes yet).
     /// - Parameter catalogs: every stored catalog version, oldest first.
     public static func resource(_ id: String, systems: FHIRSystems, catalogs: [Catalog]) -> JSONValue? {
+        if let fixed = fixed(id, systems: systems) { return fixed }
         let version = catalogs.last?.version ?? "1"
+        switch FHIRSystems.CodeSystem(rawValue: id) {
+        case .service?:
+            let concepts = merged(catalogs.map { $0.allServices.map { Concept(code: $0.id, text: $0.title) } })
+            return codeSystem(.service, systems: systems, version: version, title: "Palvelut", localized: concepts)
+        case .workQueue?:
+            let concepts = merged(catalogs.map { $0.queues.map { Concept(code: $0.id, text: $0.name) } })
+            return codeSystem(.workQueue, systems: systems, version: version, title: "Työjonot", localized: concepts)
+        case .caseOutcome?, .urgency?, .identification?, nil:
+            return optionSystem(id, systems: systems, catalogs: catalogs, version: version)
+        }
+    }
+
+    /// The code systems that do not depend on the catalog: outcomes, urgencies, identification.
+    public static func fixed(_ id: String, systems: FHIRSystems) -> JSONValue? {
         switch FHIRSystems.CodeSystem(rawValue: id) {
         case .caseOutcome?:
             return codeSystem(.caseOutcome, systems: systems, version: "1", title: "Digitaalisen vastaanoton tapauksen lopputulos",
@@ -43,25 +58,19 @@ public enum FHIRCodeSystems {
         case .identification?:
             return codeSystem(.identification, systems: systems, version: "1", title: "Henkilön tunnistaminen",
                               concepts: Identification.allCases.map { ($0.rawValue, $0.finnishName) })
-        case .service?:
-            let concepts = merged(catalogs.map { $0.allServices.map { Concept(code: $0.id, text: $0.title) } })
-            return codeSystem(.service, systems: systems, version: version, title: "Palvelut", localized: concepts)
-        case .workQueue?:
-            let concepts = merged(catalogs.map { $0.queues.map { Concept(code: $0.id, text: $0.name) } })
-            return codeSystem(.workQueue, systems: systems, version: version, title: "Työjonot", localized: concepts)
-        case nil:
-            return optionSystem(id, systems: systems, catalogs: catalogs, version: version)
+        default:
+            return nil
         }
     }
 
-    /// A question's options, `<service>-<question>`.
+    /// A question's options, `<service>.<question>` (see ``FHIRSystems/optionSystemID(serviceID:questionID:)``).
     static func optionSystem(_ id: String, systems: FHIRSystems, catalogs: [Catalog], version: String) -> JSONValue? {
         var found: [[Concept]] = []
         var title: String?
         for catalog in catalogs {
             for service in catalog.allServices {
                 for question in service.questionnaire?.questions ?? [] {
-                    guard systems.optionSystem(serviceID: service.id, questionID: question.id) == systems.base + "/CodeSystem/" + id else { continue }
+                    guard FHIRSystems.optionSystemID(serviceID: service.id, questionID: question.id) == id else { continue }
                     switch question.kind {
                     case .singleChoice(let options), .multipleChoice(let options):
                         found.append(options.map { Concept(code: $0.id, text: $0.label) })
@@ -71,7 +80,7 @@ public enum FHIRCodeSystems {
                 }
             }
         }
-        guard let title else { return nil }
+        guard let title, !found.isEmpty else { return nil }
         var object = base(url: systems.base + "/CodeSystem/" + id, id: id, version: version, title: title)
         add(merged(found), to: &object)
         return .object(object)
@@ -97,7 +106,8 @@ public enum FHIRCodeSystems {
     }
 
     static func codeSystem(_ system: FHIRSystems.CodeSystem, systems: FHIRSystems, version: String, title: String,
-                           localized: [Concept]) -> JSONValue {
+                           localized: [Concept]) -> JSONValue? {
+        guard !localized.isEmpty else { return nil }  // FHIR JSON has no empty arrays: no catalog yet, no such system yet
         var object = base(url: systems.codeSystem(system), id: system.rawValue, version: version, title: title)
         add(localized, to: &object)
         return .object(object)

@@ -59,10 +59,10 @@ extension FHIRDocument.Builder {
         return .object(object)
     }
 
-    /// A code of the service catalog (a service or a work queue), with the catalog version it was defined in.
+    /// A code of the service catalog (a service or a work queue). No `version`: the served code
+    /// system holds every catalog version's codes, under the newest version's name.
     func catalogCoding(_ system: FHIRSystems.CodeSystem, _ code: String, _ display: String?) -> JSONValue {
         var coding = JSONObject([("system", .string(systems.codeSystem(system)))])
-        if let version = input.catalogVersion, !version.isEmpty { coding["version"] = .string(version) }
         coding["code"] = .string(code)
         if let display { coding["display"] = .string(display) }
         return .object(coding)

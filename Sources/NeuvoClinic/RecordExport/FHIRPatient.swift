@@ -4,10 +4,13 @@ import NeuvoJSON
 extension FHIRDocument.Builder {
     /// The personal identity code as HL7 Finland's fi-base Patient's PIC slice has it: use official,
     /// type NNFIN (v2-0203), system urn:oid:1.2.246.21. A temporary code (individual number
-    /// 900–999) does not identify the person for good: use `temp`, outside the PIC slice.
+    /// 900–999) is an organisation's, not the population register's: use `temp`, no national
+    /// system or type, outside the PIC slice.
     func identityCodeIdentifier(_ code: String) -> JSONValue {
-        let temporary = PersonalIdentityCode(code)?.isTemporary ?? false
-        return .object(["use": .string(temporary ? "temp" : "official"),
+        if PersonalIdentityCode(code)?.isTemporary ?? false {
+            return .object(["use": .string("temp"), "type": .object(["text": .string("Väliaikainen henkilötunnus")]), "value": .string(code)])
+        }
+        return .object(["use": .string("official"),
                         "type": .object(["coding": .array([.object(["system": .string(FHIRDocument.identifierTypeSystem),
                                                                     "code": .string("NNFIN")])])]),
                         "system": .string(FHIRDocument.personalIdentityCodeSystem), "value": .string(code)])

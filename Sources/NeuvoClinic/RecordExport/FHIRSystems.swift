@@ -1,3 +1,5 @@
+import NeuvoEncoding
+
 /// Neuvo's own FHIR identifier systems, code systems and canonicals, under one configurable
 /// canonical base (by default the public address + `/fhir`, where ``FHIRCodeSystems`` serves
 /// the code systems, so a record system can read every code a document uses).
@@ -22,9 +24,19 @@ public struct FHIRSystems: Sendable, Equatable {
 
     public func codeSystem(_ system: CodeSystem) -> String { base + "/CodeSystem/" + system.rawValue }
 
-    /// A question's options: `<base>/CodeSystem/<service>-<question>`.
+    /// A question's options: `<base>/CodeSystem/<id>` with ``optionSystemID(serviceID:questionID:)``.
     func optionSystem(serviceID: String, questionID: String) -> String {
-        "\(base)/CodeSystem/\(FHIRDocument.percentEncoded(serviceID))-\(FHIRDocument.percentEncoded(questionID))"
+        "\(base)/CodeSystem/\(Self.optionSystemID(serviceID: serviceID, questionID: questionID))"
+    }
+
+    /// `<service>.<question>`: catalog ids are `[a-z0-9-]`, so the dot keeps every pair apart and
+    /// apart from Neuvo's own ids. A FHIR id has at most 64 characters; a longer pair (or one with
+    /// other characters) is named by its hash, `option.<16 hex>`.
+    static func optionSystemID(serviceID: String, questionID: String) -> String {
+        let id = serviceID + "." + questionID
+        let plain = id.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 || $0 == 46 }
+        if plain && id.utf8.count <= 64 { return id }
+        return "option." + String(Hex.lowercase(SHA256.hash(Array((serviceID + "\n" + questionID).utf8))).prefix(16))
     }
 
     func questionnaire(serviceID: String) -> String { "\(base)/Questionnaire/\(FHIRDocument.percentEncoded(serviceID))" }

@@ -76,7 +76,21 @@ extension Clinic {
     /// The CodeSystem `id` under the configured canonical base, with the codes of every stored
     /// catalog version; nil when Neuvo defines none by that id.
     public func fhirCodeSystem(id: String) throws -> JSONValue? {
-        let documents = try store.read { db in try db.rows("SELECT document FROM catalogs ORDER BY seq").compactMap { $0.string("document") } }
-        return FHIRCodeSystems.resource(id, systems: exportOptions.systems, catalogs: try documents.map(Self.stored))
+        let systems = exportOptions.systems
+        if let fixed = FHIRCodeSystems.fixed(id, systems: systems) { return fixed }
+        return FHIRCodeSystems.resource(id, systems: systems, catalogs: try storedCatalogs())
+    }
+
+    /// Every stored catalog version, oldest first; read again only after an import.
+    func storedCatalogs() throws -> [Catalog] {
+        try store.read { db -> [Catalog] in
+            let newest = try db.row("SELECT MAX(seq) AS seq FROM catalogs")?.int64("seq") ?? 0
+            if let cached = allCatalogs.withLock({ $0 }), cached.seq == newest { return cached.catalogs }
+            // A stored catalog was checked at import; one that no longer reads is passed over, not a 500 for every code.
+            let read = try db.rows("SELECT document FROM catalogs ORDER BY seq").compactMap { $0.string("document") }
+                .compactMap { try? Self.stored($0) }
+            allCatalogs.withLock { $0 = (newest, read) }
+            return read
+        }
     }
 }

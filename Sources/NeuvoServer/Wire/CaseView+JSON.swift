@@ -4,7 +4,7 @@ import NeuvoJSON
 extension CaseView {
     /// `GET /api/v1/pro/cases/{id}` and `GET /api/v1/pro/admin/cases/{id}`.
     var json: JSONValue {
-        var object = JSONObject([("conversation", conversation.json)])
+        var object = JSONObject([("conversation", conversation.json(professional: true))])
         if let who = residentIdentity {
             var identity = JSONObject([("personalIdentityCode", .string(who.personalIdentityCode)), ("method", .string(who.method))])
             if let name = who.name { identity["name"] = .string(name) }

@@ -3,10 +3,21 @@ import NeuvoJSON
 
 extension Conversation {
     /// The conversation as its resident sees it; `position` is added by the caller when waiting.
-    func json(position: Int? = nil) -> JSONValue {
+    /// A child's identity code only as the professional's case view (`professional`) shows it:
+    /// to the resident's browser, days later perhaps someone else at it, only that one was given.
+    func json(position: Int? = nil, professional: Bool = false) -> JSONValue {
         var object = JSONObject([("id", .string(id)), ("status", .string(status.rawValue)), ("createdAt", .string(createdAt.rfc3339))])
         if let serviceID { object["serviceId"] = .string(serviceID) }
-        if let subject { object["subject"] = subject.json }
+        if let subject {
+            var json = subject.json
+            if !professional, case .object(var fields) = json, fields["identityCode"] != nil {
+                fields["identityCode"] = nil
+                fields["identitySource"] = nil
+                fields["identityCodeGiven"] = .bool(true)
+                json = .object(fields)
+            }
+            object["subject"] = json
+        }
         if let outcome { object["outcome"] = .string(outcome) }
         if let queueID { object["queueId"] = .string(queueID) }
         if let urgency { object["urgency"] = .string(urgency.rawValue) }

@@ -194,18 +194,22 @@ func parse(_ arguments: [String]) throws -> Invocation {
     }
     // Record documents link back here; a document naming a wrong address is filed for good.
     if let url = publicURL {
-        guard PublicAddress.isValid(url) else {
+        guard let address = PublicAddress.normalized(url) else {
             throw CommandLineError(description: "--public-url must be an http(s) address without query or fragment (e.g. https://neuvo.hyvaks.fi), got \(url)")
         }
-        configuration.publicBaseURL = url
+        // The record system fetches photos from it with its key: never in clear text across a network.
+        guard address.hasPrefix("https://") || demo || PublicAddress.isLoopback(address) else {
+            throw CommandLineError(description: "--public-url must be https (plain http only on this machine's loopback or with --demo), got \(url)")
+        }
+        configuration.publicBaseURL = address
     } else if demo {
         configuration.publicBaseURL = portNumber == 0 ? "http://localhost" : "http://localhost:\(portNumber)"
     }
     if let fhirBase {
-        guard PublicAddress.isValid(fhirBase) else {
+        guard let base = PublicAddress.normalized(fhirBase) else {
             throw CommandLineError(description: "--fhir-base must be an http(s) address without query or fragment, got \(fhirBase)")
         }
-        configuration.fhirBase = fhirBase
+        configuration.fhirBase = base
     }
     // Behind TLS a cookie must never travel in clear: a trusted proxy or an https
     // public address means TLS is in front, unless the operator says otherwise.
