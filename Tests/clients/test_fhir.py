@@ -124,11 +124,9 @@ def open_case(server, pre_questionnaire: dict, first_message: str) -> tuple[Acto
     return resident, cid
 
 
-@pytest.fixture(scope="module")
-def exports(tmp_path_factory) -> dict[str, dict]:
-    """The stored documents of four closed cases, by name."""
-    require_binary()
-    tmp = tmp_path_factory.mktemp("neuvo-fhir")
+def prepare_database(tmp: Path, register_number: str | None = None) -> tuple[Path, list[str]]:
+    """A database in `tmp` with the test catalog and two professionals: hanna (nurse, child-health)
+    and lauri (nurse; with Valvira's `register_number` when given). Returns it and its CLI options."""
     db = tmp / "neuvo.sqlite"
     where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
     catalog = tmp / "catalog.json"
@@ -136,8 +134,18 @@ def exports(tmp_path_factory) -> dict[str, dict]:
     neuvo("catalog", "import", str(catalog), *where)
     neuvo("user", "add", "hanna", "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja",
           "--queues", "nurse,child-health", *where, env={"NEUVO_PASSWORD": PASSWORD})
-    neuvo("user", "add", "lauri", "--name", "Lauri Lääkäri", "--title", "lääkäri",
-          "--queues", "nurse", *where, env={"NEUVO_PASSWORD": PASSWORD})
+    registered = ["--register-number", register_number] if register_number else []
+    neuvo("user", "add", "lauri", "--name", "Lauri Lääkäri", "--title", "lääkäri", "--queues", "nurse",
+          *registered, *where, env={"NEUVO_PASSWORD": PASSWORD})
+    return db, where
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory) -> dict[str, dict]:
+    """The stored documents of four closed cases, by name."""
+    require_binary()
+    tmp = tmp_path_factory.mktemp("neuvo-fhir")
+    db, _ = prepare_database(tmp)
 
     cases: dict[str, str] = {}
     with running_server(tmp, db=db, extra=("--public-url", "https://neuvo.example.fi", "--secure-cookies", "off")) as server:

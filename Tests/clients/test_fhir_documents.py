@@ -21,7 +21,7 @@ from authz_callers import tiny_png
 from conftest import NEUVO_BIN, REPO, require_binary, running_server
 from fhir_profiles import check_bundle, load_profiles
 from test_fhir import (CSRF, HETU_SYSTEM, PASSWORD, SKIN_OTHER_ADULT, SKIN_SELF, Actor, catalog_json, entries, neuvo,
-                       one, professional, resolve, resources, schema_validator, validate)  # noqa: F401 (schema_validator: a fixture)
+                       one, prepare_database, professional, resolve, resources, schema_validator, validate)  # noqa: F401 (schema_validator: a fixture)
 
 PUBLIC = "https://neuvo.example.fi"
 CS_BASE = PUBLIC + "/fhir/CodeSystem/"
@@ -91,15 +91,7 @@ def child(subject: dict) -> dict:
 
 
 def prepare(tmp: Path) -> tuple[Path, str]:
-    db = tmp / "neuvo.sqlite"
-    where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
-    catalog = tmp / "catalog.json"
-    catalog.write_text(catalog_json(), encoding="utf-8")
-    neuvo("catalog", "import", str(catalog), *where)
-    neuvo("user", "add", "hanna", "--name", "Hanna Hoitaja", "--title", "sairaanhoitaja",
-          "--queues", "nurse,child-health", *where, env={"NEUVO_PASSWORD": PASSWORD})
-    neuvo("user", "add", "lauri", "--name", "Lauri Lääkäri", "--title", "lääkäri", "--queues", "nurse",
-          "--register-number", REGISTER_NUMBER, *where, env={"NEUVO_PASSWORD": PASSWORD})
+    db, where = prepare_database(tmp, register_number=REGISTER_NUMBER)
     return db, neuvo("apikey", "create", "potilastieto", *where).split()[-1]
 
 
