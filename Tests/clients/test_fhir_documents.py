@@ -20,7 +20,7 @@ import pytest
 from authz_callers import tiny_png
 from conftest import NEUVO_BIN, REPO, require_binary, running_server
 from fhir_profiles import check_bundle, load_profiles
-from test_fhir import (CSRF, HETU_SYSTEM, PASSWORD, SKIN_OTHER_ADULT, SKIN_SELF, Actor, catalog_json, entries, neuvo,
+from test_fhir import (CSRF, HETU_SYSTEM, SKIN_OTHER_ADULT, SKIN_SELF, Actor, entries, neuvo,
                        one, prepare_database, professional, resolve, resources, schema_validator, validate)  # noqa: F401 (schema_validator: a fixture)
 
 PUBLIC = "https://neuvo.example.fi"
