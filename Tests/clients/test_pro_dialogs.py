@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from conftest import chrome, require_binary, running_server
-from test_pro_more import COLLEAGUE, ME, Browser, Client, _axe, _prepare, _snapshot, _vnu_failures
+from test_pro_more import COLLEAGUE, ME, Browser, Client, _axe, _prepare, _shot, _snapshot, _vnu_failures
 
 SNAPSHOTS: dict[str, str] = {}
 
@@ -80,10 +80,12 @@ def test_the_residents_language_shows_on_the_queue_row_and_the_case(server, brow
     assert "ruotsi" in li(swede.id).find_element("css selector", ".qi-lang").get_attribute("title")
     assert not li(finn.id).find_elements("css selector", ".qi-lang"), "a Finnish row on a Finnish page is not"
     _axe(b, "the queue with a Swedish resident")
+    _shot(b, "queue-swedish-resident")
     b.find(row(swede.id)).click()
     b.wait(lambda: b.visible("#case-view") and b.finds("#case-lang"), "the Swedish case open")
     assert b.text("#case-lang") == "Asiakkaan kieli: ruotsi"
     _axe(b, "the case of a Swedish resident")
+    _shot(b, "case-swedish-resident")
     SNAPSHOTS["swedish-case"] = _snapshot(b)
 
 
@@ -110,6 +112,7 @@ def test_the_transfer_dialog_marks_the_current_queue_says_who_is_on_shift_and_se
     assert "vuorossa:" in olli, olli
     assert b.text('label[for="transfer-note"]') == "Viesti vastaanottajalle (sisäinen)"
     _axe(b, "the transfer dialog with the current queue, shifts and the note")
+    _shot(b, "transfer-dialog-queue-shifts-note")
     SNAPSHOTS["transfer-dialog"] = _snapshot(b)
     b.find("#transfer-note").send_keys("Ruotsinkielinen asiakas, ihottuma kolme päivää.")
     b.find('#transfer-colleagues input[value^="p:"]').click()
@@ -131,6 +134,7 @@ def test_the_consult_dialog_says_who_is_on_shift(server, browser):
     b.find("#consult-button").click()
     b.wait(lambda: b.dialog_open("consult-dialog") and "vuorossa" in b.text("#consult-colleagues"), "shifts in the consult dialog")
     _axe(b, "the consult dialog with shifts")
+    _shot(b, "consult-dialog-shifts")
     b.find('#consult-dialog [data-dialog-cancel]').click()
     b.wait(lambda: not b.dialog_open("consult-dialog"), "the consult dialog to close")
 
@@ -156,6 +160,7 @@ def test_a_consultant_is_told_when_the_case_goes_on_or_closes(server, browser, c
     b.wait(lambda: expected in b.text("#alert") and b.visible("#alert"), "the consultant told")
     b.wait(lambda: resident.id not in b.mine_ids(), "the case gone from my cases")
     _axe(b, f"after a consultation ended ({ending})")
+    _shot(b, f"consultation-ended-{ending}")
     SNAPSHOTS[f"consultation-ended-{ending}"] = _snapshot(b)
 
 
@@ -195,6 +200,7 @@ def test_closing_keeps_the_conversation_in_sight_and_adds_the_consultants_note_a
     assert "\n\n" in summary and "Konsultin muistiinpano" in summary
     assert b.text("#close-added") == "Lisätty yhteenvetoon."
     _axe(b, "the close dialog beside the conversation")
+    _shot(b, "close-dialog-beside-conversation")
     SNAPSHOTS["close-dialog"] = _snapshot(b)
     b.find('#close-outcome-advice, #outcome-advice').click()
     b.find("#close-instructions").send_keys("Voidetta viikon ajan.")

@@ -230,6 +230,16 @@ def _snapshot(b: Browser) -> str:
         "return d.outerHTML")
 
 
+def _shot(b: Browser, name: str) -> Path:
+    """A screenshot of the page as it is, kept for a reviewer (never committed): in NEUVO_SCREENSHOTS, else
+    the server's temporary folder."""
+    folder = Path(os.environ.get("NEUVO_SCREENSHOTS") or b.server.stderr_path.parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"pro-{name}.png"
+    b.driver.save_screenshot(str(path))
+    return path
+
+
 def _errors_text(messages: list[dict]) -> str:
     return "\n".join(f"  line {m.get('lastLine')}: {m.get('message')}\n    {m.get('extract', '').strip()!r}"
                      for m in messages)
@@ -259,6 +269,7 @@ def test_a11y_sign_in(server, browser, flow):
     b.sign_in(ME, "not-the-password")
     b.wait(lambda: b.visible("#login-error") and "väärin" in b.text("#login-error"), "the wrong-password error")
     _axe(b, "the sign-in form with the wrong-password error")
+    _shot(b, "sign-in-error")
     flow.setdefault("snapshots", {})["sign-in"] = _snapshot(b)
 
 
@@ -272,6 +283,7 @@ def test_a11y_workspace_with_queue(server, browser, flow):
     flow["infant"] = resident(server, subject={"kind": "child", "firstName": "Eino", "ageYears": 1})
     b.wait(lambda: len(b.queue_ids()) == 3, "three cases in the queue")
     _axe(b, "the workspace with cases in the queue")
+    _shot(b, "workspace-queue")
 
 
 def test_a11y_open_case_with_messages_notes_photo(server, browser, flow):
@@ -294,11 +306,13 @@ def test_a11y_open_case_with_messages_notes_photo(server, browser, flow):
                                             b.find(thumb)) == 320, "the photo")
     assert b.not_reloaded()
     _axe(b, "an open case with messages, a note and a photo")
+    _shot(b, "case-messages-note-photo")
     flow.setdefault("snapshots", {})["open-case"] = _snapshot(b)
     # The photo at full size.
     b.find(f'#message-list button.photo-thumb[data-photo="{photo["id"]}"]').click()
     b.wait(lambda: b.dialog_open("photo-dialog"), "the photo dialog")
     _axe(b, "the photo dialog")
+    _shot(b, "photo-dialog")
     b.find("#photo-close").click()
     b.wait(lambda: not b.dialog_open("photo-dialog"), "the photo dialog to close")
 
@@ -312,6 +326,7 @@ def test_a11y_closing_dialog(browser):
     b.find("#close-submit").click()
     b.wait(lambda: b.visible("#close-error"), "the closing dialog's error")
     _axe(b, "the closing dialog with an error")
+    _shot(b, "close-dialog-error")
     b.find('#close-dialog [data-dialog-cancel]').click()
     b.wait(lambda: not b.dialog_open("close-dialog"), "the closing dialog to close")
 
@@ -321,11 +336,13 @@ def test_a11y_transfer_and_consult(browser):
     b.find("#transfer-button").click()
     b.wait(lambda: b.dialog_open("transfer-dialog") and b.finds("#transfer-colleagues input"), "the transfer dialog")
     _axe(b, "the transfer dialog")
+    _shot(b, "transfer-dialog")
     b.find('#transfer-dialog [data-dialog-cancel]').click()
     b.wait(lambda: not b.dialog_open("transfer-dialog"), "the transfer dialog to close")
     b.find("#consult-button").click()
     b.wait(lambda: b.dialog_open("consult-dialog") and b.finds("#consult-colleagues input"), "the consult dialog")
     _axe(b, "the consult dialog")
+    _shot(b, "consult-dialog")
     b.find('#consult-dialog [data-dialog-cancel]').click()
     b.wait(lambda: not b.dialog_open("consult-dialog"), "the consult dialog to close")
     assert b.not_reloaded()
@@ -341,6 +358,7 @@ def test_a11y_admin_table(browser, flow):
     b.find('#admin-rows input[data-user="olli"][data-queue="child-health"]').click()
     b.wait(lambda: "Tallentamatta" in b.text("#ast-olli"), "the unsaved mark")
     _axe(b, "the users-and-queues table with an unsaved row")
+    _shot(b, "admin-unsaved-row")
     flow.setdefault("snapshots", {})["admin"] = _snapshot(b)
     b.find('#admin-rows input[data-user="olli"][data-queue="child-health"]').click()
     b.sign_out()
@@ -381,6 +399,7 @@ def test_live_case_picked_by_colleague_leaves_my_queue(browser, flow, colleague)
     assert len(b.queue_ids()) == before - 1 and b.text("#queue-count") == str(before - 1)
     assert adult.id not in b.mine_ids()
     assert not b.visible("#alert"), b.text("#alert")
+    _shot(b, "live-picked-by-colleague")
     assert b.not_reloaded()
     flow["olli-has"] = adult
 
@@ -393,6 +412,7 @@ def test_live_withdrawn_case_leaves_my_queue(browser, flow):
     status, conv = infant.call("POST", f"/api/v1/conversations/{infant.id}/withdraw", {})
     assert status == 200 and conv["status"] == "withdrawn", conv
     b.wait(lambda: infant.id not in b.queue_ids(), "the withdrawn case to leave my queue")
+    _shot(b, "live-withdrawn")
     assert len(b.queue_ids()) == before - 1 and b.text("#queue-count") == str(before - 1)
     assert b.not_reloaded()
 
@@ -410,6 +430,7 @@ def test_live_case_transferred_into_my_queue_appears(server, browser, colleague)
     b.wait(lambda: tooth.id in b.queue_ids(), "the transferred case in my queue")
     item = b.find(f'#queue-list [data-pick="{tooth.id}"]').find_element("xpath", "ancestor::li")
     assert "Suun terveys" in item.text and "Lasten terveys" in item.text, item.text
+    _shot(b, "live-transferred-in")
     assert b.text("#queue-count") == str(len(b.queue_ids()))
     assert b.not_reloaded()
 
@@ -435,6 +456,7 @@ def test_live_case_passed_to_me_by_name_joins_my_cases(server, browser, flow, co
     assert b.js("return document.querySelector('#mine-list [aria-current=true]')?.dataset.open") == flow["child"].id
     assert "Aino" in b.text("#case-heading")
     b.wait(lambda: "Iho-oireet" in b.text("#alert") and b.visible("#alert"), "a note that a case was passed to me")
+    _shot(b, "live-passed-to-me")
     # Opened, it is mine to handle, with what was said before.
     b.find(item).click()
     b.wait(lambda: "Asiakas itse" in b.text("#case-heading"), "the passed case opened")
@@ -476,6 +498,7 @@ def test_a_red_flag_the_same_visit_hit_and_who_the_resident_is_show_in_the_case(
     warning = b.text("#earlier-redflags")
     assert "hälytysmerkkiin" in warning and "Iho-oireet" in warning and "Soita nyt 112." in warning, warning
     assert "Tunnistettu: Maija Meikäläinen 131052-308T" in b.text("#case-meta"), b.text("#case-meta")
+    _shot(b, "case-earlier-red-flag-identified")
     # A case without one shows no warning.
     other = resident(server, subject={"kind": "self"}, answers={"duration": "hours", "breathing": False, "fever": False})
     b.wait(lambda: b.finds(f'#queue-list [data-pick="{other.id}"]'), "the second case in the queue")
@@ -514,6 +537,7 @@ def test_an_unattended_workspace_locks_but_still_signals_new_cases(server, flow)
         assert heading not in driver.find_element("tag name", "body").text, "the case still shows behind the lock"
         assert driver.switch_to.active_element.get_attribute("id") == "lock-heading"
         _axe(b, "locked workspace")
+        _shot(b, "locked")
         waiting = len(b.queue_ids())
         # A new case is still signalled, in the title and the lock's count, with nothing of its content.
         newcomer = resident(server, subject={"kind": "self"})
@@ -616,6 +640,7 @@ def test_many_cases(busy_server):
         # Every item reads as a whole: urgency, service, whose matter, the pre-question line.
         first = b.find("#queue-list > li")
         assert "Kiireellinen" in first.text and "Iho-oireet" in first.text and "Lapsen asia" in first.text, first.text
+        _shot(b, f"queue-{MANY}-cases")
 
         # Each item remembers it was there, to tell an in-place update from a rebuild.
         b.js("""window.__seen = new Map();
@@ -684,6 +709,7 @@ def test_many_cases(busy_server):
         b.wait(lambda: b.text("#queue-count") == str(total), f"the count to reach {total}", timeout=20)
         b.wait(lambda: b.text("#queue-more") == f"Näytetään 500 ensimmäistä, jonossa yhteensä {total}.", "the note")
         assert len(b.queue_ids()) == 500
+        _shot(b, "queue-beyond-500")
         # The summary lines follow the page's language.
         from selenium.webdriver.support.ui import Select
         assert b.driver.title.startswith(f"({total})"), b.driver.title
@@ -886,6 +912,7 @@ def test_language_every_string_changes(browser, flow):
     assert b.find("#note-button").text == "Save note"
     assert "Skin symptoms" in b.text("#case-heading") and "The client themselves" in b.text("#case-heading")
     assert b.driver.title.startswith("(") and "professional workspace" in b.driver.title
+    _shot(b, "workspace-en")
     dialog_texts = set(en.values())
     for text in ("Close the case", "Outcome", "Advice given", "Appointment arranged", "Referred elsewhere",
                  "No care need", "Instructions for the client", "Summary for the patient record",

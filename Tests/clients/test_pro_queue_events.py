@@ -21,7 +21,7 @@ import pytest
 
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
 from pages import ApiClient, Workspace
-from test_pro_more import _axe, _snapshot, _vnu_failures
+from test_pro_more import _axe, _shot, _snapshot, _vnu_failures
 
 NURSE, PASSWORD = "hanna", "Hoitaja-salasana-2024"
 # The stream brings a change in the nurse's queue at once: the page shows it within seconds.
@@ -105,6 +105,7 @@ def test_answers_given_again_reorder_and_empty_the_nurses_list_live(server, nurs
     assert rows(n) == [{"id": second.id, "urgency": "Puolikiireellinen"}, {"id": first.id, "urgency": "Kiireetön"}]
     assert n.text("#queue-count") == "2"
     _axe(n, "the list re-ordered")
+    _shot(n, "queue-retriaged-to-the-top")
     snapshot = _snapshot(n)
 
     # The earlier one now has difficult breathing: sent to call 112, the matter leaves the queue.
@@ -112,6 +113,7 @@ def test_answers_given_again_reorder_and_empty_the_nurses_list_live(server, nurs
     assert status == 200 and outcome["outcome"] == "redFlag", outcome
     n.wait(lambda: n.queue_ids() == [second.id], "the red-flagged resident's row gone", timeout=PROMPT)
     assert n.text("#queue-count") == "1"
+    _shot(n, "queue-red-flag-row-gone")
     status, conv = first.call("GET", f"/api/v1/conversations/{first.id}")
     assert status == 200 and conv["status"] == "closed", conv
 

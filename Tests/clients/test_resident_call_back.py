@@ -33,6 +33,7 @@ CALLER = "+358 9 31010000"
 PHONE, DESKTOP = (360, 740), (1280, 900)
 WEEKDAYS = {"sv": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
             "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}
+SHOTS = Path("/tmp/resident-shots")  # screenshots of the states, for a reviewer (never committed)
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
@@ -96,6 +97,11 @@ class States:
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, "the page's DOM is not valid HTML in some state (" + \
             ", ".join(f"{i:02d} {s}" for i, s in enumerate(self.names)) + f"):\n{done.stdout}\n{done.stderr}"
+
+
+def shot(p: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    p.driver.save_screenshot(str(SHOTS / f"call-back-{name}.png"))
 
 
 def queue_on_page(p: Page, srv, lang: str) -> str:
@@ -191,6 +197,7 @@ def test_a_swedish_resident_asks_to_be_called_keeps_it_over_a_reload_and_cancels
     assert "Du behåller din plats i kön tills du bekräftar." in p.text("#cb-offer")
     assert p.visible("#chat-form") and not p.visible("#cb-form")
     states.check("offer", PHONE)
+    shot(p, "offer")
 
     tap(p, "#cb-open")
     p.wait(lambda: p.visible("#cb-form"), "the call-back form")
@@ -208,6 +215,7 @@ def test_a_swedish_resident_asks_to_be_called_keeps_it_over_a_reload_and_cancels
     assert legends == list(dict.fromkeys(day(w["start"], "sv") for w in offer["windows"])), legends
     assert len(legends) == 3, "three days of windows"
     states.check("form", PHONE)
+    shot(p, "form")
 
     # A number that is not Finnish: the server's refusal beside the field, and focus there.
     wanted = next(w for w in offer["windows"] if w["free"])
@@ -221,6 +229,7 @@ def test_a_swedish_resident_asks_to_be_called_keeps_it_over_a_reload_and_cancels
     assert active(p) == "cb-phone"
     assert p.visible("#chat-form"), "a refused request took the chat away"
     states.check("form with an error", PHONE)
+    shot(p, "form-number-error")
 
     # A mobile number and a text message: the request, and no more chat.
     field.clear()
@@ -251,10 +260,12 @@ def test_a_swedish_resident_asks_to_be_called_keeps_it_over_a_reload_and_cancels
     assert (made["status"], made["phone"], made["notify"], made["language"]) == ("requested", "+358 40 1234567", True, "sv"), made
     assert made["window"] == {"start": wanted["start"], "end": wanted["end"]}
     states.check("request", PHONE)
+    shot(p, "booked")
     # Another language words it all again, the window too.
     tap(p, ".lang[data-lang=en]")
     p.wait(lambda: p.text("#cb-when") == window_text(wanted, "en"), "the request in English")
     assert p.text("#cb-answer").startswith(f"Answer calls from {CALLER}.") and p.text("#h-conv") == "We will call you"
+    shot(p, "booked-en")
     tap(p, ".lang[data-lang=sv]")
 
     # A reload restores the request from the server.
@@ -270,6 +281,7 @@ def test_a_swedish_resident_asks_to_be_called_keeps_it_over_a_reload_and_cancels
     tap(p, "#cb-cancel-no")
     assert not p.visible("#cb-cancel-confirm") and active(p) == "cb-cancel"
     tap(p, "#cb-cancel")
+    shot(p, "cancel-question")
     tap(p, "#cb-cancel-yes")
     p.wait(lambda: p.text("#h-conv") == "Du återkallade ditt ärende", "the withdrawn matter")
     assert p.text("#cb-cancelled") == "Din begäran om återuppringning har återkallats."
@@ -281,6 +293,7 @@ def test_a_swedish_resident_asks_to_be_called_keeps_it_over_a_reload_and_cancels
     _, offer = api(server, driver, "GET", f"/api/v1/conversations/{conv}/call-back")
     assert offer["callBack"]["status"] == "cancelled" and not offer["offered"], offer
     states.check("cancelled", PHONE)
+    shot(p, "cancelled")
     driver.refresh()
     p.wait(lambda: p.visible("#cb-cancelled") and p.text("#h-conv") == "Du återkallade ditt ärende", "the cancelled request after a reload")
     p.find("#step-conversation .new-matter").click()
@@ -326,6 +339,7 @@ def test_two_residents_race_for_the_last_place_of_a_window(driver, server, tmp_p
     p.wait(lambda: "just filled up" in announced(p), "the full window announced")
     assert p.text("#h-conv") == "Your matter is in the queue" and p.visible("#chat-form"), "the loser lost their place in the queue"
     states.check("form with a window just filled", DESKTOP)
+    shot(p, "window-just-filled")
 
     # Another window is theirs.
     chosen = next(w for w in offer["windows"] if w["start"] == free[0]["start"])
@@ -335,6 +349,7 @@ def test_two_residents_race_for_the_last_place_of_a_window(driver, server, tmp_p
     p.wait(lambda: plain(p.text("#cb-when")) == window_text(chosen, "en"), "the chosen window")
     assert p.text("#cb-from") == CALLER and not p.visible("#cb-sms") and not p.visible("#chat-form")
     assert not p.visible("#err-cb-window")
+    shot(p, "booked-another-window")
     states.validate()
     quiet_console(driver, 409)
 
