@@ -68,6 +68,15 @@ extension Clinic {
         }
     }
 
+    /// Ends a session at once (a shared computer: "forget this device"): its cookie opens
+    /// nothing from now on. Its matters stay with the professionals, and in the access log.
+    public func endResidentSession(_ session: ResidentSession) async throws {
+        let now = self.now()
+        try await store.write { db in
+            try db.run("UPDATE resident_sessions SET expires_at = ? WHERE id = ? AND expires_at > ?", now.millis, session.id, now.millis)
+        }
+    }
+
     /// A new, empty resident session (used when a session must start with an identity).
     public func startResidentSession(tokenHash: [UInt8]) async throws -> ResidentSession {
         let now = self.now()

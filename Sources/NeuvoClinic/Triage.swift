@@ -28,7 +28,7 @@ extension Clinic {
             throw ClinicError.invalid(field: "serviceId", message: "serviceId must be a service with pre-questions.")
         }
         let now = self.now()
-        let subject = try Subject.parse(rawSubject, today: now, guardian: identifiedNow ? session.identity : nil, mandates: mandates)
+        let subject = try Subject.parse(rawSubject, today: now, guardian: identifiedNow ? session.identity?.code : nil, mandates: mandates)
         let (outcome, answersJSON) = try Self.evaluate(rawAnswers, questionnaire: questionnaire, subject: subject)
         let continuity = self.continuity
 

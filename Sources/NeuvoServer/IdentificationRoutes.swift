@@ -15,6 +15,11 @@ struct IdentificationRoutes: Sendable {
     func register(in routes: inout RouteTable) {
         // Anyone: it describes only the caller's own session.
         routes.get("/api/v1/session", .visitor(auth)) { _, session in describe(session) }
+        // The session's own resident: forget this device (a shared computer). 204, and the cookie is dropped.
+        routes.post("/api/v1/session/end", .resident(auth), takes: .unread(limit: 1024)) { _, session in
+            try await clinic.endResidentSession(session)
+            return .respond(Response(status: .noContent, headers: HTTPHeaders([("set-cookie", auth.clearCookie())])))
+        }
         // Anyone, in demo mode only (404 otherwise).
         routes.post("/api/v1/identification/demo", .visitor(auth, onlyIf: demo), takes: .json(limit: 1024),
                     answers: [.invalid("personalIdentityCode")]) { request, session in

@@ -24,6 +24,11 @@ struct ResidentAuth: Sendable {
             + (secureCookies ? "; Secure" : "")
     }
 
+    /// Tells the browser to drop the session cookie.
+    func clearCookie() -> String {
+        "\(Self.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
+    }
+
     /// The caller's live resident session, or nil. A verified identity from the
     /// trusted proxy is recorded on it.
     func session(of request: Request) async throws -> ResidentSession? {

@@ -20,7 +20,7 @@ sources() {
         json) echo Sources/NeuvoJSON/*.swift Sources/NeuvoEncoding/Hex.swift Tests/Fuzz/JSONFuzz.swift ;;
         image) echo Sources/NeuvoClinic/Photos/{ImageSanitizer,JPEGSanitizer,PNGSanitizer,WebPSanitizer,CRC32,ExifOrientation,ByteReading}.swift Sources/NeuvoEncoding/Hex.swift Tests/Fuzz/ImageFuzz.swift ;;
         identity-code) echo Sources/NeuvoClinic/Identity/PersonalIdentityCode.swift Tests/Fuzz/IdentityCodeFuzz.swift ;;
-        catalog) echo Sources/NeuvoClinic/Catalog/*.swift Sources/NeuvoClinic/CallBack/{PhoneNumber,CallBackPlan}.swift Sources/NeuvoClinic/{Timestamp,ClinicError}.swift Sources/NeuvoJSON/*.swift Sources/NeuvoEncoding/Hex.swift Tests/Fuzz/CatalogFuzz.swift ;;
+        catalog) echo Sources/NeuvoClinic/Catalog/*.swift Sources/NeuvoClinic/Identity/*.swift Sources/NeuvoClinic/CallBack/{PhoneNumber,CallBackPlan}.swift Sources/NeuvoClinic/{Timestamp,ClinicError}.swift Sources/NeuvoJSON/*.swift Sources/NeuvoEncoding/Hex.swift Tests/Fuzz/CatalogFuzz.swift ;;
         *) echo "unknown target $1" >&2; exit 2 ;;
     esac
 }

@@ -8,9 +8,9 @@ import Testing
     let today = Timestamp(millis: 1_795_000_000_000)  // 2026-11-18
     static let child = "010520A246S"       // born 1 May 2020
     static let temporary = "150322A9082"   // individual number 908: a temporary code
-    let guardian = ResidentSession.Identity(code: PersonalIdentityCode("131052-308T")!, name: nil, method: .proxy)
+    let guardian = PersonalIdentityCode("131052-308T")!
 
-    func parse(_ object: [String: JSONValue], guardian: ResidentSession.Identity?, mandates: Set<String> = []) throws(ClinicError) -> Subject {
+    func parse(_ object: [String: JSONValue], guardian: PersonalIdentityCode?, mandates: Set<String> = []) throws(ClinicError) -> Subject {
         var full = object
         full["kind"] = .string("child")
         full["firstName"] = .string("Eemil")
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func aCodeIsRefusedWhenItCannotBeTheChilds() throws {
-        func refused(_ object: [String: JSONValue], guardian: ResidentSession.Identity?) -> String? {
+        func refused(_ object: [String: JSONValue], guardian: PersonalIdentityCode?) -> String? {
             do {
                 _ = try parse(object, guardian: guardian)
                 return nil

@@ -94,7 +94,7 @@ class Row:
     fresh: bool = False            # a new object for every cell: the allowed call changes it
     path: str | None = None        # the request target, formatted with the object's ids (default: the template)
     body: object = None            # a JSON body, PNG, or a function (world, object) → body
-    own_session: bool = False      # each professional caller signs in anew (signing out ends it)
+    own_session: bool = False      # each professional (and resident) caller gets a session anew (ending it ends it)
     api_key: bool = False          # called with a key, not by a browser: no CSRF rule
 
 
@@ -133,6 +133,8 @@ ROWS: dict[str, Row] = {
     "POST /api/v1/conversations/{id}/reply-text/remove": Row(RESIDENT, "texting", fresh=True, body={}),
     "POST /api/v1/pro/login": Row(ANYONE, body={}),  # 422: no credentials given
     "POST /api/v1/pro/logout": Row(ACCOUNT, body={}, own_session=True),
+    # Any resident ends their own session (a shared computer); no session: 404.
+    "POST /api/v1/session/end": Row(rule(["owner", "other_resident"], NOT_FOUND), body={}, own_session=True),
     "GET /api/v1/pro/me": Row(ACCOUNT),
     "POST /api/v1/pro/shifts": Row(QUEUE, body={"queueId": "nurse", "onShift": True}),
     "GET /api/v1/pro/queue": Row(PRO),
@@ -263,6 +265,8 @@ def assert_unchanged(before: dict, after: dict, what: str) -> None:
 def caller_auth(w: World, row: Row, kind: str) -> dict:
     if row.own_session and kind in ACCOUNTS:
         return w.login(ACCOUNTS[kind][0])
+    if row.own_session and kind in ("owner", "other_resident"):
+        return {"Cookie": "neuvo_resident=" + w.ok(w.call("POST", "/api/v1/conversations", None, body={}), 201).cookie("neuvo_resident")}
     return w.auth[kind]
 
 

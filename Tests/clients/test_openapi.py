@@ -812,8 +812,19 @@ def test_live_flow_matches_document(server):
     assert 'neuvo_http_requests_total{method="GET",route="/api/v1/stats",status="200"}' in metrics, metrics[:500]
 
     # Every documented operation was exercised.
+    forget_this_device(c)
     untouched = documented_routes() - {(m, t) for m, t, _ in c.seen}
     assert not untouched, f"the flow never called {sorted(untouched)}"
+
+
+def forget_this_device(c: "Client") -> None:
+    """A resident on a shared computer ends their session: the cookie is dropped and opens nothing more."""
+    r = c.call("POST", "/api/v1/conversations", body={}, headers=CSRF, expect=201)
+    me, conv = resident(r.cookie("neuvo_resident")), r.json()["id"]
+    ended = c.call("POST", "/api/v1/session/end", body={}, headers=CSRF, cookie=me, expect=204)
+    assert ended.header("set-cookie").startswith("neuvo_resident=; Path=/; Max-Age=0"), ended
+    c.call("GET", "/api/v1/conversations/{id}", f"/api/v1/conversations/{conv}", cookie=me, expect=404)
+    c.call("POST", "/api/v1/session/end", body={}, headers=CSRF, cookie=me, expect=404)
 
 
 def test_a_resident_session_reaches_no_professional_operation(server):

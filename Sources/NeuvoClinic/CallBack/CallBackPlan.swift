@@ -15,6 +15,8 @@ public struct CallBackPlan: Sendable, Equatable {
     public let capacityPerWindow: Int
     /// How many times a professional tries before the request ends as not reached.
     public let attempts: Int
+    /// The tries when the catalog does not say, and for a request whose queue no longer has a plan.
+    public static let defaultAttempts = 2
     /// Shown to the resident, so they know the call when it comes.
     public let callerNumber: PhoneNumber
     public let offer: Offer
@@ -24,7 +26,7 @@ public struct CallBackPlan: Sendable, Equatable {
         windows = try OpeningHours(cursor["windows"])
         guard windows.days.contains(where: { !$0.isEmpty }) else { throw cursor["windows"].fail("must have at least one window") }
         capacityPerWindow = try cursor["capacityPerWindow"].integer(in: 1...1000)
-        attempts = cursor["attempts"].exists ? try cursor["attempts"].integer(in: 1...5) : 2
+        attempts = cursor["attempts"].exists ? try cursor["attempts"].integer(in: 1...5) : Self.defaultAttempts
         let number = try cursor["callerNumber"].string(maxLength: 32)
         guard let phone = PhoneNumber(number) else { throw cursor["callerNumber"].fail("must be a Finnish telephone number") }
         callerNumber = phone

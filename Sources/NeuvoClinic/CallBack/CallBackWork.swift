@@ -40,7 +40,7 @@ extension Clinic {
                     serviceID: row.string("service_id"),
                     subjectKind: row.string("subject").flatMap { try? JSONValue.parse($0) }?["kind"]?.stringValue,
                     summary: Self.oneLineSummary(service: service, answers: row.string("answers").flatMap { try? JSONValue.parse($0) }, language: language),
-                    maxAttempts: queue?.callBack?.attempts ?? 2,
+                    maxAttempts: queue?.callBack?.attempts ?? CallBackPlan.defaultAttempts,
                     // Whoever handles the case now is calling (a transfer hands the call over too).
                     professionalID: row.string("case_status") == ConversationStatus.active.rawValue ? row.int64("handler_id") : nil)
             }
@@ -108,7 +108,7 @@ extension Clinic {
             try db.run("INSERT INTO call_back_attempts (call_back_id, at, result, professional_id) VALUES (?, ?, ?, ?)",
                        id, now.millis, result.rawValue, professional.id)
             let attempts = callBack.attempts + 1
-            let notReached = result == .wrongNumber || (result == .noAnswer && attempts >= (plan?.attempts ?? 2))
+            let notReached = result == .wrongNumber || (result == .noAnswer && attempts >= (plan?.attempts ?? CallBackPlan.defaultAttempts))
             let status: CallBackStatus = result == .reached ? .reached : notReached ? .notReached : .picked
             try db.run("""
                 UPDATE call_backs SET attempts = ?, status = ?, first_attempt_at = COALESCE(first_attempt_at, ?), professional_id = ?,
@@ -117,7 +117,7 @@ extension Clinic {
             // The queue's call lists and the resident's page hear every try.
             var events = [try ClinicEvent.append(db, conversationID: callBack.conversationID, type: .callBackAttempt, data: .object([
                 "queue": .object(["id": .string(callBack.queueID)]), "result": .string(result.rawValue), "attempts": .int(attempts),
-                "maxAttempts": .int(plan?.attempts ?? 2),
+                "maxAttempts": .int(plan?.attempts ?? CallBackPlan.defaultAttempts),
             ]), at: now)]
             if notReached {
                 try db.run("UPDATE conversations SET status = 'closed', closed_at = ?, updated_at = ? WHERE id = ?",

@@ -45,10 +45,10 @@ public enum Subject: Sendable, Equatable {
     /// (0–17), `birthDate` (YYYY-MM-DD, not in the future, under 18 years ago) or
     /// `identityCode`; another adult needs `name`, `relation` and `consent: true`.
     ///
-    /// A child's `identityCode` is taken only from a strongly identified `guardian`; it must
+    /// A child's `identityCode` is taken only from a strongly identified `guardian` (their code); it must
     /// be valid, a child's, and agree with any age or birth date also given. It is `.mandate`
     /// when it is among the codes the identification proxy vouched for (`mandates`).
-    public static func parse(_ value: JSONValue?, today: Timestamp, guardian: ResidentSession.Identity? = nil,
+    public static func parse(_ value: JSONValue?, today: Timestamp, guardian: PersonalIdentityCode? = nil,
                              mandates: Set<String> = []) throws(ClinicError) -> Subject {
         func invalid(_ message: String) -> ClinicError { .invalid(field: "subject", message: message) }
         guard let object = value?.objectValue else { throw invalid("subject must be an object with a kind.") }
@@ -75,7 +75,7 @@ public enum Subject: Sendable, Equatable {
                 guard let text = raw.stringValue, let code = PersonalIdentityCode(text) else {
                     throw invalid("identityCode is not a valid Finnish personal identity code (check the date, the century sign and the check character).")
                 }
-                guard code.value != guardian?.code.value else { throw invalid("identityCode is the guardian's own; give the child's.") }
+                guard code.value != guardian?.value else { throw invalid("identityCode is the guardian's own; give the child's.") }
                 identity = ChildIdentity(code: code, source: mandates.contains(code.value) ? .mandate : .guardian)
                 birthDate = identity?.birthDate
             }
