@@ -8,6 +8,7 @@ import { request } from "../shared/api.js";
 import { S } from "./state.js";
 import { STRINGS } from "./strings.js";
 import { needCatalog } from "./catalog.js";
+import { localTitle } from "./titles.js";
 
 const TEXTS = {
   fi: { erH: "Aiemmat asiasi", erStarted: "Aloitettu: {at}", erClosed: "Käsitelty: {at}", erBy: "Käsittelijä: {name}, {title}",
@@ -42,7 +43,7 @@ function item(m, i) {
     h("h3", { id: hid, text: svc ? localized(svc.title) : t("erOpen") }),
     h("p", { class: "hint", text: t("erStarted", { at: when(m.createdAt) }) }),
     m.closedAt ? h("p", { class: "hint", text: t("erClosed", { at: when(m.closedAt) }) }) : h("p", { class: "hint", text: t("erOpen") }),
-    m.handledBy ? h("p", { text: t("erBy", { name: m.handledBy.displayName, title: m.handledBy.title }) }) : null,
+    m.handledBy ? h("p", { text: t("erBy", { name: m.handledBy.displayName, title: localTitle(m.handledBy.title) }) }) : null,
     m.instructions ? [h("h4", { text: t("erInstr") }), h("p", { class: "earlier-instructions", text: m.instructions })] : null,
     m.closedAt ? h("div", { class: "actions tight" },
       h("button", { type: "button", class: "secondary earlier-print", "aria-describedby": hid, text: t("erPrint"), onclick: (e) => print(e.target.closest("li")) })) : null);

@@ -11,13 +11,14 @@
 // Some views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
 // matter waits in a queue, conversation/reply-text.js once one waits or is handled, conversation/retriage.js
 // with it once one waits (each with its own strings), service-hours.js when the service list is first drawn,
-// earlier.js (earlier matters and their printable summary) when a new matter is started.
-// Nothing else imports them, and index.html does not preload them.
+// earlier.js (earlier matters and their printable summary) when a new matter is started, titles.js with a matter.
+// Nothing else imports them (earlier.js imports titles.js), and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
 import { store, load } from "../shared/storage.js";
 import { STRINGS } from "./strings.js";
 import { S, KEY_LANG, KEY_CONV, KEY_OUTBOX, clearDrafts } from "./state.js";
+import { useTitles } from "./words.js";
 import { go, paintStep, renderProgress, views } from "./render.js";
 import { rewordErrors } from "./errors.js";
 import { needCatalog } from "./catalog.js";
@@ -61,11 +62,12 @@ function loadCallBack() {
   if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled || c.cbTry)) return;
   callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
 }
-let replyTextPart = null, retriagePart = null, hoursPart = null, earlierPart = null;
+let replyTextPart = null, retriagePart = null, hoursPart = null, earlierPart = null, titlesPart = null;
 function loadReplyText() {
   const s = S.conv?.status;
   if (s === "queued" || s === "active") replyTextPart ||= import("./conversation/reply-text.js").then((m) => m.startReplyText(), () => { replyTextPart = null; });
   if (s === "queued") retriagePart ||= import("./conversation/retriage.js").then((m) => m.startRetriage(), () => { retriagePart = null; });
+  if (s) titlesPart ||= import("./titles.js").then((m) => { useTitles(m.localTitle); paintStep(S.step); }, () => { titlesPart = null; });
 }
 
 function newMatter() {

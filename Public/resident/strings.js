@@ -4,7 +4,7 @@
 export const STRINGS = {
   fi: {
     title: "Neuvo – digitaalinen vastaanotto", brand: "Neuvo – digitaalinen vastaanotto", skip: "Siirry sisältöön",
-    titleQueued: "Jonossa", titleQueuedN: "Jonossa, sija {n}", titleActive: "Käsittelyssä", titleClosed: "Käsitelty", titleWithdrawn: "Peruttu", titleCallBack: "Soittopyyntö",
+    titleQueued: "Jonossa", titleQueuedN: "Jonossa, sija {n}", titleActive: "Käsittelyssä", titleClosed: "Käsitelty", titleWithdrawn: "Peruttu", titleCallBack: "Soittopyyntö", titlePassed: "Siirretty kollegalle",
     notifyAsk: "Ilmoita minulle, kun vastaus tulee",
     notifyWhy: "Saat ilmoituksen myös silloin, kun tämä välilehti on taustalla. Selain kysyy lupaa.",
     notifyOn: "Saat ilmoituksen, kun ammattilainen ottaa asiasi tai vastaa ja tämä välilehti on taustalla.",
@@ -29,7 +29,7 @@ export const STRINGS = {
     rf112: "Soita heti 112", rf116: "Soita päivystysapuun 116117", call112: "Soita 112", call116: "Soita 116117",
     redflagNote: "Vastaustesi perusteella asia ei voi odottaa chatissa. Asiaasi ei laitettu jonoon.",
     newMatter: "Aloita uusi asia", queueLabel: "Jono", position: "Olet jonossa sijalla {n}.",
-    hQueued: "Asiasi on jonossa", hActive: "Asiaasi käsitellään", hClosed: "Asiasi on käsitelty", hWithdrawn: "Peruit asiasi", hCallBack: "Soitamme sinulle",
+    hQueued: "Asiasi on jonossa", hActive: "Asiaasi käsitellään", hClosed: "Asiasi on käsitelty", hWithdrawn: "Peruit asiasi", hCallBack: "Soitamme sinulle", hPassed: "Asiasi siirrettiin kollegalle",
     nextH: "Mitä seuraavaksi tapahtuu",
     nextQueued: "Ammattilainen ottaa asiasi käsittelyyn ja kirjoittaa sinulle tähän keskusteluun. Voit jo nyt kirjoittaa lisätietoja alle. Voit sulkea sivun: asiasi pysyy jonossa, ja voit palata siihen tällä selaimella.",
     nextActive: "{who} käsittelee asiaasi. Vastaa kysymyksiin alla olevassa keskustelussa.",
@@ -87,7 +87,7 @@ export const STRINGS = {
   },
   sv: {
     title: "Neuvo – digital mottagning", brand: "Neuvo – digital mottagning", skip: "Hoppa till innehållet",
-    titleQueued: "I kön", titleQueuedN: "I kön, plats {n}", titleActive: "Behandlas", titleClosed: "Behandlat", titleWithdrawn: "Återkallat", titleCallBack: "Återuppringning",
+    titleQueued: "I kön", titleQueuedN: "I kön, plats {n}", titleActive: "Behandlas", titleClosed: "Behandlat", titleWithdrawn: "Återkallat", titleCallBack: "Återuppringning", titlePassed: "Hos en kollega",
     notifyAsk: "Meddela mig när svaret kommer",
     notifyWhy: "Du får ett meddelande också när den här fliken är i bakgrunden. Webbläsaren ber om lov.",
     notifyOn: "Du får ett meddelande när en yrkesperson tar ditt ärende eller svarar och den här fliken är i bakgrunden.",
@@ -112,7 +112,7 @@ export const STRINGS = {
     rf112: "Ring 112 nu", rf116: "Ring jourhjälpen 116117", call112: "Ring 112", call116: "Ring 116117",
     redflagNote: "Utifrån dina svar kan ärendet inte vänta i chatten. Ärendet placerades inte i kö.",
     newMatter: "Påbörja ett nytt ärende", queueLabel: "Kö", position: "Du är nummer {n} i kön.",
-    hQueued: "Ditt ärende är i kö", hActive: "Ditt ärende behandlas", hClosed: "Ditt ärende är behandlat", hWithdrawn: "Du återkallade ditt ärende", hCallBack: "Vi ringer dig",
+    hQueued: "Ditt ärende är i kö", hActive: "Ditt ärende behandlas", hClosed: "Ditt ärende är behandlat", hWithdrawn: "Du återkallade ditt ärende", hCallBack: "Vi ringer dig", hPassed: "Ditt ärende gick vidare till en kollega",
     nextH: "Vad händer härnäst",
     nextQueued: "En yrkesperson tar upp ditt ärende och skriver till dig här. Du kan redan nu skriva tilläggsuppgifter nedan. Du kan stänga sidan: ärendet stannar i kön och du kan återvända till det i den här webbläsaren.",
     nextActive: "{who} behandlar ditt ärende. Svara på frågorna i chatten nedan.",
@@ -170,7 +170,7 @@ export const STRINGS = {
   },
   en: {
     title: "Neuvo – digital clinic", brand: "Neuvo – digital clinic", skip: "Skip to content",
-    titleQueued: "In the queue", titleQueuedN: "In the queue, number {n}", titleActive: "Being handled", titleClosed: "Handled", titleWithdrawn: "Withdrawn", titleCallBack: "Call-back",
+    titleQueued: "In the queue", titleQueuedN: "In the queue, number {n}", titleActive: "Being handled", titleClosed: "Handled", titleWithdrawn: "Withdrawn", titleCallBack: "Call-back", titlePassed: "With a colleague",
     notifyAsk: "Notify me when a reply comes",
     notifyWhy: "You are notified also when this tab is in the background. Your browser asks for permission.",
     notifyOn: "You will be notified when a professional takes up your matter or replies while this tab is in the background.",
@@ -195,7 +195,7 @@ export const STRINGS = {
     rf112: "Call 112 now", rf116: "Call the medical helpline 116117", call112: "Call 112", call116: "Call 116117",
     redflagNote: "Based on your answers this cannot wait for the chat. Your matter was not put in a queue.",
     newMatter: "Start a new matter", queueLabel: "Queue", position: "You are number {n} in the queue.",
-    hQueued: "Your matter is in the queue", hActive: "Your matter is being handled", hClosed: "Your matter has been handled", hWithdrawn: "You withdrew your matter", hCallBack: "We will call you",
+    hQueued: "Your matter is in the queue", hActive: "Your matter is being handled", hClosed: "Your matter has been handled", hWithdrawn: "You withdrew your matter", hCallBack: "We will call you", hPassed: "Your matter was passed on to a colleague",
     nextH: "What happens next",
     nextQueued: "A professional will take up your matter and write to you here. You can already add details below. You can close this page: your matter stays in the queue, and you can come back to it in this browser.",
     nextActive: "{who} is handling your matter. Answer their questions in the chat below.",

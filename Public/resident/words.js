@@ -21,11 +21,14 @@ export function queueName(queue) {
   return localized(catalogQueue(queue)?.name) || "";
 }
 
-export function who(p) { return p ? [p.displayName, p.title].filter(Boolean).join(", ") : ""; }
+// A professional's title in the page's language, once main.js has loaded titles.js.
+let titled = (x) => x;
+export function useTitles(f) { titled = f; }
+export function who(p) { return p ? [p.displayName, titled(p.title)].filter(Boolean).join(", ") : ""; }
 
 // The matter passed on: to a colleague (only their title is known) or back to a queue.
 export function transferText(tr) {
-  return tr.queue ? t("transferredQueue", { queue: queueName(tr.queue) }) : t("transferredPro", { title: tr.title || t("someone") });
+  return tr.queue ? t("transferredQueue", { queue: queueName(tr.queue) }) : t("transferredPro", { title: titled(tr.title) || t("someone") });
 }
 
 export function estimateText(e) {

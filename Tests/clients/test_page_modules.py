@@ -23,7 +23,7 @@ LEVELS = {
     "shared": 0,
     "resident/state.js": 1, "resident/strings.js": 1, "resident/conversation/call-back-strings.js": 1,
     "resident/conversation/reply-text-strings.js": 1, "resident/conversation/retriage-strings.js": 1,
-    "resident/words.js": 2, "resident/errors.js": 2, "resident/render.js": 2, "resident/catalog.js": 2,
+    "resident/words.js": 2, "resident/titles.js": 2, "resident/errors.js": 2, "resident/render.js": 2, "resident/catalog.js": 2,
     "resident/conversation/call-back-words.js": 2,
     "resident/child-code.js": 3,
     "resident/conversation/uploads.js": 3, "resident/conversation/outbox.js": 3,

@@ -331,7 +331,9 @@ def test_passed_on_to_a_colleague_by_title_and_back_to_a_queue(driver, server):
     assert status == 200
     to_queue = "Asiasi siirrettiin jonoon: Lasten terveys."
     until(driver, lambda: text(driver, "#conv-transfer") == to_queue, "the status does not say it went to a queue")
-    assert text(driver, "#h-conv") == "Asiasi on jonossa"
+    # Picked once, so no return to the queue for the resident: passed on to a colleague, no place in the queue.
+    until(driver, lambda: text(driver, "#h-conv") == "Asiasi siirrettiin kollegalle", "the passed-on heading")
+    assert not visible(driver, "#conv-position") and not visible(driver, "#conv-estimate")
     assert text(driver, "#conv-queue") == "Lasten terveys"
     until(driver, lambda: to_queue in announced(driver), "passing on to a queue was not announced")
     assert lines() == [to_pro, to_queue], lines()
@@ -342,7 +344,9 @@ def test_passed_on_to_a_colleague_by_title_and_back_to_a_queue(driver, server):
         unphone(driver)
     click(driver, ".lang[data-lang=en]")
     assert text(driver, "#conv-transfer") == "Your matter was passed on to the queue: Child health."
-    assert lines() == ["Your matter was passed on to another professional: terveydenhoitaja.",
+    assert text(driver, "#h-conv") == "Your matter was passed on to a colleague"
+    # The colleague's title in the page's language.
+    assert lines() == ["Your matter was passed on to another professional: public health nurse.",
                        "Your matter was passed on to the queue: Child health."], lines()
     click(driver, ".lang[data-lang=fi]")
 

@@ -13,7 +13,7 @@ const away = () => document.visibilityState !== "visible";
 
 function statusTitle(c) {
   if (!c || S.step !== "conversation") return "";
-  if (c.status === "queued") return c.position ? t("titleQueuedN", { n: c.position }) : t("titleQueued");
+  if (c.status === "queued") return c.picked ? t("titlePassed") : c.position ? t("titleQueuedN", { n: c.position }) : t("titleQueued");
   return t({ active: "titleActive", closed: "titleClosed", withdrawn: "titleWithdrawn", callBack: "titleCallBack" }[c.status] || "") || "";
 }
 

@@ -80,7 +80,8 @@ function render() {
   if (shownFor !== c.id) reset(c);
   refresh(c);
   const offer = c.callBackOffer, cb = c.callBack;
-  const offering = c.status === "queued" && !!offer?.offered && !live(cb)
+  // Only for a matter nobody has picked yet: one passed on after a pick waits for a colleague, not in the queue.
+  const offering = c.status === "queued" && !c.picked && !!offer?.offered && !live(cb)
     && (c.callBackForm || offer.windows.some((w) => w.free > 0));
   const requested = c.status === "callBack" && !!offer && live(cb);
   const cancelled = c.status === "withdrawn" && !!c.callBackCancelled;
@@ -139,7 +140,7 @@ function reset(c) {
 // bring the offer), and, while a call is awaited, any news of the matter (the call may have begun). Not while
 // the form is open: its windows stay put under the resident's hand, until a window turns out to be full.
 function offerKey(c) {
-  if (c.status === "queued") return [c.id, c.status, c.queue?.id, c.estimate?.state, c.estimate?.maxMinutes].join("|");
+  if (c.status === "queued" && !c.picked) return [c.id, c.status, c.queue?.id, c.estimate?.state, c.estimate?.maxMinutes].join("|");
   if (c.status === "callBack") return [c.id, c.status, S.cursor].join("|");
   return null;
 }

@@ -27,7 +27,7 @@ function build() {
 
 // The status card's part: the button while waiting, what answering again came to, or why it could not be done.
 function render() {
-  const c = S.conv, queued = c?.status === "queued";
+  const c = S.conv, queued = c?.status === "queued" && !c.picked; // not once passed on after a pick
   if (S.retriage && S.step === "conversation") stop();
   $("retriage").hidden = !(queued || c?.rgMsg);
   $("rg-open").hidden = !queued;

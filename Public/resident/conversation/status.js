@@ -15,11 +15,12 @@ function renderStatus() {
   if (!c) return;
   const status = c.status;
   $("conv-for").textContent = subjectLine(c.subject);
-  $("h-conv").textContent = t({ queued: "hQueued", active: "hActive", closed: "hClosed", withdrawn: "hWithdrawn", callBack: "hCallBack" }[status] || "hQueued");
+  // Once picked, a transfer back to a queue is no return to the waiting view (no "in the queue", place, wait or closed notice).
+  const passed = status === "queued" && c.picked, queued = status === "queued" && !passed;
+  $("h-conv").textContent = t(passed ? "hPassed"
+    : { queued: "hQueued", active: "hActive", closed: "hClosed", withdrawn: "hWithdrawn", callBack: "hCallBack" }[status] || "hQueued");
   $("conv-queue").textContent = queueName(c.queue);
   $("conv-queue-row").hidden = !c.queue;
-  // Once picked, a transfer back to a queue is no return to the waiting view (no place, wait or closed notice).
-  const passed = status === "queued" && c.picked, queued = status === "queued" && !passed;
   $("conv-position").textContent = queued && c.position ? t("position", { n: c.position }) : "";
   $("conv-position").hidden = !(queued && c.position);
   $("conv-behind").hidden = !(queued && c.movedBack);

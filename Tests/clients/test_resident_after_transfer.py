@@ -1,0 +1,196 @@
+"""After a transfer on the resident's page (Public/resident/conversation/status.js, attention.js, call-back.js and
+Public/resident/titles.js) in headless Chromium.
+
+A real Neuvo binary with a catalog written here: the nurse and dental queues open only on the day after tomorrow
+(Finnish time), so both are closed now, and both take call-backs around the clock (offered always). A Swedish
+resident on a 360×740 phone queues a skin matter (nurse) and is offered a call-back while waiting; a nurse whose
+title is "sairaanhoitaja" picks it (shown as "sjukskötare", in English as "nurse"), writes, and transfers it to the
+dental queue. Once picked, the matter is never "in the queue" for the resident again, also after a reload: the
+heading and the tab title say it went on to a colleague, and no place in the queue, wait, closed notice, call-back
+offer or "my condition has changed" comes back. A professional with a title the page does not know ("osastonhoitaja
+X") is shown as written; passed on to the nurse by title and closed, the earlier matters list names the nurse in
+the page's language. axe-core (WCAG 2.1 A and AA) at 360 px and desktop width, the Nu HTML checker in each new
+state, and screenshots of the new states in the test's temporary folder (or NEUVO_SCREENSHOTS).
+
+Run: "${NEUVO_VENV:-$HOME/.cache/neuvo-venv}/bin/python" -m pytest -q Tests/clients/test_resident_after_transfer.py
+Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import NEUVO_BIN, REPO, catalog_file, chrome, running_server
+from pages import ApiClient, Page, plain
+from test_resident_call_back import PHONE, States, queue_on_page, size, tap
+from test_resident_service_hours import DAYS, opening_day
+
+PASSWORD = "Tuula-salasana-2024"
+NURSE, OTHER = "tuula", "osku"
+USERS = ((NURSE, "Tuula Hoitaja", "sairaanhoitaja", "nurse,dental"),
+         (OTHER, "Osku Osasto", "  osastonhoitaja X ", "nurse,dental"))
+PASSED = {"sv": ("Ditt ärende gick vidare till en kollega", "Ditt ärende gick vidare till en kollega, som svarar dig här.",
+                 "Hos en kollega"),
+          "en": ("Your matter was passed on to a colleague", "Your matter was passed to a colleague; they will answer here.",
+                 "With a colleague")}
+QUEUE_WORDS = ("i kön", "i kö", "nummer", "in the queue", "number")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """Named `server` so conftest's `_server_alive` check covers it."""
+    tmp = tmp_path_factory.mktemp("after-transfer")
+    catalog = json.loads(catalog_file(tmp).read_text(encoding="utf-8"))
+    every_day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    for q in catalog["queues"]:
+        if q["id"] in ("nurse", "dental"):
+            q["openingHours"] = {DAYS[opening_day()]: [["08:00", "16:00"]]}
+            q["callBack"] = {"windows": {d: [["00:00", "12:00"], ["12:00", "24:00"]] for d in every_day},
+                             "capacityPerWindow": 5, "callerNumber": "09 310 10000", "offer": "always"}
+    path = tmp / "after-transfer-catalog.json"
+    path.write_text(json.dumps(catalog), encoding="utf-8")
+    db = tmp / "neuvo.sqlite"
+    where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
+    commands = [["catalog", "import", str(path)]]
+    commands += [["user", "add", user, "--name", name, "--title", title, "--queues", queues] for user, name, title, queues in USERS]
+    for args in commands:
+        done = subprocess.run([str(NEUVO_BIN), *args, *where], cwd=tmp, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "NEUVO_PASSWORD": PASSWORD}, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, f"neuvo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    with running_server(tmp, db=db, catalog=False, extra=("--catalog", str(path))) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def page():
+    with chrome(*PHONE) as d:
+        size(d, *PHONE)
+        yield Page(d, name="resident")
+
+
+def shot(p: Page, tmp_path: Path, name: str) -> None:
+    folder = Path(os.environ.get("NEUVO_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    p.driver.save_screenshot(str(folder / f"resident-{name}.png"))
+
+
+def professional(server, user: str) -> ApiClient:
+    pro = ApiClient(server.base)
+    status, body = pro.call("POST", "/api/v1/pro/login", {"username": user, "password": PASSWORD})
+    assert status == 200, body
+    return pro
+
+
+def ok(pro: ApiClient, method: str, path: str, body=None) -> dict:
+    status, answer = pro.call(method, path, body)
+    assert status in (200, 201), (path, status, answer)
+    return answer
+
+
+def say(pro: ApiClient, conv: str, text: str) -> None:
+    ok(pro, "POST", f"/api/v1/pro/cases/{conv}/messages", {"clientId": str(uuid.uuid4()), "text": text})
+
+
+def theirs(p: Page) -> list[str]:
+    """Who wrote the professional's messages, as the timeline names them."""
+    return p.js("return [...document.querySelectorAll('#messages li.theirs .who')].map((e) => e.textContent)")
+
+
+def waiting_bits(p: Page) -> dict:
+    """What of the waiting view shows: closed notice, place, estimate, target, call-back offer, re-triage."""
+    return {css: p.visible(css) for css in ("#conv-wait-info", "#conv-position", "#conv-estimate", "#conv-target",
+                                            "#call-back", "#cb-offer", "#retriage", "#rg-open")}
+
+
+def assert_passed_on(p: Page, lang: str, when: str) -> None:
+    heading, next_line, title = PASSED[lang]
+    p.wait(lambda: plain(p.text("#h-conv")) == heading, f"the passed-on heading {when}")
+    assert plain(p.text("#conv-next")) == next_line, (when, p.text("#conv-next"))
+    assert p.driver.title.startswith(title + " – "), (when, p.driver.title)
+    assert waiting_bits(p) == dict.fromkeys(waiting_bits(p), False), f"the waiting view {when}: {waiting_bits(p)}"
+    said = (plain(p.text("#h-conv")) + " " + p.driver.title).lower()
+    assert not any(w in said for w in QUEUE_WORDS), (when, said)
+    assert p.visible("#chat-form"), f"no chat {when}"
+
+
+def test_a_swedish_resident_passed_on_after_the_pick_is_not_back_in_the_queue(server, page, tmp_path):
+    p = page
+    states = States(p, tmp_path)
+    conv = queue_on_page(p, server, "sv")
+    p.wait(lambda: plain(p.text("#h-conv")) == "Ditt ärende är i kö", "the queue heading while waiting")
+    p.wait(lambda: p.visible("#conv-position") and p.visible("#conv-wait-info"), "the place and the closed notice")
+    p.wait(lambda: p.visible("#cb-offer"), "the call-back offer while nobody has picked the matter")
+
+    nurse = professional(server, NURSE)
+    ok(nurse, "POST", "/api/v1/pro/pick", {"conversationId": conv})
+    p.wait(lambda: plain(p.text("#h-conv")) == "Ditt ärende behandlas", "the matter picked")
+    p.wait(lambda: plain(p.text("#conv-next")).startswith("Tuula Hoitaja, sjukskötare behandlar"), "the nurse in Swedish")
+    say(nurse, conv, "Hej, jag skickar ditt ärende vidare till munhälsovården.")
+    p.wait(lambda: theirs(p) == ["Tuula Hoitaja, sjukskötare"], "the nurse's message signed in Swedish")
+
+    ok(nurse, "POST", f"/api/v1/pro/cases/{conv}/transfer", {"queueId": "dental"})
+    p.wait(lambda: plain(p.text("#conv-transfer")).startswith("Ditt ärende flyttades till kön: "), "the transfer line")
+    assert_passed_on(p, "sv", "after the transfer")
+    assert theirs(p) == ["Tuula Hoitaja, sjukskötare"], theirs(p)
+    states.check("passed on after the pick (sv)", PHONE)
+    shot(p, tmp_path, "after-transfer-sv")
+
+    p.driver.refresh()
+    p.wait(lambda: p.visible("#step-conversation"), "the conversation after a reload")
+    assert_passed_on(p, "sv", "after a reload")
+    p.wait(lambda: theirs(p) == ["Tuula Hoitaja, sjukskötare"], "the nurse's title in Swedish after a reload")
+    assert p.text("#conv-queue"), "the card still names the queue that holds it"
+    states.check("passed on after a reload (sv)", PHONE)
+
+    tap(p, ".lang[data-lang=en]")
+    assert_passed_on(p, "en", "in English")
+    p.wait(lambda: theirs(p) == ["Tuula Hoitaja, nurse"], "the nurse's title in English")
+    states.check("passed on, in English", PHONE)
+    shot(p, tmp_path, "after-transfer-en")
+    tap(p, ".lang[data-lang=sv]")
+    assert_passed_on(p, "sv", "in Swedish again")
+    states.validate()
+
+
+def test_an_unknown_title_as_written_and_the_colleague_by_title_in_the_earlier_matters(server, page, tmp_path):
+    p = page
+    states = States(p, tmp_path)
+    conv = queue_on_page(p, server, "en")
+    other, nurse = professional(server, OTHER), professional(server, NURSE)
+    ok(other, "POST", "/api/v1/pro/pick", {"conversationId": conv})
+    p.wait(lambda: plain(p.text("#conv-next")).startswith("Osku Osasto, osastonhoitaja X is handling"), "an unknown title")
+    say(other, conv, "Hello, I will ask the nurse to look at this.")
+    p.wait(lambda: [plain(w) for w in theirs(p)] == ["Osku Osasto, osastonhoitaja X"], "the unknown title as written")
+    tap(p, ".lang[data-lang=sv]")
+    p.wait(lambda: [plain(w) for w in theirs(p)] == ["Osku Osasto, osastonhoitaja X"], "as written in Swedish too")
+    tap(p, ".lang[data-lang=en]")
+
+    colleagues = ok(other, "GET", "/api/v1/pro/colleagues")["professionals"]
+    [nurse_id] = [c["id"] for c in colleagues if c["displayName"] == "Tuula Hoitaja"]
+    ok(other, "POST", f"/api/v1/pro/cases/{conv}/transfer", {"professionalId": nurse_id})
+    p.wait(lambda: plain(p.text("#conv-transfer")) == "Your matter was passed on to another professional: nurse.",
+           "the colleague by title in English")
+    assert plain(p.text("#conv-next")).startswith("Nurse is handling your matter."), p.text("#conv-next")
+    assert p.js("return document.body.innerText").count("sairaanhoitaja") == 0
+    states.check("passed on to a colleague by title (en)", PHONE)
+    shot(p, tmp_path, "colleague-by-title-en")
+
+    ok(nurse, "GET", f"/api/v1/pro/cases/{conv}")
+    ok(nurse, "POST", f"/api/v1/pro/cases/{conv}/close",
+       {"outcome": "adviceGiven", "instructions": "Book a dental appointment.", "summary": "Tooth."})
+    p.wait(lambda: p.js("return [...document.querySelectorAll('.new-matter')].some((b) => b.offsetParent)"),
+           "the closed matter with 'start a new matter'")
+    p.js("[...document.querySelectorAll('.new-matter')].find((b) => b.offsetParent).click()")
+    p.wait(lambda: p.visible("#earlier .earlier-item"), "the earlier matters")
+    p.wait(lambda: "Handled by: Tuula Hoitaja, nurse" in p.text("#earlier"), "the handler's title in English")
+    tap(p, ".lang[data-lang=sv]")
+    p.wait(lambda: "Behandlat av: Tuula Hoitaja, sjukskötare" in p.text("#earlier"), "the handler's title in Swedish")
+    states.check("earlier matters with the title in Swedish", PHONE)
+    shot(p, tmp_path, "earlier-title-sv")
+    states.validate()
