@@ -264,7 +264,8 @@ extension EventLoop {
         request.routeTemplate = route.template
         request.parameters = exchange.parameters
         let loop = self, fd = connection.fd, id = connection.id, handler = route.handler
-        Task(executorPreference: server.handlerExecutor) {
+        let executor: any TaskExecutor = route.onLoop ? taskExecutor : server.handlerExecutor
+        Task(executorPreference: executor) {
             let result: HandlerResult
             do {
                 result = try await handler(request)
@@ -298,8 +299,9 @@ extension EventLoop {
         case .respond(let response):
             respond(connection, response)
         case .park(let park):
+            let executor: any TaskExecutor = exchange.route?.onLoop == true ? taskExecutor : server.handlerExecutor
             let parked = ParkedRequest(loop: self, fd: fd, connectionID: connectionID,
-                                       executor: server.handlerExecutor, wakes: server.wakeQueue, fallback: park.fallback)
+                                       executor: executor, wakes: server.wakeQueue, fallback: park.fallback)
             exchange.parked = parked
             connection.state = .parked
             setDeadline(connection, stopping ? now : now + park.timeout.millis)

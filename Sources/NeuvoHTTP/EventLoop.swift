@@ -9,6 +9,10 @@ import Synchronization
 /// only through ``execute(_:)``, which queues a closure under a lock and wakes
 /// the loop through an `eventfd`. That is the whole reason this type may be
 /// `@unchecked Sendable`.
+///
+/// Quick routes' handlers run on the loop's thread too (``taskExecutor``): a request that only
+/// reads a few rows, or waits for the writer's commit, is answered without a hop to another
+/// thread and back, which costs more than the work on a busy two-core machine.
 final class EventLoop: @unchecked Sendable {
     let epfd: Int32
     let wakeFD: Int32
@@ -16,6 +20,10 @@ final class EventLoop: @unchecked Sendable {
     unowned let server: HTTPServer
     let limits: HTTPLimits
     let inbox = Mutex<[@Sendable () -> Void]>([])
+    /// The loop's thread (`pthread_self()`), once it runs; 0 before.
+    let thread = Atomic<UInt>(0)
+    /// Runs quick routes' handler tasks on this loop's thread.
+    private(set) var taskExecutor: LoopExecutor!
 
     var connections: [Int32: Connection] = [:]
     var deadlines = DeadlineHeap()
@@ -45,6 +53,7 @@ final class EventLoop: @unchecked Sendable {
         try register(fd: wakeFD, events: Epoll.input, tag: Self.wakeTag)
         // EPOLLEXCLUSIVE: one loop, not all of them, wakes for a new connection.
         try register(fd: listenFD, events: Epoll.input | Epoll.exclusive, tag: Self.listenTag)
+        taskExecutor = LoopExecutor(loop: self)
     }
 
     deinit {
@@ -55,14 +64,18 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: - Cross-thread entry
 
+    /// Whether the caller runs on this loop's thread.
+    var isCurrent: Bool { thread.load(ordering: .relaxed) == UInt(pthread_self()) }
+
     /// Runs `task` on the loop's thread soon. Safe from any thread.
     func execute(_ task: @escaping @Sendable () -> Void) {
         let wasEmpty = inbox.withLock { queue in
             queue.append(task)
             return queue.count == 1
         }
-        // One pending wake-up is enough; the loop drains the whole queue.
-        if wasEmpty {
+        // One pending wake-up is enough; the loop drains the whole queue. From the loop's own
+        // thread none is needed: it drains the inbox before it waits again.
+        if wasEmpty && !isCurrent {
             var one: UInt64 = 1
             _ = write(wakeFD, &one, 8)
         }
@@ -74,12 +87,16 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - The loop
 
     func run() {
+        thread.store(UInt(pthread_self()), ordering: .relaxed)
         let capacity = 512
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer { events.deallocate() }
         while true {
             let timeout: Int32
-            if let earliest = deadlines.earliest {
+            if inbox.withLock({ !$0.isEmpty }) {
+                // Work queued from this thread (a quick handler's next step) wrote no wake-up: do not sleep on it.
+                timeout = 0
+            } else if let earliest = deadlines.earliest {
                 timeout = earliest <= now ? 0 : Int32(min(earliest - now, 60_000))
             } else {
                 timeout = stopping ? 50 : -1

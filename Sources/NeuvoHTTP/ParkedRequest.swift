@@ -10,7 +10,8 @@ public final class ParkedRequest: Sendable {
     private let loop: EventLoop
     private let fd: Int32
     private let connectionID: UInt64
-    private let executor: HandlerExecutor
+    /// Where a single wake produces its answer: the handlers' threads, or the loop's for a quick route.
+    private let executor: any TaskExecutor
     private let wakes: WakeQueue
     let fallback: Response
 
@@ -21,7 +22,7 @@ public final class ParkedRequest: Sendable {
     }
     private let state = Mutex(State())
 
-    init(loop: EventLoop, fd: Int32, connectionID: UInt64, executor: HandlerExecutor, wakes: WakeQueue, fallback: Response) {
+    init(loop: EventLoop, fd: Int32, connectionID: UInt64, executor: any TaskExecutor, wakes: WakeQueue, fallback: Response) {
         self.loop = loop
         self.executor = executor
         self.wakes = wakes

@@ -13,6 +13,9 @@ public struct Route: Sendable {
     /// (the request's `body` is empty): throwing an ``HTTPError`` answers with it and
     /// the body is never held. Who may send, in what type, to what.
     public let admit: (@Sendable (Request) async throws -> Void)?
+    /// The handler is quick (a few reads, or a write awaited): it runs on the connection's event
+    /// loop thread, and so does the answer of a poll it parks, instead of on the handlers' threads.
+    public let onLoop: Bool
     let segments: [Segment]
 
     enum Segment: Sendable, Equatable {
@@ -21,11 +24,12 @@ public struct Route: Sendable {
     }
 
     public init(_ method: String, _ template: String, bodyLimit: Int? = nil,
-                admit: (@Sendable (Request) async throws -> Void)? = nil, handler: @escaping Handler) {
+                admit: (@Sendable (Request) async throws -> Void)? = nil, onLoop: Bool = false, handler: @escaping Handler) {
         self.method = method
         self.template = template
         self.bodyLimit = bodyLimit
         self.admit = admit
+        self.onLoop = onLoop
         self.handler = handler
         self.segments = template.split(separator: "/", omittingEmptySubsequences: true).map { part in
             part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))

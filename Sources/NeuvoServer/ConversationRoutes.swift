@@ -14,17 +14,19 @@ struct ConversationRoutes: Sendable {
     static let maxWaitSeconds = 30
 
     func register(in routes: inout RouteTable) {
-        // Anyone: a first conversation starts the resident's session.
-        routes.post("/api/v1/conversations", .visitor(auth), takes: .json(limit: 16 * 1024), answers: [.invalid("body")]) { request, session in
+        // Anyone: a first conversation starts the resident's session. The chat's own routes are quick
+        // (a few rows read, a commit awaited): they run on the connection's event loop.
+        routes.post("/api/v1/conversations", .visitor(auth), takes: .json(limit: 16 * 1024), answers: [.invalid("body")],
+                    quick: true) { request, session in
             try await open(request, session: session)
         }
         routes.post("/api/v1/conversations/{id}/messages", .resident(auth), takes: .json(limit: 32 * 1024),
                     answers: [.invalid("clientId"), .invalid("text"), .conflict("client_id_reused"), .conflict("conversation_closed"),
-                              .conflict("waiting_for_call")]) {
+                              .conflict("waiting_for_call")], quick: true) {
             request, session in try await postMessage(request, session: session)
         }
         routes.get("/api/v1/conversations/{id}/events", .resident(auth),
-                   answers: [.badQuery("after"), .badQuery("wait"), .badQuery("position")]) { request, session in
+                   answers: [.badQuery("after"), .badQuery("wait"), .badQuery("position")], quick: true) { request, session in
             try events(request, session: session)
         }
     }

@@ -14,7 +14,7 @@ struct IdentificationRoutes: Sendable {
 
     func register(in routes: inout RouteTable) {
         // Anyone: it describes only the caller's own session.
-        routes.get("/api/v1/session", .visitor(auth)) { _, session in describe(session) }
+        routes.get("/api/v1/session", .visitor(auth), quick: true) { _, session in describe(session) }
         // The session's own resident: forget this device (a shared computer). 204, and the cookie is dropped.
         routes.post("/api/v1/session/end", .resident(auth), takes: .unread(limit: 1024)) { _, session in
             try await clinic.endResidentSession(session)

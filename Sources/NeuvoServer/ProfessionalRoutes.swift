@@ -35,7 +35,8 @@ struct ProfessionalRoutes: Sendable {
         }
         routes.get("/api/v1/pro/cases/{id}", pro) { request, signedIn in try await openCase(request, signedIn.professional) }
         routes.post("/api/v1/pro/cases/{id}/messages", pro, takes: .json(limit: 32 * 1024),
-                    answers: caseGone + [.invalid("message"), .invalid("clientId"), .invalid("text"), .conflict("client_id_reused")]) { request, signedIn in
+                    answers: caseGone + [.invalid("message"), .invalid("clientId"), .invalid("text"), .conflict("client_id_reused")],
+                    quick: true) { request, signedIn in
             try await postMessage(request, signedIn.professional)
         }
         routes.get("/api/v1/pro/events", page, answers: [.badQuery("after"), .badQuery("wait")]) { request, signedIn in

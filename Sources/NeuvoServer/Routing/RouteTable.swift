@@ -48,21 +48,23 @@ struct RouteTable {
 
     init(breaches: ContractBreaches) { self.breaches = breaches }
 
-    mutating func get<P>(_ template: String, _ caller: Caller<P>, answers: [Answer] = [],
+    /// `quick`: the body only reads a few rows or awaits a commit, so it runs on the connection's
+    /// event loop (``Route/onLoop``); anything that may take milliseconds of CPU or reads stays off it.
+    mutating func get<P>(_ template: String, _ caller: Caller<P>, answers: [Answer] = [], quick: Bool = false,
                          _ body: @escaping @Sendable (Request, P) async throws -> HandlerResult) {
-        add("GET", template, caller, .none, answers, nil, body)
+        add("GET", template, caller, .none, answers, nil, quick, body)
     }
 
     /// `admits`: what else must hold before a large body is read (e.g. that the
     /// conversation is the caller's); the CSRF rule and the caller are always asked first.
     mutating func post<P>(_ template: String, _ caller: Caller<P>, takes kind: Body, answers: [Answer] = [],
-                          admits: (@Sendable (Request, P) async throws -> Void)? = nil,
+                          admits: (@Sendable (Request, P) async throws -> Void)? = nil, quick: Bool = false,
                           _ body: @escaping @Sendable (Request, P) async throws -> HandlerResult) {
-        add("POST", template, caller, kind, answers, admits, body)
+        add("POST", template, caller, kind, answers, admits, quick, body)
     }
 
     private mutating func add<P>(_ method: String, _ template: String, _ caller: Caller<P>, _ kind: Body, _ answers: [Answer],
-                                 _ admits: (@Sendable (Request, P) async throws -> Void)?,
+                                 _ admits: (@Sendable (Request, P) async throws -> Void)?, _ quick: Bool,
                                  _ body: @escaping @Sendable (Request, P) async throws -> HandlerResult) {
         var allowed = Set(answers + caller.refusals)
         let csrf = method == "POST" && caller.browser
@@ -83,7 +85,7 @@ struct RouteTable {
                 }
             }
         }
-        router.add(Route(method, template, bodyLimit: kind.limit, admit: admit) { request in
+        router.add(Route(method, template, bodyLimit: kind.limit, admit: admit, onLoop: quick) { request in
             try await check.run {
                 if csrf { try CSRF.check(request, image: image) }
                 return try await mappingErrors { try await body(request, try await caller.authorise(request)) }
