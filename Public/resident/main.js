@@ -11,7 +11,8 @@
 // Some views are loaded when first needed, so the first view stays light: conversation/call-back.js once a
 // matter waits in a queue, conversation/reply-text.js once one waits or is handled, conversation/retriage.js
 // with it once one waits (each with its own strings), service-hours.js when the service list is first drawn,
-// earlier.js (earlier matters and their printable summary) when a new matter is started, titles.js with a matter.
+// earlier.js (earlier matters and their printable summary) when a new matter is started, titles.js with a matter,
+// forget.js ("forget this device") when used.
 // Nothing else imports them (earlier.js imports titles.js), and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
@@ -109,6 +110,7 @@ function init() {
   $("chat-photo").addEventListener("change", choosePhotos);
   window.addEventListener("online", () => { if (S.conv && S.live) resumeUploads(S.conv.id); });
   for (const b of document.querySelectorAll(".new-matter")) b.addEventListener("click", newMatter);
+  $("forget").addEventListener("click", () => import("./forget.js").then((m) => m.forget(), () => {}));
   startIdentification();
 
   if (id) {
