@@ -112,8 +112,11 @@ def test_a_high_fever_raises_the_urgency_and_the_place_in_the_queue(server, page
     p.wait(lambda: p.text("#conv-position") == "You are number 1 in the queue.", "first in the queue")
     assert p.text("#rg-done") == "Thank you, your answers have been updated. Urgency now: soon."
     assert p.text("#h-conv") == "Your matter is in the queue" and p.visible("#rg-open")
-    said = plain(p.find("#announcer").get_attribute("textContent"))
-    assert "Urgency now: soon." in said and "You are number 1 in the queue." in said, said
+    # The live region is emptied and filled 80 ms later (so a repeated text is read again): wait for it.
+    def said() -> str:
+        return plain(p.find("#announcer").get_attribute("textContent"))
+    p.wait(lambda: "Urgency now: soon." in said() and "You are number 1 in the queue." in said(),
+           "the new urgency and place announced")
     assert p.find("#announcer").get_attribute("aria-live") == "polite"
     _, body = api(server, p.driver, "GET", f"/api/v1/conversations/{conv}")
     assert body["urgency"] == "soon" and body["position"] == 1, body
