@@ -17,6 +17,8 @@ public final class Clinic: Sendable {
     /// Every stored catalog version, oldest first, with the newest `seq` they were read at: the
     /// record documents' code systems are built from them (read again only after an import).
     let allCatalogs = Mutex<(seq: Int64, catalogs: [Catalog])?>(nil)
+    /// Live resident sessions, so a request does not read the database to know its caller.
+    let residentSessions = ResidentSessionCache()
 
     /// How closed cases are written for the record system.
     public let exportOptions: RecordExportOptions

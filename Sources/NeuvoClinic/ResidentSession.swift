@@ -61,20 +61,25 @@ extension Clinic {
     /// The live session whose token hashes to `tokenHash`, or nil.
     public func residentSession(tokenHash: [UInt8]) throws -> ResidentSession? {
         let now = self.now()
-        return try store.read { db in
+        if let known = residentSessions.session(tokenHash: tokenHash, at: now) { return known }
+        let found = try store.read { db -> ResidentSession? in
             guard let row = try db.row("SELECT * FROM resident_sessions WHERE token_hash = ?", tokenHash),
                   let session = ResidentSession(row: row), session.expiresAt > now else { return nil }
             return session
         }
+        if let found { residentSessions.remember(found, tokenHash: tokenHash) }
+        return found
     }
 
     /// Ends a session at once (a shared computer: "forget this device"): its cookie opens
     /// nothing from now on. Its matters stay with the professionals, and in the access log.
     public func endResidentSession(_ session: ResidentSession) async throws {
         let now = self.now()
+        residentSessions.forget(sessionID: session.id)
         try await store.write { db in
             try db.run("UPDATE resident_sessions SET expires_at = ? WHERE id = ? AND expires_at > ?", now.millis, session.id, now.millis)
         }
+        residentSessions.forget(sessionID: session.id)
     }
 
     /// A new, empty resident session (used when a session must start with an identity).
@@ -93,7 +98,7 @@ extension Clinic {
             return session
         }
         let now = self.now()
-        return try await store.write { db in
+        let identified = try await store.write { db in
             try db.run("""
                 UPDATE resident_sessions SET identity_code = ?, identity_name = ?, identity_method = ?, identified_at = ?
                 WHERE id = ? AND identity_code IS NULL
@@ -104,5 +109,7 @@ extension Clinic {
             }
             return updated
         }
+        residentSessions.replace(identified)
+        return identified
     }
 }

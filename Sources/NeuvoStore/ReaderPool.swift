@@ -7,11 +7,14 @@ import Synchronization
 public final class ReaderPool: Sendable {
     private let path: String
     private let capacity: Int
+    private let mapped: Bool
     private let idle = Mutex<[Database]>([])
 
-    init(path: String, capacity: Int) {
+    /// `mapped`: read the file through a memory map (for long scans); see ``open()``.
+    init(path: String, capacity: Int, mapped: Bool) {
         self.path = path
         self.capacity = capacity
+        self.mapped = mapped
     }
 
     /// Runs `body` on a reading connection inside a read transaction.
@@ -28,10 +31,13 @@ public final class ReaderPool: Sendable {
     private func open() throws(DatabaseError) -> Database {
         let db = try Database(path: path, mode: .reader)
         try db.execute("PRAGMA query_only = ON")
-        // Read the database file through a memory map rather than a copy per page: a year's statistics
+        // A long scan reads the file through a memory map rather than a copy per page: a year's statistics
         // visit ~40 MB of index, and copying it page by page (pread) was a fifth of their time. Address
-        // space only; the pages are the kernel's file cache, shared by every connection.
-        try db.execute("PRAGMA mmap_size = 1073741824")
+        // space only; the pages are the kernel's file cache, shared by every connection. Not for the
+        // quick reads: SQLite drops the whole map whenever the WAL has changed since the connection's
+        // last read, so under a stream of writes nearly every short read paid an munmap and an mmap
+        // (6% of the server's CPU under vs_nchan.py's load) to read a handful of pages.
+        try db.execute("PRAGMA mmap_size = \(mapped ? 1_073_741_824 : 0)")
         return db
     }
 

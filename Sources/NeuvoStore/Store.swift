@@ -6,6 +6,8 @@ public final class Store: Sendable {
     public let path: String
     public let writer: Writer
     public let readers: ReaderPool
+    /// Readers for long scans (statistics, the access log, backups): memory-mapped.
+    public let scanners: ReaderPool
 
     /// Opens (creating if needed) and migrates the database at `path`.
     ///
@@ -22,7 +24,8 @@ public final class Store: Sendable {
         }
         if walAutocheckpointPages != 10_000 { try database.execute("PRAGMA wal_autocheckpoint = \(max(0, walAutocheckpointPages))") }
         writer = Writer(database: database)
-        readers = ReaderPool(path: path, capacity: readerCapacity)
+        readers = ReaderPool(path: path, capacity: readerCapacity, mapped: false)
+        scanners = ReaderPool(path: path, capacity: 2, mapped: true)
     }
 
     /// See ``Writer/write(_:)``.
@@ -31,20 +34,26 @@ public final class Store: Sendable {
         try await writer.write(body)
     }
 
-    /// See ``ReaderPool/read(_:)``.
+    /// See ``ReaderPool/read(_:)``: a quick read (a few rows).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try readers.read(body)
     }
 
+    /// A long read that visits much of the file (a year's statistics, an access-log search).
+    public func scan<T>(_ body: (Database) throws -> T) throws -> T {
+        try scanners.read(body)
+    }
+
     /// Writes a consistent copy of the whole database to `destination`.
     public func backup(to destination: String) throws {
-        try readers.read { db in try db.backup(to: destination) }
+        try scanners.read { db in try db.backup(to: destination) }
     }
 
     /// Finishes queued writes and closes every connection: the readers first,
     /// so that the writer's is the last and checkpoints and removes the WAL.
     public func close() {
         readers.closeAll()
+        scanners.closeAll()
         writer.stop()
     }
 }

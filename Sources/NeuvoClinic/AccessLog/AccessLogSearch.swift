@@ -14,7 +14,7 @@ extension Clinic {
             ?? query.through.map { LocalCalendar(from: $0, through: $0) }
         let start = query.from.flatMap { date in calendar?.midnight(of: date) } ?? Int64.min
         let end = query.through.flatMap { date in calendar?.midnight(of: date.adding(days: 1)) } ?? Int64.max
-        let page = try store.read { db in
+        let page = try store.scan { db in
             var conversations: [String]? = query.conversationID.map { [$0] }
             if let code = query.identityCode {
                 // Theirs: what they did themselves, and what a guardian did for them as a child.

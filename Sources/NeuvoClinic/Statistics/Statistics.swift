@@ -69,7 +69,7 @@ extension Clinic {
         let calendar = LocalCalendar(from: request.from, through: request.through)
         let start = calendar.midnight(of: request.from), end = calendar.midnight(of: request.through.adding(days: 1))
 
-        return try store.read { db in
+        return try store.scan { db in
             try db.transaction(.deferred) { db in
                 var report = try statisticsDays.withDays(db, start: start, end: end) { days, numbering in
                     var tally = StatisticsTally(from: request.from, through: request.through, calendar: calendar,
@@ -108,7 +108,7 @@ extension Clinic {
         let first = now - Int64(days) * StatisticsDays.dayMillis
         while end > first && !shouldStop() {
             let start = max(first, end - 30 * StatisticsDays.dayMillis)
-            try store.read { db in try statisticsDays.withDays(db, start: start, end: end) { _, _ in } }
+            try store.scan { db in try statisticsDays.withDays(db, start: start, end: end) { _, _ in } }
             end = start
         }
     }
