@@ -61,13 +61,14 @@ extension Clinic {
     /// The live session whose token hashes to `tokenHash`, or nil.
     public func residentSession(tokenHash: [UInt8]) throws -> ResidentSession? {
         let now = self.now()
-        if let known = residentSessions.session(tokenHash: tokenHash, at: now) { return known }
+        let cached = residentSessions.session(tokenHash: tokenHash, at: now)
+        if let known = cached.session { return known }
         let found = try store.read { db -> ResidentSession? in
             guard let row = try db.row("SELECT * FROM resident_sessions WHERE token_hash = ?", tokenHash),
                   let session = ResidentSession(row: row), session.expiresAt > now else { return nil }
             return session
         }
-        if let found { residentSessions.remember(found, tokenHash: tokenHash) }
+        if let found { residentSessions.remember(found, tokenHash: tokenHash, readAt: cached.generation) }
         return found
     }
 
@@ -75,11 +76,11 @@ extension Clinic {
     /// nothing from now on. Its matters stay with the professionals, and in the access log.
     public func endResidentSession(_ session: ResidentSession) async throws {
         let now = self.now()
-        residentSessions.forget(sessionID: session.id)
+        residentSessions.changed(sessionID: session.id)
         try await store.write { db in
             try db.run("UPDATE resident_sessions SET expires_at = ? WHERE id = ? AND expires_at > ?", now.millis, session.id, now.millis)
         }
-        residentSessions.forget(sessionID: session.id)
+        residentSessions.changed(sessionID: session.id)
     }
 
     /// A new, empty resident session (used when a session must start with an identity).
@@ -98,6 +99,7 @@ extension Clinic {
             return session
         }
         let now = self.now()
+        residentSessions.changed(sessionID: session.id)
         let identified = try await store.write { db in
             try db.run("""
                 UPDATE resident_sessions SET identity_code = ?, identity_name = ?, identity_method = ?, identified_at = ?
@@ -109,7 +111,7 @@ extension Clinic {
             }
             return updated
         }
-        residentSessions.replace(identified)
+        residentSessions.changed(sessionID: session.id)
         return identified
     }
 }

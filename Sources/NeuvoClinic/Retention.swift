@@ -29,7 +29,7 @@ extension Clinic {
         let now = self.now()
         let cutoff = now.millis - Int64(days) * 24 * 3600 * 1000
         // Ended (closed, withdrawn) or abandoned before triage ('open'); never a waiting or active case.
-        let candidates = try store.read { db in
+        let candidates = try store.scan { db in
             try db.rows("""
                 SELECT c.id, e.id AS export_id, e.acknowledged_at FROM conversations c
                 LEFT JOIN record_exports e ON e.conversation_id = c.id

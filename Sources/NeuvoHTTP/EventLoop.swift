@@ -1,4 +1,5 @@
 import CLinux
+import Dispatch
 import Glibc
 import Synchronization
 
@@ -20,6 +21,9 @@ final class EventLoop: @unchecked Sendable {
     unowned let server: HTTPServer
     let limits: HTTPLimits
     let inbox = Mutex<[@Sendable () -> Void]>([])
+    /// Set once the loop has stopped (under the inbox's lock): from then on ``execute(_:)`` runs work
+    /// on a Dispatch queue, so a handler task still awaiting a commit when the loop ended finishes.
+    private var stopped = false
     /// The loop's thread (`pthread_self()`), once it runs; 0 before.
     let thread = Atomic<UInt>(0)
     /// Runs quick routes' handler tasks on this loop's thread.
@@ -69,9 +73,14 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on the loop's thread soon. Safe from any thread.
     func execute(_ task: @escaping @Sendable () -> Void) {
-        let wasEmpty = inbox.withLock { queue in
+        let wasEmpty: Bool? = inbox.withLock { queue in
+            if stopped { return nil }
             queue.append(task)
             return queue.count == 1
+        }
+        guard let wasEmpty else {
+            DispatchQueue.global().async(execute: task)
+            return
         }
         // One pending wake-up is enough; the loop drains the whole queue. From the loop's own
         // thread none is needed: it drains the inbox before it waits again.
@@ -135,6 +144,8 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
         }
+        drainInbox()
+        inbox.withLock { _ in stopped = true }
         drainInbox()
     }
 
