@@ -31,12 +31,10 @@ public final class ReaderPool: Sendable {
     private func open() throws(DatabaseError) -> Database {
         let db = try Database(path: path, mode: .reader)
         try db.execute("PRAGMA query_only = ON")
-        // A long scan reads the file through a memory map rather than a copy per page: a year's statistics
-        // visit ~40 MB of index, and copying it page by page (pread) was a fifth of their time. Address
-        // space only; the pages are the kernel's file cache, shared by every connection. Not for the
-        // quick reads: SQLite drops the whole map whenever the WAL has changed since the connection's
-        // last read, so under a stream of writes nearly every short read paid an munmap and an mmap
-        // (6% of the server's CPU under vs_nchan.py's load) to read a handful of pages.
+        // Read the file through a memory map rather than a copy per page: a year's statistics visit
+        // ~40 MB of index, and copying it page by page (pread) was a fifth of their time. Address space
+        // only; the pages are the kernel's file cache, shared by every connection. (See Store.init for
+        // the cost under a stream of writes, and why the quick readers are mapped all the same.)
         try db.execute("PRAGMA mmap_size = \(mapped ? 1_073_741_824 : 0)")
         return db
     }
