@@ -44,6 +44,15 @@ public enum RecordExport {
         let identityCode = try db.row("SELECT identity_code FROM resident_sessions WHERE id = ?", conversation.residentSessionID)?
             .string("identity_code")
         let reason = row.string("routing_reason").flatMap { try? JSONValue.parse($0) }?["fi"]?.stringValue
+        // The photos once: their order for the document, and who sent each and what it is.
+        let photos = try db.rows("""
+            SELECT id, author, professional_id, media_type, size, created_at FROM photos WHERE conversation_id = ? ORDER BY created_at, rowid
+            """, conversationID).compactMap { photo -> (String, RecordExportInput.PhotoFact)? in
+            guard let id = photo.string("id") else { return nil }
+            return (id, .init(professionalID: photo.string("author") == "professional" ? photo.int64("professional_id") : nil,
+                              mediaType: photo.string("media_type") ?? "application/octet-stream",
+                              size: Int(photo.int64("size") ?? 0), at: Timestamp(millis: photo.int64("created_at") ?? 0)))
+        }
         var input = RecordExportInput(
             exportID: exportID, conversationID: conversationID, catalogVersion: row.string("catalog_version"),
             serviceID: conversation.serviceID, serviceTitle: service?.title.fi, subject: conversation.subject,
@@ -51,8 +60,7 @@ public enum RecordExport {
             answers: answered, redFlag: row.string("red_flag"), routingReason: reason, queuedAt: conversation.queuedAt,
             closedAt: now, outcome: row.string("closing_outcome").flatMap(ClosingOutcome.init(rawValue:)), instructions: row.string("closing_instructions") ?? "",
             summary: row.string("closing_summary") ?? "", participants: participants, messages: messages,
-            photoIDs: try db.rows("SELECT id FROM photos WHERE conversation_id = ? ORDER BY created_at, rowid", conversationID)
-                .compactMap { $0.string("id") })
+            photoIDs: photos.map(\.0))
         input.urgency = row.int64("urgency_rank").flatMap { rank in Urgency.allCases.first { $0.rank == Int(rank) } }
         input.notes = try db.rows("""
             SELECT body, created_at, professional_id FROM internal_notes WHERE conversation_id = ? ORDER BY created_at, rowid
@@ -60,13 +68,7 @@ public enum RecordExport {
             RecordExportInput.Message(author: "professional", text: $0.string("body") ?? "",
                                       at: Timestamp(millis: $0.int64("created_at") ?? 0), professionalID: $0.int64("professional_id"))
         }
-        for photo in try db.rows("SELECT id, author, professional_id, media_type, size, created_at FROM photos WHERE conversation_id = ?",
-                                  conversationID) {
-            guard let id = photo.string("id") else { continue }
-            input.photoFacts[id] = .init(professionalID: photo.string("author") == "professional" ? photo.int64("professional_id") : nil,
-                                         mediaType: photo.string("media_type") ?? "application/octet-stream",
-                                         size: Int(photo.int64("size") ?? 0), at: Timestamp(millis: photo.int64("created_at") ?? 0))
-        }
+        input.photoFacts = Dictionary(photos, uniquingKeysWith: { first, _ in first })
         input.phoneContact = try db.row("SELECT 1 AS reached FROM call_backs WHERE conversation_id = ? AND status = 'reached'", conversationID) != nil
         return input
     }
