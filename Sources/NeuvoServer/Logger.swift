@@ -1,4 +1,3 @@
-import Glibc
 import NeuvoClinic
 import NeuvoHTTP
 
@@ -23,22 +22,31 @@ public struct Logger: Sendable {
 
     public let level: Level
     private let sink: @Sendable (String) -> Void
+    private let flushSink: @Sendable () -> Void
 
-    public init(level: Level, sink: @escaping @Sendable (String) -> Void = Logger.standardError) {
+    /// Lines go to `sink` as they come (tests collect them so).
+    public init(level: Level, sink: @escaping @Sendable (String) -> Void) {
         self.level = level
         self.sink = sink
+        flushSink = {}
     }
 
-    public static let standardError: @Sendable (String) -> Void = { line in
-        // One write(2) per line, so lines from different threads never interleave.
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+    /// Lines go to `buffer` in batches; warnings and errors are written at once.
+    public init(level: Level, buffer: LogBuffer = .standardError) {
+        self.level = level
+        sink = { buffer.append($0) }
+        flushSink = { buffer.flush() }
     }
 
     public func log(_ level: Level, _ message: @autoclosure () -> String) {
         guard level >= self.level else { return }
         sink("\(Timestamp.now().rfc3339) \(level) \(message())")
+        // An operator watching for trouble sees it now, not with the next batch.
+        if level >= .warning { flushSink() }
     }
+
+    /// Writes any lines still waiting in the batch (at stop).
+    public func flush() { flushSink() }
 
     public func request(_ entry: RequestLog) {
         log(entry.status >= 500 ? .error : .info,

@@ -62,9 +62,10 @@ public final class NeuvoApp: Sendable {
     /// Errors a route answered that its declaration does not name (tests fail on any).
     let contractBreaches = ContractBreaches()
 
-    public init(configuration: Configuration, logSink: @escaping @Sendable (String) -> Void = Logger.standardError) throws {
+    /// - Parameter logSink: where log lines go one by one; nil: standard error, in batches (``LogBuffer``).
+    public init(configuration: Configuration, logSink: (@Sendable (String) -> Void)? = nil) throws {
         self.configuration = configuration
-        logger = Logger(level: configuration.logLevel, sink: logSink)
+        logger = logSink.map { Logger(level: configuration.logLevel, sink: $0) } ?? Logger(level: configuration.logLevel)
         store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder),
                           walAutocheckpointPages: configuration.walAutocheckpointPages)
         clinic = Clinic(store: store, now: configuration.clock,
@@ -186,6 +187,7 @@ public final class NeuvoApp: Sendable {
         }
         store.close()
         logger.log(.info, "stopped")
+        logger.flush()
     }
 }
 

@@ -18,6 +18,7 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 from __future__ import annotations
 
 import json
+import time
 import os
 import sqlite3
 import subprocess
@@ -182,7 +183,12 @@ def test_resident_and_nurse_meet_in_two_browsers(server, resident, nurse):
 
     # The server's log has one line per request and no health data: no answers, chat, instructions,
     # summary, feedback, password, nor even the conversation's id.
-    log = server.stderr_path.read_text(encoding="utf-8", errors="replace")
+    # Info lines are written in batches (at most 50 ms late).
+    for _ in range(100):
+        log = server.stderr_path.read_text(encoding="utf-8", errors="replace")
+        if "request POST /api/v1/pro/cases/{id}/close 200" in log:
+            break
+        time.sleep(0.05)
     assert "request POST /api/v1/pro/cases/{id}/close 200" in log, log[-2000:]
     for secret in (note, question, answer, instructions, added, comment, PASSWORD, conv, "Punaisia", "Rasvaa"):
         assert secret not in log, f"the server log contains {secret!r}"
