@@ -9,6 +9,8 @@ public struct ConversationProgress: Sendable {
     /// 1 for the next to be picked; nil when not waiting.
     public let position: Int?
     public let estimate: WaitEstimate?
+    /// The work queue it waits in; nil when it is not waiting.
+    public let waitingIn: String?
 }
 
 extension Clinic {
@@ -16,11 +18,18 @@ extension Clinic {
     /// at most `limit`), status, position and estimate. Nil when there is no
     /// such conversation. Position and estimate come from the queue's standing,
     /// so a thousand residents answered after one pick cost one pass over the queue.
-    public func progress(conversationID: String, after: Int64?, limit: Int = 200) throws -> ConversationProgress? {
+    /// With `ownedBy`, also nil when the conversation is not that session's.
+    public func progress(conversationID: String, after: Int64?, ownedBy session: ResidentSession? = nil,
+                         limit: Int = 200) throws -> ConversationProgress? {
+        guard Identifier.isWellFormed(conversationID) else { return nil }
         let now = self.now()
         return try store.read { db in
-            guard let row = try db.row("SELECT status, queue_id FROM conversations WHERE id = ?", conversationID),
-                  let status = row.conversationStatus else { return nil }
+            let found = if let session {
+                try db.row("SELECT status, queue_id FROM conversations WHERE id = ? AND resident_session_id = ?", conversationID, session.id)
+            } else {
+                try db.row("SELECT status, queue_id FROM conversations WHERE id = ?", conversationID)
+            }
+            guard let row = found, let status = row.conversationStatus else { return nil }
             let events = try after.map { try ClinicEvent.residentEvents(db, conversationID: conversationID, after: $0, limit: limit) } ?? []
             var position: Int?, estimate: WaitEstimate?
             if status == .queued, let queueID = row.string("queue_id") {
@@ -32,7 +41,8 @@ extension Clinic {
                                                      picksLastHour: standing.picksLastHour)
                 }
             }
-            return ConversationProgress(events: events, status: status, position: position, estimate: estimate)
+            return ConversationProgress(events: events, status: status, position: position, estimate: estimate,
+                                        waitingIn: status == .queued ? row.string("queue_id") : nil)
         }
     }
 }

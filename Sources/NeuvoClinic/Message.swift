@@ -15,6 +15,16 @@ public struct Message: Sendable, Equatable {
     /// Longest message text, in characters.
     public static let maxCharacters = 4000
 
+    init(id: String, conversationID: String, clientID: String, author: String, text: String, createdAt: Timestamp, seq: Int64) {
+        self.id = id
+        self.conversationID = conversationID
+        self.clientID = clientID
+        self.author = author
+        self.text = text
+        self.createdAt = createdAt
+        self.seq = seq
+    }
+
     init(row: Row) {
         id = row.string("id") ?? ""
         conversationID = row.string("conversation_id") ?? ""
@@ -119,7 +129,9 @@ extension Clinic {
             } else {
                 try self.sendReplyText(db, conversationID: conversationID, at: now)
             }
-            let message = Message(row: try db.row("SELECT * FROM messages WHERE id = ?", id)!)
+            // As inserted: reading the row back would give the same values.
+            let message = Message(id: id, conversationID: conversationID, clientID: clientID, author: authorName, text: text,
+                                  createdAt: now, seq: event.seq)
             return (message, true, [event])
         }
     }

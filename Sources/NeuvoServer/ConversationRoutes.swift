@@ -69,28 +69,26 @@ struct ConversationRoutes: Sendable {
     /// `GET /api/v1/conversations/{id}/events?after=SEQ&wait=S&position=P&estimate=K`:
     /// events after SEQ, or the queue position or wait estimate when they differ
     /// from P and K, at once; else a park of up to S seconds until one changes.
+    ///
+    /// One read checks that the conversation is the session's and reads its progress (a poll per
+    /// message, so a second read showed in profiles). It listens to the conversation before that
+    /// read, and to the queue's standing once the read finds the conversation waiting.
     func events(_ request: Request, session: ResidentSession) throws -> HandlerResult {
-        guard let id = request.parameters["id"], let conversation = try clinic.followed(conversationID: id, ownedBy: session) else { throw HTTPError.notFound() }
+        guard let id = request.parameters["id"] else { throw HTTPError.notFound() }
         let after = Int64(try Self.integer(request, "after", default: 0, range: 0...Int(Int64.max)))
         let wait = try Self.integer(request, "wait", default: 0, range: 0...Self.maxWaitSeconds)
         let seen = request.queryValue("position") == nil ? nil : try Self.integer(request, "position", default: 0, range: 0...1_000_000)
         let seenEstimate = request.queryValue("estimate")
         let clinic = self.clinic
-        let poll = StreamPoll(hub: hub, streams: Self.streams(of: conversation)) {
-            let progress = try clinic.progress(conversationID: id, after: after)
-            let events = progress?.events ?? []
+        let poll = StreamPoll(hub: hub, streams: [EventStreams.conversation(id)]) {
+            // Another session's conversation, or none, is not there.
+            guard let progress = try clinic.progress(conversationID: id, after: after, ownedBy: session) else { throw HTTPError.notFound() }
             // Queue news only for a client that said what it last saw.
-            let moved = (seen != nil && progress?.position != seen) || (seenEstimate != nil && progress?.estimate?.key != seenEstimate)
-            return (Self.eventsResponse(after: after, progress: progress), !events.isEmpty || moved)
+            let moved = (seen != nil && progress.position != seen) || (seenEstimate != nil && progress.estimate?.key != seenEstimate)
+            return (Self.eventsResponse(after: after, progress: progress), !progress.events.isEmpty || moved,
+                    progress.waitingIn.map { [EventStreams.standing($0)] } ?? [])
         }
         return try poll.answer(wait: wait)
-    }
-
-    /// A resident follows their conversation, and its queue while waiting.
-    static func streams(of conversation: FollowedConversation) -> [String] {
-        var streams = [EventStreams.conversation(conversation.id)]
-        if let queue = conversation.waitingIn { streams.append(EventStreams.standing(queue)) }
-        return streams
     }
 
     /// `{"events": [...], "next": N, "status": "...", "position": P, "estimate": {...}}`;

@@ -302,7 +302,7 @@ struct ProfessionalRoutes: Sendable {
         streams += try clinic.activeCases(professionalID: professional.id).map(EventStreams.conversation)
         let auth = self.auth
         let language = request.readerLanguage
-        let poll = StreamPoll(hub: hub, streams: streams) {
+        let poll = StreamPoll(hub: hub, streams: streams, reading: {
             // Parked for up to 30 s: a session signed out or an account disabled meanwhile gets nothing more.
             guard try auth.isLive(request) else { return (ProfessionalAuth.notSignedIn.response, true) }
             let events = try clinic.professionalEvents(professional: professional, after: Int64(after))
@@ -314,7 +314,7 @@ struct ProfessionalRoutes: Sendable {
                                                                       language: language, only: Array(Set(joining))).cases
             return (Self.response(events: events, after: Int64(after),
                                   cases: Dictionary(rows.map { ($0.conversationID, $0.json) }, uniquingKeysWith: { a, _ in a })), true)
-        }
+        })
         return try poll.answer(wait: wait)
     }
 

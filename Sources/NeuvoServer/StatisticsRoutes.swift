@@ -51,13 +51,13 @@ struct StatisticsRoutes: Sendable {
             seconds = min(seconds, max(1, Int((next.millis - first.at.millis + 999) / 1000)))
         }
         let auth = self.auth
-        let poll = StreamPoll(hub: hub, streams: [EventStreams.overview]) {
+        let poll = StreamPoll(hub: hub, streams: [EventStreams.overview], reading: {
             // A session signed out or ended meanwhile gets nothing more.
             guard try auth.isLive(request) else { throw HTTPError.notFound() }
             let now = try clinic.liveOverview(scope: scope)
             let token = LiveOverviewWire.token(now.queues)
             return (.json(LiveOverviewWire.json(now, token: token, language: language)), token != after)
-        }
+        })
         return try poll.answer(wait: after == nil ? 0 : seconds)
     }
 

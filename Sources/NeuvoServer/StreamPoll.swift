@@ -9,31 +9,45 @@ import Synchronization
 /// stand and whether it holds anything the client has not seen; a wake after
 /// which there is still nothing new leaves the request parked. One read serves
 /// both: the answer when there is news, the fallback of the park when not.
+///
+/// A read may find that its answer also depends on streams the poll does not
+/// listen to yet (a resident's conversation turns out to wait in a queue, whose
+/// standing moves its place): it names them in `follows`, and the poll listens
+/// to them too and reads once more, so nothing between the two reads goes unseen.
 final class StreamPoll: Sendable {
-    typealias Read = @Sendable () throws -> (response: Response, isNews: Bool)
+    typealias Read = @Sendable () throws -> (response: Response, isNews: Bool, follows: [String])
     private let hub: EventHub
-    private let streams: [String]
     private let read: Read
     private struct State {
         var parked: ParkedRequest?
         var woken = false
+        /// Every stream the poll listens to: the given ones, then those its reads named.
+        var streams: [String]
         var subscriptions: [(stream: String, token: UInt64)] = []
     }
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     init(hub: EventHub, streams: [String], read: @escaping Read) {
         self.hub = hub
-        self.streams = streams
         self.read = read
+        state = Mutex(State(streams: streams))
+    }
+
+    /// A poll whose reads depend on `streams` only.
+    convenience init(hub: EventHub, streams: [String], reading: @escaping @Sendable () throws -> (response: Response, isNews: Bool)) {
+        self.init(hub: hub, streams: streams) {
+            let now = try reading()
+            return (now.response, now.isNews, [])
+        }
     }
 
     /// Answers at once if there is news (or `wait` is 0), else parks for up to
     /// `wait` seconds, with what there is now as the answer when the wait ends.
     func answer(wait: Int) throws -> HandlerResult {
         if wait > 0 { subscribe() }
-        let now: (response: Response, isNews: Bool)
+        let now: (response: Response, isNews: Bool, follows: [String])
         do {
-            now = try read()
+            now = try wait > 0 ? listeningRead() : read()
         } catch {
             unsubscribe()
             throw error
@@ -45,8 +59,21 @@ final class StreamPoll: Sendable {
         return .park(Park(timeout: .seconds(wait), fallback: now.response, attach: { [self] parked in attach(parked) }))
     }
 
-    private func subscribe() {
-        for stream in streams {
+    /// A read while subscribed; if it names streams not listened to, listens to them and reads again.
+    private func listeningRead() throws -> (response: Response, isNews: Bool, follows: [String]) {
+        let now = try read()
+        let missing = state.withLock { s in
+            let missing = now.follows.filter { !s.streams.contains($0) }
+            s.streams += missing
+            return missing
+        }
+        guard !missing.isEmpty else { return now }
+        subscribe(missing)
+        return try read()
+    }
+
+    private func subscribe(_ only: [String]? = nil) {
+        for stream in only ?? state.withLock({ $0.streams }) {
             let wave = EventStreams.isStanding(stream)
             let token = hub.subscribe(stream: stream) { [self] in wake(wave: wave) }
             state.withLock { $0.subscriptions.append((stream, token)) }
@@ -90,7 +117,7 @@ final class StreamPoll: Sendable {
                 unsubscribe()
                 return nil
             }
-            guard let now = try? read(), now.isNews else { return nil }
+            guard let now = try? listeningRead(), now.isNews else { return nil }
             unsubscribe()
             return now.response
         }, wave: wave)

@@ -86,6 +86,14 @@ public final class Database: @unchecked Sendable {
         }
     }
 
+    /// Runs a transaction-control statement (BEGIN, COMMIT, SAVEPOINT, RELEASE) prepared once:
+    /// every read and every write runs two or more, and parsing each anew showed in profiles.
+    public func control(_ sql: String) throws(DatabaseError) {
+        let statement = try statement(sql)
+        defer { statement.reset() }
+        while try statement.step() {}
+    }
+
     /// A prepared statement for `sql`, from the cache when it was prepared before.
     public func statement(_ sql: String) throws(DatabaseError) -> Statement {
         if let cached = statements[sql] {
@@ -148,12 +156,12 @@ public final class Database: @unchecked Sendable {
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: (Database) throws -> T) throws -> T {
         let savepoint = isInTransaction
         let name = "neuvo_sp\(transactionDepth)"
-        try execute(savepoint ? "SAVEPOINT \(name)" : "BEGIN \(kind.rawValue)")
+        try control(savepoint ? "SAVEPOINT \(name)" : "BEGIN \(kind.rawValue)")
         transactionDepth += 1
         defer { transactionDepth -= 1 }
         do {
             let result = try body(self)
-            try execute(savepoint ? "RELEASE \(name)" : "COMMIT")
+            try control(savepoint ? "RELEASE \(name)" : "COMMIT")
             return result
         } catch {
             if savepoint {

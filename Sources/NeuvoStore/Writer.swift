@@ -111,7 +111,7 @@ public final class Writer: Sendable {
 
     private func commit(_ batch: [Job]) {
         do {
-            try database.execute("BEGIN IMMEDIATE")
+            try database.control("BEGIN IMMEDIATE")
         } catch {
             for job in batch { job.fail(error) }
             return
@@ -128,7 +128,7 @@ public final class Writer: Sendable {
         var failure: (any Error)?
         do {
             let started = DispatchTime.now().uptimeNanoseconds
-            try database.execute("COMMIT")
+            try database.control("COMMIT")
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             stats.lock()
             committedBatches += 1
