@@ -32,6 +32,8 @@ public final class NeuvoApp: Sendable {
         public var retention = RetentionSchedule(days: 0)
         /// `PRAGMA wal_autocheckpoint` of the writer; 0 leaves checkpoints to Litestream.
         public var walAutocheckpointPages = 10_000
+        /// How long a commit may wait for more writes while they come fast (``Writer/lingerNanoseconds``); zero: never.
+        public var commitLinger: Duration = .zero
         /// Include the whole matter (messages and internal notes) in record documents.
         public var exportTranscript = true
         /// The organisation that keeps the records (a wellbeing services county), named as each document's custodian.
@@ -67,7 +69,7 @@ public final class NeuvoApp: Sendable {
         self.configuration = configuration
         logger = logSink.map { Logger(level: configuration.logLevel, sink: $0) } ?? Logger(level: configuration.logLevel)
         store = try Store(path: configuration.databasePath, migrator: try Migrator(folder: configuration.migrationsFolder),
-                          walAutocheckpointPages: configuration.walAutocheckpointPages)
+                          walAutocheckpointPages: configuration.walAutocheckpointPages, commitLinger: configuration.commitLinger)
         clinic = Clinic(store: store, now: configuration.clock,
                         exportOptions: RecordExportOptions(includeTranscript: configuration.exportTranscript, baseURL: configuration.publicBaseURL,
                                                          canonicalBase: configuration.fhirBase, custodian: configuration.custodian),

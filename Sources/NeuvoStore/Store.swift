@@ -14,7 +14,9 @@ public final class Store: Sendable {
     ///
     /// `walAutocheckpointPages`: how long the WAL grows before the writer folds it back
     /// (`PRAGMA wal_autocheckpoint`); 0 leaves checkpoints to another process, e.g. Litestream.
-    public init(path: String, migrator: Migrator, readerCapacity: Int = 8, walAutocheckpointPages: Int = 10_000) throws {
+    /// `commitLinger`: see ``Writer/lingerNanoseconds``.
+    public init(path: String, migrator: Migrator, readerCapacity: Int = 8, walAutocheckpointPages: Int = 10_000,
+                commitLinger: Duration = .zero) throws {
         self.path = path
         var database = try Database(path: path, mode: .writer)
         if try !migrator.migrate(database).isEmpty {
@@ -24,7 +26,9 @@ public final class Store: Sendable {
             database = try Database(path: path, mode: .writer)
         }
         if walAutocheckpointPages != 10_000 { try database.execute("PRAGMA wal_autocheckpoint = \(max(0, walAutocheckpointPages))") }
-        writer = Writer(database: database)
+        let linger = commitLinger.components
+        writer = Writer(database: database, lingerNanoseconds: UInt64(max(0, linger.seconds)) * 1_000_000_000
+                                                               + UInt64(max(0, linger.attoseconds / 1_000_000_000)))
         // Mapped too, although SQLite drops a connection's map whenever the WAL has changed since its
         // last read (an munmap and an mmap per read under a stream of writes: ~6% of the CPU in
         // vs_nchan.py). Unmapped, the 4,000 reads that answer a queue's residents after a pick copied

@@ -133,6 +133,8 @@ func runNeuvo(_ arguments: [String], environment: [String: String] = [:]) throws
         #expect(cookies.output.contains("--secure-cookies must be on or off"))
         #expect(try runNeuvo(["serve", "--retention-days", "-1"]).output.contains("--retention-days must be"))
         #expect(try runNeuvo(["serve", "--wal-autocheckpoint", "many"]).output.contains("--wal-autocheckpoint must be"))
+        #expect(try runNeuvo(["serve", "--commit-linger-us", "5001"]).output.contains("--commit-linger-us must be"))
+        #expect(try runNeuvo(["serve", "--commit-linger-us", "-1"]).output.contains("--commit-linger-us must be"))
         #expect(try runNeuvo(["serve", "--organization-oid", "1.2.246.10.2805557.10"]).output.contains("go together"))
         #expect(try runNeuvo(["serve", "--organization-oid", "county", "--organization-name", "X"]).output.contains("must be an OID"))
         #expect(try runNeuvo(["serve", "--export-transcript", "maybe"]).output.contains("--export-transcript must be on or off"))

@@ -18,6 +18,7 @@ let usage = """
                          [--secure-cookies on|off (default on behind --trusted-proxy or an https --public-url)]
                          [--retention-days N (30: content of matters ended N days ago, deleted daily at 03.00; 0: off)]
                          [--wal-autocheckpoint PAGES (10000; 0 leaves checkpoints to Litestream)]
+                         [--commit-linger-us N (0: off; up to 5000: while writes come fast, a commit waits up to N µs for more)]
                          [--organization-oid OID --organization-name NAME (the records' custodian, e.g. the wellbeing services county)]
            neuvo migrate [--db FILE] [--migrations DIR]
            neuvo backup PATH [--db FILE] [--migrations DIR]
@@ -35,7 +36,7 @@ let usage = """
     Environment: NEUVO_HOST, NEUVO_PORT, NEUVO_DB, NEUVO_PUBLIC, NEUVO_MIGRATIONS, NEUVO_LOG_LEVEL, NEUVO_TRUSTED_PROXIES,
                  NEUVO_PUBLIC_URL, NEUVO_FHIR_BASE, NEUVO_EXPORT_TRANSCRIPT=on|off, NEUVO_SECURE_COOKIES=on|off, NEUVO_RETENTION_DAYS,
                  NEUVO_ORGANIZATION_OID, NEUVO_ORGANIZATION_NAME,
-                 NEUVO_WAL_AUTOCHECKPOINT, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
+                 NEUVO_WAL_AUTOCHECKPOINT, NEUVO_COMMIT_LINGER_US, NEUVO_METRICS_FROM, NEUVO_METRICS_TOKEN (a bearer token that
                  also opens /metrics; from the environment only).
     --catalog imports a service catalog at start (`neuvo catalog import` does it offline).
     --demo serves with demo data (the demo catalog) on a fresh database in the temporary folder (unless --db is given).
@@ -98,6 +99,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
     var secureCookies = env["NEUVO_SECURE_COOKIES"].flatMap { $0.isEmpty ? nil : $0 }
     var retentionDays = env["NEUVO_RETENTION_DAYS"] ?? "30"
     var walPages = env["NEUVO_WAL_AUTOCHECKPOINT"] ?? "10000"
+    var linger = env["NEUVO_COMMIT_LINGER_US"] ?? "0"
     var organizationOID = env["NEUVO_ORGANIZATION_OID"], organizationName = env["NEUVO_ORGANIZATION_NAME"]
     // The token only from the environment: a command line is visible to every user of the machine.
     configuration.metricsToken = env["NEUVO_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
@@ -126,6 +128,7 @@ func parse(_ arguments: [String]) throws -> Invocation {
         case "--secure-cookies": secureCookies = try value(argument)
         case "--retention-days": retentionDays = try value(argument)
         case "--wal-autocheckpoint": walPages = try value(argument)
+        case "--commit-linger-us": linger = try value(argument)
         case "--organization-oid": organizationOID = try value(argument)
         case "--organization-name": organizationName = try value(argument)
         case "--public-url": publicURL = try value(argument)
@@ -178,6 +181,10 @@ func parse(_ arguments: [String]) throws -> Invocation {
         throw CommandLineError(description: "--wal-autocheckpoint must be a number of pages (0 for none), got \(walPages)")
     }
     configuration.walAutocheckpointPages = pages
+    guard let lingerMicroseconds = Int(linger), (0...5000).contains(lingerMicroseconds) else {
+        throw CommandLineError(description: "--commit-linger-us must be a whole number of microseconds, 0–5000, got \(linger)")
+    }
+    configuration.commitLinger = .microseconds(lingerMicroseconds)
     switch (organizationOID, organizationName) {
     case (nil, nil): break
     case (let oid?, let name?):
