@@ -196,13 +196,14 @@ private func storeWrites(seconds: Double, concurrency: Int) throws -> JSONField 
     say(String(format: "  writer: %d transactions for %d writes → mean batch %.1f (max batch %d); %.0f commits/s",
                batches, jobs, meanBatch, store.writer.maxBatch, Double(batches) / span))
     say("  rows in bench: \(rows), after reopening: \(reopened) (\(rows == acked && reopened == acked ? "= acknowledged ✓" : "≠ acknowledged \(acked) ✗"))")
-    say(String(format: "  CPU of this process: %.2f s over %.2f s; disk writes %.1f MiB (%.0f bytes per write, %.1f KiB per commit)",
-               cpu, span, Double(written) / 1_048_576, acked > 0 ? Double(written) / Double(acked) : 0,
-               batches > 0 ? Double(written) / Double(batches) / 1024 : 0))
+    say(String(format: "  CPU of this process: %.2f s over %.2f s (%.0f µs per commit); disk writes %.1f MiB (%.0f bytes per write, %.1f KiB per commit)",
+               cpu, span, batches > 0 ? cpu * 1e6 / Double(batches) : 0, Double(written) / 1_048_576,
+               acked > 0 ? Double(written) / Double(acked) : 0, batches > 0 ? Double(written) / Double(batches) / 1024 : 0))
     return .object([
         ("acknowledged", .int(acked)), ("span_s", .number(span)), ("writes_per_s", .number(rate)), ("errors", .int(errors)),
         ("latency", latency.json), ("batches", .int(batches)), ("jobs", .int(jobs)), ("mean_batch", .number(meanBatch)),
         ("commits_per_s", .number(Double(batches) / span)), ("rows", .int(rows)), ("rows_reopened", .int(reopened)),
-        ("verified", .bool(rows == acked && reopened == acked)), ("cpu_s", .number(cpu)), ("disk_write_bytes", .int(written)),
+        ("verified", .bool(rows == acked && reopened == acked)), ("cpu_s", .number(cpu)),
+        ("cpu_us_per_commit", .number(batches > 0 ? cpu * 1e6 / Double(batches) : 0)), ("disk_write_bytes", .int(written)),
     ])
 }
