@@ -20,7 +20,7 @@ import pytest
 from authz_callers import tiny_png
 from conftest import NEUVO_BIN, REPO, require_binary, running_server
 from fhir_profiles import check_bundle, load_profiles
-from test_fhir import (CSRF, HETU_SYSTEM, SKIN_OTHER_ADULT, SKIN_SELF, Actor, entries, neuvo,
+from test_fhir import (CSRF, HETU_SYSTEM, SKIN_OTHER_ADULT, SKIN_SELF, Actor, entries, fhirkit_path, neuvo,
                        one, prepare_database, professional, resolve, resources, schema_validator, validate)  # noqa: F401 (schema_validator: a fixture)
 
 PUBLIC = "https://neuvo.example.fi"
@@ -425,3 +425,18 @@ def test_a_childs_code_needs_the_identity_on_that_very_request_and_stays_with_th
     assert questionnaire["url"] == f"{PUBLIC}/fhir/Questionnaire/skin"
     duration = next(i for i in questionnaire["item"] if i["linkId"] == "duration")
     assert duration["type"] == "choice" and duration["answerOption"][0]["valueCoding"]["system"] == f"{PUBLIC}/fhir/CodeSystem/skin.duration"
+    # A question's condition is its enableWhen: asked when the rash has lasted days or weeks, or when there is a fever.
+    items = {i["linkId"]: i for i in questionnaire["item"]}
+    spreading, temperature = items["spreading"], items["temperature"]
+    assert spreading["enableBehavior"] == "any", spreading
+    assert [(w["question"], w["operator"], w["answerCoding"]["code"]) for w in spreading["enableWhen"]] \
+        == [("duration", "=", "days"), ("duration", "=", "weeks")], spreading
+    codes = {c["code"] for c in json.loads(request(server, "GET", "/fhir/CodeSystem/skin.duration")[2])["concept"]}
+    assert {w["answerCoding"]["code"] for w in spreading["enableWhen"]} <= codes
+    assert all(w["answerCoding"]["system"] == f"{PUBLIC}/fhir/CodeSystem/skin.duration" for w in spreading["enableWhen"])
+    assert temperature["enableWhen"] == [{"question": "fever", "operator": "=", "answerBoolean": True}], temperature
+    assert "enableWhen" not in items["duration"]
+    path = tmp_path / "questionnaire.json"
+    path.write_text(json.dumps(questionnaire, ensure_ascii=False), encoding="utf-8")
+    checked = subprocess.run([fhirkit_path(), "validate", str(path)], capture_output=True, text=True, timeout=60)
+    assert checked.returncode == 0, f"fhirkit: {checked.stdout}{checked.stderr}"

@@ -7,6 +7,7 @@ public enum FHIRDefinitions {
     /// The service's pre-questions as `catalog` asked them.
     public static func questionnaire(_ service: Service, catalog: Catalog, systems: FHIRSystems) -> JSONValue? {
         guard let questions = service.questionnaire?.questions, !questions.isEmpty else { return nil }
+        let kinds = Dictionary(questions.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
         return .object([
             "resourceType": .string("Questionnaire"),
             "id": .string(service.id),
@@ -16,12 +17,12 @@ public enum FHIRDefinitions {
             "title": .string(service.title.fi),
             "status": .string("active"),
             "subjectType": .array([.string("Patient")]),
-            "item": .array(questions.map { item($0, serviceID: service.id, systems: systems) }),
+            "item": .array(questions.map { item($0, serviceID: service.id, systems: systems, kinds: kinds) }),
         ])
     }
 
-    /// One question. Its condition (`showIf`) stays in the catalog: the answers show what was asked.
-    static func item(_ question: Question, serviceID: String, systems: FHIRSystems) -> JSONValue {
+    /// One question, with its condition (`showIf`) as `enableWhen` where FHIR can say it (``FHIREnableWhen``).
+    static func item(_ question: Question, serviceID: String, systems: FHIRSystems, kinds: [String: Question.Kind]) -> JSONValue {
         var object = JSONObject([("linkId", .string(question.id)), ("text", .string(question.text.fi))])
         func options(_ list: [Question.Option]) -> JSONValue {
             .array(list.map { .object(["valueCoding": .object([
@@ -42,6 +43,12 @@ public enum FHIRDefinitions {
             object["type"] = .string("text")
             object["maxLength"] = .int(maxLength)
         case .photo: object["type"] = .string("attachment")
+        }
+        if let condition = question.showIf,
+           let enable = FHIREnableWhen.of(condition, questions: kinds,
+                                          optionSystem: { systems.optionSystem(serviceID: serviceID, questionID: $0) }) {
+            object["enableWhen"] = .array(enable.conditions)
+            if let behavior = enable.behavior { object["enableBehavior"] = .string(behavior) }
         }
         if question.required { object["required"] = .bool(true) }
         return .object(object)
