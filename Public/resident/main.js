@@ -12,7 +12,7 @@
 // matter waits in a queue, conversation/reply-text.js once one waits or is handled, conversation/retriage.js
 // with it once one waits (each with its own strings), service-hours.js when the service list is first drawn,
 // earlier.js (earlier matters and their printable summary) when a new matter is started, titles.js with a matter,
-// forget.js ("forget this device") when used.
+// forget.js ("forget this device") when used, conversation/passed-on.js once a picked matter is back in a queue.
 // Nothing else imports them (earlier.js imports titles.js), and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
@@ -63,7 +63,7 @@ function loadCallBack() {
   if (!c || !(c.status === "queued" || c.status === "callBack" || c.callBackCancelled || c.cbTry)) return;
   callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
 }
-let replyTextPart = null, retriagePart = null, hoursPart = null, earlierPart = null, titlesPart = null;
+let replyTextPart = null, retriagePart = null, hoursPart = null, earlierPart = null, titlesPart = null, passedPart = null;
 function loadReplyText() {
   const s = S.conv?.status;
   if (s === "queued" || s === "active") replyTextPart ||= import("./conversation/reply-text.js").then((m) => m.startReplyText(), () => { replyTextPart = null; });
@@ -91,6 +91,8 @@ function init() {
   try { S.outbox = JSON.parse(load(KEY_OUTBOX) || "[]").filter((p) => p.conv === id); } catch { S.outbox = []; }
   startTimeline();
   startStatus();
+  const status = views.status;
+  views.status = () => { status(); if (S.conv?.picked && S.conv.status === "queued") passedPart ||= import("./conversation/passed-on.js").then((m) => m.startPassedOn(), () => { passedPart = null; }); };
   startNotifyOffer();
   views.callBack = loadCallBack;
   views.replyText = loadReplyText;

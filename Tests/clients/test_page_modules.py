@@ -32,6 +32,7 @@ LEVELS = {
     "resident/identification.js": 4, "resident/feedback.js": 4,
     "resident/conversation/status.js": 4, "resident/conversation/timeline.js": 4, "resident/conversation/notify-offer.js": 4,
     "resident/conversation/call-back.js": 4, "resident/conversation/reply-text.js": 4, "resident/conversation/retriage.js": 4,
+    "resident/conversation/passed-on.js": 4,
     "resident/service-hours.js": 4, "resident/earlier.js": 4, "resident/forget.js": 4,
     "resident/main.js": 5,
     "pro/state.js": 1, "pro/strings.js": 1,

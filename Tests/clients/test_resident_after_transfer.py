@@ -9,7 +9,8 @@ dental queue. Once picked, the matter is never "in the queue" for the resident a
 heading and the tab title say it went on to a colleague, and no place in the queue, wait, closed notice, call-back
 offer or "my condition has changed" comes back. A professional with a title the page does not know ("osastonhoitaja
 X") is shown as written; passed on to the nurse by title and closed, the earlier matters list names the nurse in
-the page's language. axe-core (WCAG 2.1 A and AA) at 360 px and desktop width, the Nu HTML checker in each new
+the page's language. The withdraw confirmation speaks of the queue while the matter waits there, and of no queue
+once it was passed on after a pick (in Finnish, Swedish and English, also after a reload). axe-core (WCAG 2.1 A and AA) at 360 px and desktop width, the Nu HTML checker in each new
 state, and screenshots of the new states in the test's temporary folder (or NEUVO_SCREENSHOTS).
 
 Run: "${NEUVO_VENV:-$HOME/.cache/neuvo-venv}/bin/python" -m pytest -q Tests/clients/test_resident_after_transfer.py
@@ -28,7 +29,7 @@ import pytest
 
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, running_server
 from pages import ApiClient, Page, plain
-from test_resident_call_back import PHONE, States, queue_on_page, size, tap
+from test_resident_call_back import PHONE, States, active, queue_on_page, size, tap
 from test_resident_service_hours import DAYS, opening_day
 
 PASSWORD = "Tuula-salasana-2024"
@@ -40,6 +41,14 @@ PASSED = {"sv": ("Ditt ärende gick vidare till en kollega", "Ditt ärende gick 
           "en": ("Your matter was passed on to a colleague", "Your matter was passed to a colleague; they will answer here.",
                  "With a colleague")}
 QUEUE_WORDS = ("i kön", "i kö", "nummer", "in the queue", "number")
+# The withdraw confirmation (question, "no" button): while queued, and once passed on after a pick.
+WITHDRAW_QUEUED = {"fi": ("Haluatko perua asiasi? Se poistetaan jonosta.", "Ei, pidä asia jonossa"),
+                   "sv": ("Vill du återkalla ditt ärende? Det tas bort från kön.", "Nej, behåll det i kön")}
+WITHDRAW_PASSED = {"fi": ("Haluatko perua asiasi? Sitä ei silloin käsitellä loppuun.", "Ei, älä peru asiaa"),
+                   "sv": ("Vill du återkalla ditt ärende? Det behandlas då inte färdigt.", "Nej, behåll ärendet"),
+                   "en": ("Do you want to withdraw your matter? It will then not be dealt with any further.",
+                          "No, keep my matter")}
+FI_QUEUE_WORDS = ("jono", "jonossa", "jonosta")
 
 
 @pytest.fixture(scope="module")
@@ -193,4 +202,77 @@ def test_an_unknown_title_as_written_and_the_colleague_by_title_in_the_earlier_m
     p.wait(lambda: "Behandlat av: Tuula Hoitaja, sjukskötare" in p.text("#earlier"), "the handler's title in Swedish")
     states.check("earlier matters with the title in Swedish", PHONE)
     shot(p, tmp_path, "earlier-title-sv")
+    states.validate()
+
+
+def withdraw_question(p: Page) -> tuple[str, str]:
+    """Opens the withdraw confirmation; its question (focused) and its "no" button."""
+    tap(p, "#withdraw")
+    p.wait(lambda: p.visible("#withdraw-confirm") and active(p) == "withdraw-q", "the withdraw confirmation")
+    return plain(p.text("#withdraw-q")), plain(p.text("#withdraw-no"))
+
+
+def keep(p: Page) -> None:
+    tap(p, "#withdraw-no")
+    p.wait(lambda: not p.visible("#withdraw-confirm"), "the confirmation closed")
+
+
+def test_the_withdraw_confirmation_speaks_of_no_queue_once_passed_on(server, page, tmp_path):
+    p = page
+    states = States(p, tmp_path)
+    conv = queue_on_page(p, server, "fi")
+    p.wait(lambda: plain(p.text("#h-conv")) == "Asiasi on jonossa", "the queue heading while waiting")
+    assert withdraw_question(p) == WITHDRAW_QUEUED["fi"]
+    tap(p, ".lang[data-lang=sv]")
+    p.wait(lambda: (plain(p.text("#withdraw-q")), plain(p.text("#withdraw-no"))) == WITHDRAW_QUEUED["sv"],
+           "the queue wording in Swedish")
+    tap(p, ".lang[data-lang=fi]")
+    keep(p)
+
+    nurse = professional(server, NURSE)
+    ok(nurse, "POST", "/api/v1/pro/pick", {"conversationId": conv})
+    p.wait(lambda: plain(p.text("#h-conv")) == "Asiaasi käsitellään", "the matter picked")
+    assert not p.visible("#withdraw"), "no withdrawing while a professional handles the matter"
+    ok(nurse, "POST", f"/api/v1/pro/cases/{conv}/transfer", {"queueId": "dental"})
+    p.wait(lambda: plain(p.text("#h-conv")) == "Asiasi siirrettiin kollegalle", "the passed-on heading")
+    p.wait(lambda: p.visible("#withdraw"), "withdrawing once passed on")
+
+    said = withdraw_question(p)
+    assert said == WITHDRAW_PASSED["fi"], said
+    assert not any(w in " ".join(said).lower() for w in FI_QUEUE_WORDS), said
+    states.check("the withdraw confirmation, passed on (fi)", PHONE)
+    shot(p, tmp_path, "withdraw-passed-fi")
+    for lang in ("sv", "en"):
+        tap(p, f".lang[data-lang={lang}]")
+        p.wait(lambda: (plain(p.text("#withdraw-q")), plain(p.text("#withdraw-no"))) == WITHDRAW_PASSED[lang],
+               f"the passed-on wording in {lang}")
+        said = " ".join(WITHDRAW_PASSED[lang]).lower()
+        assert not any(w in said for w in QUEUE_WORDS + ("kö",)), said
+    states.check("the withdraw confirmation, passed on (en)", PHONE)
+    keep(p)
+
+    p.driver.refresh()
+    p.wait(lambda: p.visible("#step-conversation") and p.visible("#withdraw"), "the passed-on matter after a reload")
+    assert withdraw_question(p) == WITHDRAW_PASSED["en"]
+    tap(p, ".lang[data-lang=fi]")
+    p.wait(lambda: (plain(p.text("#withdraw-q")), plain(p.text("#withdraw-no"))) == WITHDRAW_PASSED["fi"],
+           "the passed-on wording in Finnish after a reload")
+    tap(p, "#withdraw-yes")
+    p.wait(lambda: plain(p.text("#h-conv")) == "Peruit asiasi", "the matter withdrawn")
+
+    # A new matter on the same page (the passed-on texts loaded) waits in the queue again: the queue wording.
+    p.js("[...document.querySelectorAll('.new-matter')].find((b) => b.offsetParent).click()")
+    p.wait(lambda: p.visible("#step-subject"), "a new matter")
+    p.find("label[for=subject-self]").click()
+    p.find("#subject-form button[type=submit]").click()
+    for css in ("[data-service=illness]", "[data-service=skin]"):
+        p.wait(lambda: p.visible(css), css)
+        p.find(css).click()
+    for label in ("q-duration-weeks", "q-spreading-no", "q-breathing-no", "q-fever-no"):
+        p.wait(lambda: p.visible(f"label[for={label}]"), label)
+        p.find(f"label[for={label}]").click()
+    p.find("#submit-answers").click()
+    p.wait(lambda: plain(p.text("#h-conv")) == "Asiasi on jonossa", "the new matter in the queue")
+    assert withdraw_question(p) == WITHDRAW_QUEUED["fi"]
+    keep(p)
     states.validate()
