@@ -59,6 +59,12 @@ public final class LogBuffer: Sendable {
                         offset += n
                     } else if n < 0 && errno == EINTR {
                         continue
+                    } else if n < 0 && errno == EAGAIN {
+                        // A non-blocking standard error (inherited so) that is full: wait for room, or a
+                        // later batch would continue a torn line.
+                        var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                        if poll(&ready, 1, 1000) > 0 { continue }
+                        return
                     } else {
                         return  // standard error is gone: nothing better to do with a log line
                     }

@@ -24,6 +24,8 @@ final class StreamPoll: Sendable {
         /// Every stream the poll listens to: the given ones, then those its reads named.
         var streams: [String]
         var subscriptions: [(stream: String, token: UInt64)] = []
+        /// The poll has answered or its wait has ended: nothing subscribes any more.
+        var ended = false
     }
     private let state: Mutex<State>
 
@@ -49,11 +51,11 @@ final class StreamPoll: Sendable {
         do {
             now = try wait > 0 ? listeningRead() : read()
         } catch {
-            unsubscribe()
+            finish()
             throw error
         }
         if now.isNews || wait == 0 {
-            unsubscribe()
+            finish()
             return .respond(now.response)
         }
         return .park(Park(timeout: .seconds(wait), fallback: now.response, attach: { [self] parked in attach(parked) }))
@@ -62,6 +64,8 @@ final class StreamPoll: Sendable {
     /// A read while subscribed; if it names streams not listened to, listens to them and reads again.
     private func listeningRead() throws -> (response: Response, isNews: Bool, follows: [String]) {
         let now = try read()
+        // News is answered at once: nothing more to listen to.
+        guard !now.isNews else { return now }
         let missing = state.withLock { s in
             let missing = now.follows.filter { !s.streams.contains($0) }
             s.streams += missing
@@ -76,17 +80,26 @@ final class StreamPoll: Sendable {
         for stream in only ?? state.withLock({ $0.streams }) {
             let wave = EventStreams.isStanding(stream)
             let token = hub.subscribe(stream: stream) { [self] in wake(wave: wave) }
-            state.withLock { $0.subscriptions.append((stream, token)) }
+            // A poll that ended meanwhile (its deadline, the client gone) already let go of the others.
+            let kept = state.withLock { s in
+                if !s.ended { s.subscriptions.append((stream, token)) }
+                return !s.ended
+            }
+            if !kept { hub.unsubscribe(stream: stream, token: token) }
         }
     }
 
-    private func unsubscribe() {
+    private func unsubscribe(ending: Bool = false) {
         let subscriptions = state.withLock { s in
+            if ending { s.ended = true }
             defer { s.subscriptions.removeAll() }
             return s.subscriptions
         }
         for (stream, token) in subscriptions { hub.unsubscribe(stream: stream, token: token) }
     }
+
+    /// Lets go of every stream for good: the poll answered, or its wait ended.
+    private func finish() { unsubscribe(ending: true) }
 
     /// The engine's hand-over of the parked request.
     private func attach(_ parked: ParkedRequest) {
@@ -94,7 +107,7 @@ final class StreamPoll: Sendable {
             s.parked = parked
             return s.woken
         }
-        parked.onCancel { [self] in unsubscribe() }
+        parked.onCancel { [self] in finish() }
         if woken { deliver(to: parked, wave: false) }
     }
 
@@ -114,11 +127,11 @@ final class StreamPoll: Sendable {
             subscribe()
             // The wait may have ended meanwhile; its cancellation already unsubscribed.
             guard parked.isWaiting else {
-                unsubscribe()
+                finish()
                 return nil
             }
             guard let now = try? listeningRead(), now.isNews else { return nil }
-            unsubscribe()
+            finish()
             return now.response
         }, wave: wave)
     }

@@ -120,16 +120,20 @@ public final class Writer: Sendable {
     }
 
     /// With the lock held and a request queued: while writes come fast, waits up to one linger
-    /// for more (a request's arrival signals the condition), unless the batch is already large.
+    /// for more, unless the batch is already large. Returns with the lock held.
     private func linger() {
         guard lingerNanoseconds > 0 else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         guard now &- lastCommitEnded < 4 * lingerNanoseconds else { return }
         let deadline = now + lingerNanoseconds
-        while queue.count < 8 && !stopping {
+        while queue.count < min(8, maxBatch) && !stopping {
             let left = Int64(deadline) - Int64(DispatchTime.now().uptimeNanoseconds)
             guard left > 0 else { return }
-            _ = condition.wait(until: Date(timeIntervalSinceNow: Double(left) / 1e9))
+            // Short sleeps on the monotonic clock, not a timed wait on the condition: that takes a
+            // wall-clock deadline, and a clock stepped back would hold the batch until it caught up.
+            condition.unlock()
+            usleep(useconds_t(min(left / 1000, 250)) + 1)
+            condition.lock()
         }
     }
 

@@ -54,7 +54,11 @@ import Testing
         // R4's `!=` holds when no answer equals the value: "not includes" for a multiple choice.
         #expect(rows(.not(.includes(question: "where", option: "face"))) == ["where != answerCoding=face"])
         #expect(rows(.atLeast(question: "days", value: 3)) == ["days >= answerInteger=3"])
-        #expect(rows(.not(.atMost(question: "temperature", value: 38.5))) == ["temperature > answerDecimal=number(38.5)"])
+        // The catalog's "not at most" holds when the question went unanswered; R4's `>` needs an answer.
+        #expect(rows(.not(.atMost(question: "temperature", value: 38.5)))
+                == ["temperature > answerDecimal=number(38.5)", "temperature exists answerBoolean=false"])
+        #expect(enable(.not(.atMost(question: "temperature", value: 38.5)))?.behavior == "any")
+        #expect(enable(.all([.equals(question: "fever", value: "yes"), .not(.atLeast(question: "days", value: 3))])) == nil)
         #expect(rows(.not(.answered(question: "notes"))) == ["notes exists answerBoolean=false"])
         #expect(rows(.not(.oneOf(question: "fever", values: ["yes", "no"]))) == ["fever != answerBoolean=true", "fever != answerBoolean=false"])
         #expect(enable(.not(.oneOf(question: "fever", values: ["yes", "no"])))?.behavior == "all")

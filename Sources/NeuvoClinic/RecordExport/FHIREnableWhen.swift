@@ -13,28 +13,25 @@ enum FHIREnableWhen {
     /// condition does not fit.
     static func of(_ condition: Condition, questions: [String: Question.Kind], optionSystem: (String) -> String)
         -> (conditions: [JSONValue], behavior: String?)? {
-        func one(_ c: Condition) -> [JSONValue]? { comparisons(c, questions: questions, optionSystem: optionSystem, any: false) }
+        func single(_ c: Condition) -> JSONValue? {
+            guard let found = comparisons(c, questions: questions, optionSystem: optionSystem), found.list.count == 1 else { return nil }
+            return found.list[0]
+        }
         switch condition {
-        case .all(let parts):
-            let lists = parts.map(one)
-            guard lists.allSatisfy({ $0?.count == 1 }) else { return nil }
-            return (lists.compactMap { $0?.first }, parts.count > 1 ? "all" : nil)
-        case .any(let parts):
-            let lists = parts.map(one)
-            guard lists.allSatisfy({ $0?.count == 1 }) else { return nil }
-            return (lists.compactMap { $0?.first }, parts.count > 1 ? "any" : nil)
-        case .oneOf:
-            guard let list = comparisons(condition, questions: questions, optionSystem: optionSystem, any: true) else { return nil }
-            return (list, list.count > 1 ? "any" : nil)
+        case .all(let parts), .any(let parts):
+            let singles = parts.compactMap(single)
+            guard singles.count == parts.count else { return nil }
+            if case .all = condition { return (singles, singles.count > 1 ? "all" : nil) }
+            return (singles, singles.count > 1 ? "any" : nil)
         default:
-            guard let list = one(condition) else { return nil }
-            return (list, list.count > 1 ? "all" : nil)
+            guard let found = comparisons(condition, questions: questions, optionSystem: optionSystem) else { return nil }
+            return (found.list, found.list.count > 1 ? found.behavior : nil)
         }
     }
 
-    /// The comparisons that make `condition` true when all of them hold (`any`: when any does).
+    /// The comparisons that make `condition` true, and whether all or any of them must hold.
     private static func comparisons(_ condition: Condition, questions: [String: Question.Kind],
-                                    optionSystem: (String) -> String, any: Bool) -> [JSONValue]? {
+                                    optionSystem: (String) -> String) -> (list: [JSONValue], behavior: String)? {
         func compare(_ question: String, _ op: String, _ answer: (String, JSONValue)) -> JSONValue {
             .object(JSONObject([("question", .string(question)), ("operator", .string(op)), (answer.0, answer.1)]))
         }
@@ -53,25 +50,26 @@ enum FHIREnableWhen {
         }
         switch condition {
         case .equals(let q, let value), .includes(let q, let value):
-            return choice(q, value).map { [compare(q, "=", $0)] }
+            return choice(q, value).map { ([compare(q, "=", $0)], "all") }
         case .oneOf(let q, let values):
-            // Several values are "any of these": the caller asked for `any`.
-            guard any || values.count == 1 else { return nil }
             let answers = values.compactMap { choice(q, $0) }
-            return answers.count == values.count ? answers.map { compare(q, "=", $0) } : nil
-        case .atLeast(let q, let value): return number(q, value).map { [compare(q, ">=", $0)] }
-        case .atMost(let q, let value): return number(q, value).map { [compare(q, "<=", $0)] }
-        case .answered(let q): return [compare(q, "exists", ("answerBoolean", .bool(true)))]
+            return answers.count == values.count ? (answers.map { compare(q, "=", $0) }, "any") : nil
+        case .atLeast(let q, let value): return number(q, value).map { ([compare(q, ">=", $0)], "all") }
+        case .atMost(let q, let value): return number(q, value).map { ([compare(q, "<=", $0)], "all") }
+        case .answered(let q): return ([compare(q, "exists", ("answerBoolean", .bool(true)))], "all")
         case .not(let inner):
+            // The catalog's negation holds when the question went unanswered; R4's `<` and `>` need an
+            // answer, so those come with "or not answered". R4's `!=` holds when no answer equals the
+            // value, unanswered included, so it also serves a multiple choice.
+            let unanswered = { (q: String) in compare(q, "exists", ("answerBoolean", .bool(false))) }
             switch inner {
-            // R4: `!=` holds when no answer equals the value, so it also serves a multiple choice.
-            case .equals(let q, let value), .includes(let q, let value): return choice(q, value).map { [compare(q, "!=", $0)] }
+            case .equals(let q, let value), .includes(let q, let value): return choice(q, value).map { ([compare(q, "!=", $0)], "all") }
             case .oneOf(let q, let values):
                 let answers = values.compactMap { choice(q, $0) }
-                return answers.count == values.count ? answers.map { compare(q, "!=", $0) } : nil
-            case .atLeast(let q, let value): return number(q, value).map { [compare(q, "<", $0)] }
-            case .atMost(let q, let value): return number(q, value).map { [compare(q, ">", $0)] }
-            case .answered(let q): return [compare(q, "exists", ("answerBoolean", .bool(false)))]
+                return answers.count == values.count ? (answers.map { compare(q, "!=", $0) }, "all") : nil
+            case .atLeast(let q, let value): return number(q, value).map { ([compare(q, "<", $0), unanswered(q)], "any") }
+            case .atMost(let q, let value): return number(q, value).map { ([compare(q, ">", $0), unanswered(q)], "any") }
+            case .answered(let q): return ([unanswered(q)], "all")
             default: return nil
             }
         case .subject, .childAgeUnder, .all, .any: return nil

@@ -34,6 +34,8 @@ func addDemoProfessionals(_ clinic: Clinic) throws -> [(String, String, String)]
 
 func serve(_ configuration: NeuvoApp.Configuration, demo: Bool, catalog: String?) throws {
     let app = try NeuvoApp(configuration: configuration)
+    // A start that fails (the port taken) exits from main: what was logged before must not wait in the batch.
+    defer { app.logger.flush() }
     if let catalog {
         guard let data = FileManager.default.contents(atPath: catalog) else {
             throw CommandLineError(description: "cannot read catalog \(catalog)")
