@@ -35,6 +35,7 @@ import pytest
 from conftest import NEUVO_BIN, REPO, catalog_file, chrome, require_binary, running_server
 from pages import ApiClient, Page, Workspace, plain
 from test_pro_more import _axe, _snapshot, _vnu_failures
+from resident_fixtures import queued_over_api
 from test_resident_call_back import choose, finnish, hours, queue_on_page, size, tap
 from test_resident_page import api
 
@@ -189,20 +190,15 @@ def release_calls(n: Workspace) -> None:
 
 def book_over_api(server, phone: str) -> tuple[str, str]:
     """A resident queued in nurse who asks to be called in the first free window: (conversation, call-back)."""
-    r = ApiClient(server.base)
-    status, conv = r.call("POST", "/api/v1/conversations", {})
-    assert status == 201, conv
-    status, queued = r.call("POST", f"/api/v1/conversations/{conv['id']}/pre-questionnaire", {
-        "serviceId": "skin", "subject": {"kind": "self"},
-        "answers": {"duration": "weeks", "spreading": False, "breathing": False, "fever": False}})
-    assert status == 200 and queued["queue"]["id"] == "nurse", queued
-    status, offer = r.call("GET", f"/api/v1/conversations/{conv['id']}/call-back")
+    r, conv, queued = queued_over_api(server)
+    assert queued["queue"]["id"] == "nurse", queued
+    status, offer = r.call("GET", f"/api/v1/conversations/{conv}/call-back")
     assert status == 200 and offer["offered"], offer
     window = next(w for w in offer["windows"] if w["free"])
-    status, made = r.call("POST", f"/api/v1/conversations/{conv['id']}/call-back",
+    status, made = r.call("POST", f"/api/v1/conversations/{conv}/call-back",
                           {"phone": phone, "windowStart": window["start"], "notify": False, "language": "fi"})
     assert status == 201 and made["status"] == "requested", made
-    return conv["id"], made["id"]
+    return conv, made["id"]
 
 
 # --------------------------------------------------------------------------

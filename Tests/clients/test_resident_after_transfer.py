@@ -19,18 +19,13 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import uuid
 from pathlib import Path
 
-import pytest
-
-from conftest import NEUVO_BIN, REPO, catalog_file, chrome, running_server
 from pages import ApiClient, Page, plain
-from test_resident_call_back import PHONE, States, active, queue_on_page, size, tap
-from test_resident_service_hours import DAYS, opening_day
+from resident_fixtures import (HALF_DAYS, edited_catalog, opening_later, page,  # noqa: F401 (page: the fixture)
+                               prepared_server, server_fixture, shot_into, start_new_matter)
+from test_resident_call_back import PHONE, States, active, queue_on_page, tap
 
 PASSWORD = "Tuula-salasana-2024"
 NURSE, OTHER = "tuula", "osku"
@@ -51,42 +46,16 @@ WITHDRAW_PASSED = {"fi": ("Haluatko perua asiasi? Sitä ei silloin käsitellä l
 FI_QUEUE_WORDS = ("jono", "jonossa", "jonosta")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Named `server` so conftest's `_server_alive` check covers it."""
-    tmp = tmp_path_factory.mktemp("after-transfer")
-    catalog = json.loads(catalog_file(tmp).read_text(encoding="utf-8"))
-    every_day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    for q in catalog["queues"]:
+def after_transfer_server(tmp: Path):
+    """The nurse and dental queues closed until the day after tomorrow, with call-backs around the clock; USERS."""
+    def edit(q: dict) -> None:
         if q["id"] in ("nurse", "dental"):
-            q["openingHours"] = {DAYS[opening_day()]: [["08:00", "16:00"]]}
-            q["callBack"] = {"windows": {d: [["00:00", "12:00"], ["12:00", "24:00"]] for d in every_day},
-                             "capacityPerWindow": 5, "callerNumber": "09 310 10000", "offer": "always"}
-    path = tmp / "after-transfer-catalog.json"
-    path.write_text(json.dumps(catalog), encoding="utf-8")
-    db = tmp / "neuvo.sqlite"
-    where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
-    commands = [["catalog", "import", str(path)]]
-    commands += [["user", "add", user, "--name", name, "--title", title, "--queues", queues] for user, name, title, queues in USERS]
-    for args in commands:
-        done = subprocess.run([str(NEUVO_BIN), *args, *where], cwd=tmp, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "NEUVO_PASSWORD": PASSWORD}, stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, f"neuvo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    with running_server(tmp, db=db, catalog=False, extra=("--catalog", str(path))) as srv:
-        yield srv
+            q["openingHours"] = opening_later()
+            q["callBack"] = {"windows": HALF_DAYS, "capacityPerWindow": 5, "callerNumber": "09 310 10000", "offer": "always"}
+    return prepared_server(tmp, edited_catalog(tmp, "after-transfer-catalog.json", edit), USERS, PASSWORD)
 
 
-@pytest.fixture(scope="module")
-def page():
-    with chrome(*PHONE) as d:
-        size(d, *PHONE)
-        yield Page(d, name="resident")
-
-
-def shot(p: Page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("NEUVO_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    p.driver.save_screenshot(str(folder / f"resident-{name}.png"))
+server = server_fixture(after_transfer_server, "after-transfer")
 
 
 def professional(server, user: str) -> ApiClient:
@@ -148,7 +117,7 @@ def test_a_swedish_resident_passed_on_after_the_pick_is_not_back_in_the_queue(se
     assert_passed_on(p, "sv", "after the transfer")
     assert theirs(p) == ["Tuula Hoitaja, sjukskötare"], theirs(p)
     states.check("passed on after the pick (sv)", PHONE)
-    shot(p, tmp_path, "after-transfer-sv")
+    shot_into(p, tmp_path, "after-transfer-sv")
 
     p.driver.refresh()
     p.wait(lambda: p.visible("#step-conversation"), "the conversation after a reload")
@@ -161,7 +130,7 @@ def test_a_swedish_resident_passed_on_after_the_pick_is_not_back_in_the_queue(se
     assert_passed_on(p, "en", "in English")
     p.wait(lambda: theirs(p) == ["Tuula Hoitaja, nurse"], "the nurse's title in English")
     states.check("passed on, in English", PHONE)
-    shot(p, tmp_path, "after-transfer-en")
+    shot_into(p, tmp_path, "after-transfer-en")
     tap(p, ".lang[data-lang=sv]")
     assert_passed_on(p, "sv", "in Swedish again")
     states.validate()
@@ -188,20 +157,18 @@ def test_an_unknown_title_as_written_and_the_colleague_by_title_in_the_earlier_m
     assert plain(p.text("#conv-next")).startswith("Nurse is handling your matter."), p.text("#conv-next")
     assert p.js("return document.body.innerText").count("sairaanhoitaja") == 0
     states.check("passed on to a colleague by title (en)", PHONE)
-    shot(p, tmp_path, "colleague-by-title-en")
+    shot_into(p, tmp_path, "colleague-by-title-en")
 
     ok(nurse, "GET", f"/api/v1/pro/cases/{conv}")
     ok(nurse, "POST", f"/api/v1/pro/cases/{conv}/close",
        {"outcome": "adviceGiven", "instructions": "Book a dental appointment.", "summary": "Tooth."})
-    p.wait(lambda: p.js("return [...document.querySelectorAll('.new-matter')].some((b) => b.offsetParent)"),
-           "the closed matter with 'start a new matter'")
-    p.js("[...document.querySelectorAll('.new-matter')].find((b) => b.offsetParent).click()")
+    start_new_matter(p)
     p.wait(lambda: p.visible("#earlier .earlier-item"), "the earlier matters")
     p.wait(lambda: "Handled by: Tuula Hoitaja, nurse" in p.text("#earlier"), "the handler's title in English")
     tap(p, ".lang[data-lang=sv]")
     p.wait(lambda: "Behandlat av: Tuula Hoitaja, sjukskötare" in p.text("#earlier"), "the handler's title in Swedish")
     states.check("earlier matters with the title in Swedish", PHONE)
-    shot(p, tmp_path, "earlier-title-sv")
+    shot_into(p, tmp_path, "earlier-title-sv")
     states.validate()
 
 
@@ -241,7 +208,7 @@ def test_the_withdraw_confirmation_speaks_of_no_queue_once_passed_on(server, pag
     assert said == WITHDRAW_PASSED["fi"], said
     assert not any(w in " ".join(said).lower() for w in FI_QUEUE_WORDS), said
     states.check("the withdraw confirmation, passed on (fi)", PHONE)
-    shot(p, tmp_path, "withdraw-passed-fi")
+    shot_into(p, tmp_path, "withdraw-passed-fi")
     for lang in ("sv", "en"):
         tap(p, f".lang[data-lang={lang}]")
         p.wait(lambda: (plain(p.text("#withdraw-q")), plain(p.text("#withdraw-no"))) == WITHDRAW_PASSED[lang],
@@ -261,7 +228,7 @@ def test_the_withdraw_confirmation_speaks_of_no_queue_once_passed_on(server, pag
     p.wait(lambda: plain(p.text("#h-conv")) == "Peruit asiasi", "the matter withdrawn")
 
     # A new matter on the same page (the passed-on texts loaded) waits in the queue again: the queue wording.
-    p.js("[...document.querySelectorAll('.new-matter')].find((b) => b.offsetParent).click()")
+    start_new_matter(p)
     p.wait(lambda: p.visible("#step-subject"), "a new matter")
     p.find("label[for=subject-self]").click()
     p.find("#subject-form button[type=submit]").click()

@@ -15,42 +15,36 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 from __future__ import annotations
 
 import datetime
-import json
 import subprocess
 import sys
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import catalog_file, chrome, running_server
+from conftest import chrome, running_server
 from pages import Page, plain
+from resident_fixtures import DESKTOP, HELSINKI, PHONE, SHOTS, edited_catalog, server_fixture, size
 from test_resident_more import run_axe
 from test_resident_page import api, fresh, session_call
 
-HELSINKI = ZoneInfo("Europe/Helsinki")
 CALLER = "+358 9 31010000"
-PHONE, DESKTOP = (360, 740), (1280, 900)
 WEEKDAYS = {"sv": ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"],
             "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]}
-SHOTS = Path("/tmp/resident-shots")  # screenshots of the states, for a reviewer (never committed)
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Named `server` so conftest's `_server_alive` check covers it."""
-    tmp = tmp_path_factory.mktemp("call-back")
-    catalog = json.loads(catalog_file(tmp).read_text(encoding="utf-8"))
-    nurse = next(q for q in catalog["queues"] if q["id"] == "nurse")
-    nurse["callBack"] = {"windows": {d: [["00:00", "06:00"], ["06:00", "12:00"], ["12:00", "18:00"], ["18:00", "24:00"]]
-                                     for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
-                         "capacityPerWindow": 1, "callerNumber": "09 310 10000", "offer": "always"}
-    path = tmp / "call-back-catalog.json"
-    path.write_text(json.dumps(catalog), encoding="utf-8")
-    with running_server(tmp, catalog=False, extra=("--catalog", str(path))) as srv:
-        yield srv
+def call_back_server(tmp: Path):
+    """The nurses take call-backs in four windows a day, every day, one call each."""
+    def edit(q: dict) -> None:
+        if q["id"] == "nurse":
+            q["callBack"] = {"windows": {d: [["00:00", "06:00"], ["06:00", "12:00"], ["12:00", "18:00"], ["18:00", "24:00"]]
+                                         for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+                             "capacityPerWindow": 1, "callerNumber": "09 310 10000", "offer": "always"}
+    return running_server(tmp, catalog=False, extra=("--catalog", str(edited_catalog(tmp, "call-back-catalog.json", edit))))
+
+
+server = server_fixture(call_back_server, "call-back")
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +56,6 @@ def driver():
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
-
-
-def size(d, width: int, height: int) -> None:
-    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                      {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 800})
 
 
 class States:

@@ -13,32 +13,14 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from conftest import chrome
-from pages import ApiClient, Page, plain
+from pages import ApiClient, plain
+from resident_fixtures import page, shot  # noqa: F401 (page: the fixture)
 from test_pro_call_backs import NURSE, PASSWORD, server  # noqa: F401 (the fixture)
-from test_resident_call_back import PHONE, States, choose, finnish, queue_on_page, size, tap
-
-SHOTS = Path("/tmp/resident-shots")
+from test_resident_call_back import PHONE, States, choose, finnish, queue_on_page, tap
 
 
-@pytest.fixture(scope="module")
-def resident():
-    with chrome(*PHONE) as d:
-        size(d, *PHONE)
-        yield Page(d, name="resident")
-
-
-def shot(p: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    p.driver.save_screenshot(str(SHOTS / f"{name}.png"))
-
-
-def test_a_missed_call_and_then_the_not_reached_ending(server, resident, tmp_path):  # noqa: F811
-    r = resident
+def test_a_missed_call_and_then_the_not_reached_ending(server, page, tmp_path):  # noqa: F811
+    r = page
     states = States(r, tmp_path)
     conv = queue_on_page(r, server, "en")
     r.wait(lambda: r.visible("#cb-open"), "the call-back offer")

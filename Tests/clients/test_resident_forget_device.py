@@ -21,28 +21,15 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
-
-from conftest import chrome
 from pages import Page
-from test_resident_call_back import PHONE, States, queue_on_page, size, tap
-from test_resident_page import PRO_PASSWORD, PRO_USER, catalog_server, pro_call
+from resident_fixtures import closed_by_the_nurse, page, server_fixture, start_new_matter  # noqa: F401 (page: the fixture)
+from test_resident_call_back import PHONE, States, queue_on_page, tap
+from test_resident_page import catalog_server
 
 INSTRUCTIONS = "Levitä perusvoidetta kahdesti päivässä. Ota uudelleen yhteyttä, jos ihottuma leviää."
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Named `server` so conftest's `_server_alive` check covers it."""
-    with catalog_server(tmp_path_factory.mktemp("forget")) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def page():
-    with chrome(*PHONE) as d:
-        size(d, *PHONE)
-        yield Page(d, name="resident")
+server = server_fixture(catalog_server, "forget")
 
 
 def shot(p: Page, folder: Path, name: str) -> None:
@@ -89,13 +76,8 @@ def test_forgetting_the_device_ends_the_session_and_empties_what_the_page_keeps(
     folder = Path(os.environ.get("NEUVO_SCREENSHOTS") or tmp_path)
     states = States(p, tmp_path)
     conv = queue_on_page(p, server, "fi")
-    _, _, pro = pro_call(server, "POST", "/api/v1/pro/login", {"username": PRO_USER, "password": PRO_PASSWORD})
-    assert pro_call(server, "POST", "/api/v1/pro/pick", {"conversationId": conv}, pro)[0] == 200
-    assert pro_call(server, "POST", f"/api/v1/pro/cases/{conv}/close",
-                    {"outcome": "adviceGiven", "instructions": INSTRUCTIONS, "summary": "Ihottuma."}, pro)[0] == 200
-    p.wait(lambda: p.js("return [...document.querySelectorAll('.new-matter')].some((b) => b.offsetParent)"),
-           "the closed matter with 'start a new matter'")
-    p.js("[...document.querySelectorAll('.new-matter')].find((b) => b.offsetParent).click()")
+    closed_by_the_nurse(server, conv, INSTRUCTIONS, "Ihottuma.")
+    start_new_matter(p)
     p.wait(lambda: p.visible("#step-subject") and p.visible("#earlier .earlier-item"), "the earlier matters")
     assert INSTRUCTIONS in p.text("#earlier .earlier-item")
 

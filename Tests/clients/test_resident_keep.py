@@ -13,43 +13,22 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 
 from __future__ import annotations
 
-import pytest
-
-from conftest import chrome
-from pages import Page
-from test_resident_retriage import shot
-from test_resident_call_back import PHONE, States, queue_on_page, size, tap
-from test_resident_page import PRO_PASSWORD, PRO_USER, catalog_server, pro_call
+from resident_fixtures import closed_by_the_nurse, page, server_fixture, shot, start_new_matter  # noqa: F401 (page: the fixture)
+from test_resident_call_back import PHONE, States, queue_on_page, tap
+from test_resident_page import catalog_server
 
 INSTRUCTIONS = "Apply a basic cream twice a day. Contact us again if the rash spreads."
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Named `server` so conftest's `_server_alive` check covers it."""
-    with catalog_server(tmp_path_factory.mktemp("keep")) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def page():
-    with chrome(*PHONE) as d:
-        size(d, *PHONE)
-        yield Page(d, name="resident")
+server = server_fixture(catalog_server, "keep")
 
 
 def test_earlier_matters_and_a_printable_summary(server, page, tmp_path):
     p = page
     states = States(p, tmp_path)
     conv = queue_on_page(p, server, "en")
-    _, _, cookie = pro_call(server, "POST", "/api/v1/pro/login", {"username": PRO_USER, "password": PRO_PASSWORD})
-    assert pro_call(server, "POST", "/api/v1/pro/pick", {"conversationId": conv}, cookie)[0] == 200
-    assert pro_call(server, "GET", f"/api/v1/pro/cases/{conv}", None, cookie)[0] == 200
-    assert pro_call(server, "POST", f"/api/v1/pro/cases/{conv}/close",
-                    {"outcome": "adviceGiven", "instructions": INSTRUCTIONS, "summary": "Rash."}, cookie)[0] == 200
-    p.wait(lambda: p.js("return [...document.querySelectorAll('.new-matter')].some((b) => b.offsetParent)"),
-           "the closed matter with 'start a new matter'")
-    p.js("[...document.querySelectorAll('.new-matter')].find((b) => b.offsetParent).click()")
+    closed_by_the_nurse(server, conv, INSTRUCTIONS, "Rash.", look=True)
+    start_new_matter(p)
     p.wait(lambda: p.visible("#step-subject") and p.visible("#earlier .earlier-item"), "the earlier matters")
     assert p.text("#h-earlier") == "Your earlier matters"
     item = p.text("#earlier .earlier-item")

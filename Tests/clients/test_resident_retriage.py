@@ -12,35 +12,13 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from conftest import chrome, running_server
-from pages import ApiClient, Page, plain
-from test_resident_call_back import PHONE, States, queue_on_page, size, tap
+from conftest import running_server
+from pages import Page, plain
+from resident_fixtures import page, queued_over_api, server_fixture, shot  # noqa: F401 (page: the fixture)
+from test_resident_call_back import PHONE, States, queue_on_page, tap
 from test_resident_page import api
 
-SHOTS = Path("/tmp/resident-shots")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Named `server` so conftest's `_server_alive` check covers it."""
-    with running_server(tmp_path_factory.mktemp("retriage")) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def page():
-    with chrome(*PHONE) as d:
-        size(d, *PHONE)
-        yield Page(d, name="resident")
-
-
-def shot(p: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    p.driver.save_screenshot(str(SHOTS / f"{name}.png"))
+server = server_fixture(running_server, "retriage")
 
 
 def answer_again(p: Page) -> None:
@@ -57,14 +35,9 @@ def answer_again(p: Page) -> None:
 
 
 def queue_over_api(server) -> str:
-    r = ApiClient(server.base)
-    status, conv = r.call("POST", "/api/v1/conversations", {})
-    assert status == 201, conv
-    status, queued = r.call("POST", f"/api/v1/conversations/{conv['id']}/pre-questionnaire", {
-        "serviceId": "skin", "subject": {"kind": "self"},
-        "answers": {"duration": "weeks", "spreading": False, "breathing": False, "fever": False}})
-    assert status == 200 and queued["urgency"] == "normal", queued
-    return conv["id"]
+    _, conv, queued = queued_over_api(server)
+    assert queued["urgency"] == "normal", queued
+    return conv
 
 
 def test_answering_again_with_a_breathing_difficulty_ends_the_wait_with_112(server, page, tmp_path):

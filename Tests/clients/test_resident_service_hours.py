@@ -12,52 +12,33 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 
 from __future__ import annotations
 
-import datetime
-import json
+from pathlib import Path
 
-import pytest
-
-from conftest import catalog_file, chrome, running_server
+from conftest import running_server
 from pages import Page
-from test_resident_retriage import shot
-from test_resident_call_back import HELSINKI, PHONE, States, size, tap
+from resident_fixtures import (DAYS, HALF_DAYS, edited_catalog, opening_day, opening_later, page,  # noqa: F401 (page: the fixture)
+                               server_fixture, shot)
+from test_resident_call_back import PHONE, States, tap
 from test_resident_page import fresh
 
-DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 FI = ["ma", "ti", "ke", "to", "pe", "la", "su"]
 ALL_DAY = {d: [["00:00", "24:00"]] for d in DAYS}
 
 
-def opening_day() -> int:
-    """The day after tomorrow in Finland (Monday 0): never today, and not "today" even over midnight."""
-    return (datetime.datetime.now(HELSINKI).weekday() + 2) % 7
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Named `server` so conftest's `_server_alive` check covers it."""
-    tmp = tmp_path_factory.mktemp("service-hours")
-    catalog = json.loads(catalog_file(tmp).read_text(encoding="utf-8"))
-    windows = {d: [["00:00", "12:00"], ["12:00", "24:00"]] for d in DAYS}
-    for q in catalog["queues"]:
+def hours_server(tmp: Path):
+    """The nurses closed until the day after tomorrow (a call-back while closed), the dental queue always open."""
+    def edit(q: dict) -> None:
         if q["id"] == "nurse":
-            q["openingHours"] = {DAYS[opening_day()]: [["08:00", "16:00"]]}
-            q["callBack"] = {"windows": windows, "capacityPerWindow": 1, "callerNumber": "09 310 10000", "offer": "whenClosed"}
+            q["openingHours"] = opening_later()
+            q["callBack"] = {"windows": HALF_DAYS, "capacityPerWindow": 1, "callerNumber": "09 310 10000", "offer": "whenClosed"}
         if q["id"] == "dental":
             q["openingHours"] = ALL_DAY
-            q["callBack"] = {"windows": windows, "capacityPerWindow": 1, "callerNumber": "09 310 10000", "offer": "always"}
-    path = tmp / "hours-catalog.json"
-    path.write_text(json.dumps(catalog), encoding="utf-8")
-    with running_server(tmp, catalog=False, extra=("--catalog", str(path))) as srv:
-        yield srv
+            q["callBack"] = {"windows": HALF_DAYS, "capacityPerWindow": 1, "callerNumber": "09 310 10000", "offer": "always"}
+    return running_server(tmp, catalog=False, extra=("--catalog", str(edited_catalog(tmp, "hours-catalog.json", edit))))
 
 
-@pytest.fixture(scope="module")
-def page():
-    with chrome(*PHONE) as d:
-        size(d, *PHONE)
-        yield Page(d, name="resident")
+server = server_fixture(hours_server, "service-hours")
 
 
 def hours_of(p: Page, service: str) -> str:

@@ -13,54 +13,27 @@ Environment: NEUVO_BIN (default REPO/.build/debug/neuvo).
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from conftest import NEUVO_BIN, REPO, catalog_file, chrome, running_server
 from pages import ApiClient, Page, plain
-from test_resident_call_back import PHONE, States, queue_on_page, size
-from test_resident_service_hours import DAYS, opening_day
+from resident_fixtures import (edited_catalog, opening_later, page, prepared_server,  # noqa: F401 (page: the fixture)
+                               server_fixture, shot_into)
+from test_resident_call_back import PHONE, States, queue_on_page
 
 PRO, PASSWORD = "tuula", "Tuula-salasana-2024"
 PASSED = "Your matter was passed to a colleague; they will answer here."
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """Named `server` so conftest's `_server_alive` check covers it."""
-    tmp = tmp_path_factory.mktemp("transfer-view")
-    catalog = json.loads(catalog_file(tmp).read_text(encoding="utf-8"))
-    for q in catalog["queues"]:
+def transfer_server(tmp: Path):
+    """The nurse and dental queues closed until the day after tomorrow; one nurse in both."""
+    def edit(q: dict) -> None:
         if q["id"] in ("nurse", "dental"):
-            q["openingHours"] = {DAYS[opening_day()]: [["08:00", "16:00"]]}
-    path = tmp / "transfer-catalog.json"
-    path.write_text(json.dumps(catalog), encoding="utf-8")
-    db = tmp / "neuvo.sqlite"
-    where = ["--db", str(db), "--migrations", str(REPO / "Migrations")]
-    for args in (["catalog", "import", str(path)],
-                 ["user", "add", PRO, "--name", "Tuula Hoitaja", "--title", "sairaanhoitaja", "--queues", "nurse,dental"]):
-        done = subprocess.run([str(NEUVO_BIN), *args, *where], cwd=tmp, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, "NEUVO_PASSWORD": PASSWORD}, stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, f"neuvo {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-    with running_server(tmp, db=db, catalog=False, extra=("--catalog", str(path))) as srv:
-        yield srv
+            q["openingHours"] = opening_later()
+    return prepared_server(tmp, edited_catalog(tmp, "transfer-catalog.json", edit),
+                           [(PRO, "Tuula Hoitaja", "sairaanhoitaja", "nurse,dental")], PASSWORD)
 
 
-@pytest.fixture(scope="module")
-def page():
-    with chrome(*PHONE) as d:
-        size(d, *PHONE)
-        yield Page(d, name="resident")
-
-
-def shot(p: Page, tmp_path: Path, name: str) -> None:
-    folder = Path(os.environ.get("NEUVO_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    p.driver.save_screenshot(str(folder / f"resident-{name}.png"))
+server = server_fixture(transfer_server, "transfer-view")
 
 
 def waiting_bits(p: Page) -> dict:
@@ -94,7 +67,7 @@ def test_a_transfer_after_the_pick_is_no_return_to_the_closed_queue(server, page
     assert status == 200, body
     assert_passed_on(p, "after the transfer")
     states.check("passed on after the pick", PHONE)
-    shot(p, tmp_path, "transfer-passed-on")
+    shot_into(p, tmp_path, "transfer-passed-on")
 
     p.driver.refresh()
     p.wait(lambda: p.visible("#step-conversation"), "the conversation after a reload")
