@@ -501,10 +501,10 @@ def test_a_refusal_is_explained_in_the_pages_language(driver, server):
         until(driver, lambda: visible(driver, "#withdraw-yes"), "the withdraw confirmation did not open")
         click(driver, "#withdraw-yes")
         until(driver, lambda: visible(driver, "#err-withdraw"), "the refusal was not shown")
-        assert text(driver, "#err-withdraw") == ("Asiaa ei voi enää perua jonosta: ammattilainen on jo ottanut sen "
+        assert text(driver, "#err-withdraw") == ("Asiaa ei voi enää perua: ammattilainen on jo ottanut sen "
                                                  "käsittelyyn tai se on päättynyt."), text(driver, "#err-withdraw")
         click(driver, ".lang[data-lang=sv]")
-        assert text(driver, "#err-withdraw").startswith("Ärendet kan inte längre tas bort ur kön"), text(driver, "#err-withdraw")
+        assert text(driver, "#err-withdraw").startswith("Ärendet kan inte längre återkallas"), text(driver, "#err-withdraw")
         click(driver, ".lang[data-lang=fi]")
     finally:
         driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
