@@ -2,8 +2,7 @@
 //
 // Native ES modules, no build step. Imports only go downward:
 //   main.js (this entry: starts the page, switches the language, starts a new matter)
-//   → views: subject, service, questions, red-flag, identification, feedback, conversation/status, conversation/timeline,
-//     conversation/notify-offer
+//   → views: subject, service, questions, red-flag, identification, conversation/status, conversation/timeline
 //   → conversation services: poll, outbox, photos, uploads (keep the matter in step with the server), attention
 //   → state.js, strings.js, words.js, errors.js, render.js, catalog.js
 //   → ../shared/ (the toolkit both pages share)
@@ -12,7 +11,8 @@
 // matter waits in a queue, conversation/reply-text.js once one waits or is handled, conversation/retriage.js
 // with it once one waits (each with its own strings), service-hours.js when the service list is first drawn,
 // earlier.js (earlier matters and their printable summary) when a new matter is started, titles.js with a matter,
-// forget.js ("forget this device") when used, conversation/passed-on.js once a picked matter is back in a queue.
+// forget.js ("forget this device") when used, conversation/passed-on.js once a picked matter is back in a queue,
+// conversation/notify-offer.js once a matter waits or is handled, feedback.js once one is closed.
 // Nothing else imports them (earlier.js imports titles.js), and index.html does not preload them.
 import { $, tuneAnnouncer } from "../shared/dom.js";
 import { t, useStrings, setLang, hasLang, lang, translateStatic } from "../shared/i18n.js";
@@ -28,10 +28,8 @@ import { startServices } from "./service.js";
 import { startQuestions } from "./questions.js";
 import { startRedFlag } from "./red-flag.js";
 import { startIdentification, renderIdentity } from "./identification.js";
-import { startFeedback } from "./feedback.js";
 import { startStatus } from "./conversation/status.js";
 import { startTimeline } from "./conversation/timeline.js";
-import { startNotifyOffer } from "./conversation/notify-offer.js";
 import { startAttention, updateTitle } from "./conversation/attention.js";
 import { setConversation, resume } from "./conversation/poll.js";
 import { sendChat, deliver } from "./conversation/outbox.js";
@@ -64,11 +62,20 @@ function loadCallBack() {
   callBackPart ||= import("./conversation/call-back.js").then((m) => m.startCallBack(), () => { callBackPart = null; });
 }
 let replyTextPart = null, retriagePart = null, hoursPart = null, earlierPart = null, titlesPart = null, passedPart = null;
+let notifyPart = null, feedbackPart = null;
 function loadReplyText() {
   const s = S.conv?.status;
   if (s === "queued" || s === "active") replyTextPart ||= import("./conversation/reply-text.js").then((m) => m.startReplyText(), () => { replyTextPart = null; });
   if (s === "queued") retriagePart ||= import("./conversation/retriage.js").then((m) => m.startRetriage(), () => { retriagePart = null; });
   if (s) titlesPart ||= import("./titles.js").then((m) => { useTitles(m.localTitle); paintStep(S.step); }, () => { titlesPart = null; });
+}
+
+function loadNotifyOffer() {
+  const s = S.conv?.status;
+  if (s === "queued" || s === "active") notifyPart ||= import("./conversation/notify-offer.js").then((m) => m.startNotifyOffer(), () => { notifyPart = null; });
+}
+function loadFeedback() {
+  if (S.conv?.status === "closed") feedbackPart ||= import("./feedback.js").then((m) => m.startFeedback(), () => { feedbackPart = null; });
 }
 
 function newMatter() {
@@ -93,7 +100,7 @@ function init() {
   startStatus();
   const status = views.status;
   views.status = () => { status(); if (S.conv?.picked && S.conv.status === "queued") passedPart ||= import("./conversation/passed-on.js").then((m) => m.startPassedOn(), () => { passedPart = null; }); };
-  startNotifyOffer();
+  views.notify = loadNotifyOffer;
   views.callBack = loadCallBack;
   views.replyText = loadReplyText;
   startAttention();
@@ -102,7 +109,7 @@ function init() {
   const services = views.service;
   views.service = () => { services(); hoursPart ||= import("./service-hours.js").then((m) => m.startHours(), () => { hoursPart = null; }); };
   startQuestions();
-  startFeedback();
+  views.feedback = loadFeedback;
   applyLang();
   for (const b of document.querySelectorAll(".lang")) b.addEventListener("click", () => { setLang(b.dataset.lang); store(KEY_LANG, lang); applyLang(); });
   startSubject();

@@ -12,8 +12,8 @@ export const views = {
   redflag: nothing,       // the red-flag step
   status: nothing,        // the matter's status card
   messages: nothing,      // the conversation's timeline
-  feedback: nothing,      // the feedback form, once the matter is closed
-  notify: nothing,        // the offer to notify of a reply
+  feedback: nothing,      // the feedback form, once the matter is closed (main.js loads feedback.js when first needed)
+  notify: nothing,        // the offer to notify of a reply (main.js loads notify-offer.js when first needed)
   callBack: nothing,      // the call-back offer, form and request (main.js loads call-back.js when first needed)
   replyText: nothing,     // "text me when a professional answers" (main.js loads reply-text.js when first needed)
   identity: nothing,      // what depends on identification (the child's identity code field, subject.js)
