@@ -13,7 +13,10 @@ import Synchronization
 /// A read may find that its answer also depends on streams the poll does not
 /// listen to yet (a resident's conversation turns out to wait in a queue, whose
 /// standing moves its place): it names them in `follows`, and the poll listens
-/// to them too and reads once more, so nothing between the two reads goes unseen.
+/// to them too. It reads once more only if the hub may have published on them
+/// since before the first read (``EventHub/published(_:since:)``): a commit
+/// published before that mark is in the read already, and one after the
+/// subscription wakes the poll, so nothing between the two goes unseen.
 final class StreamPoll: Sendable {
     typealias Read = @Sendable () throws -> (response: Response, isNews: Bool, follows: [String])
     private let hub: EventHub
@@ -61,8 +64,11 @@ final class StreamPoll: Sendable {
         return .park(Park(timeout: .seconds(wait), fallback: now.response, attach: { [self] parked in attach(parked) }))
     }
 
-    /// A read while subscribed; if it names streams not listened to, listens to them and reads again.
+    /// A read while subscribed; if it names streams not listened to, listens to them, and reads again
+    /// if they may have changed since before the read.
     private func listeningRead() throws -> (response: Response, isNews: Bool, follows: [String]) {
+        // Before the read: a commit published up to here is in what the read sees.
+        let mark = hub.mark
         let now = try read()
         // News is answered at once: nothing more to listen to.
         guard !now.isNews else { return now }
@@ -73,6 +79,8 @@ final class StreamPoll: Sendable {
         }
         guard !missing.isEmpty else { return now }
         subscribe(missing)
+        // Published on between the mark and the subscription: the read may have missed it.
+        guard hub.published(missing, since: mark) else { return now }
         return try read()
     }
 
